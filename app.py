@@ -1,0 +1,78 @@
+"""Pantau's composition root: settings -> store -> geo -> live -> dashboard -> ingest routes -> run.
+
+`python app.py` serves the command centre at http://127.0.0.1:8050 on the embedded SQLite store.
+"""
+from __future__ import annotations
+
+import secrets
+import sys
+from dataclasses import dataclass
+
+from dash import Dash
+from flask_socketio import SocketIO
+from sqlalchemy.orm import Session, sessionmaker
+
+from crm.complaint import Complaint
+from crm.intake import Intake
+from crm.routing import RoutingRules
+from dashboard import command_centre
+from dashboard.figures import outlines_geojson
+from geo.boundaries import BoundaryError, load_boundaries
+from geo.locate import Locator
+from ingest.api import make_api
+from live.publish import Publisher, make_socketio
+from settings import PROJECT_DIR, Settings, load_settings
+from store import complaints
+from store.db import make_engine, make_sessionmaker, upgrade
+
+
+@dataclass
+class Pantau:
+    dash: Dash
+    socketio: SocketIO
+    sessions: sessionmaker[Session]
+    locator: Locator
+    intake: Intake
+
+
+def create_app(settings: Settings, locator: Locator | None = None) -> Pantau:
+    """Build everything; a Locator may be passed in so tests build the grid only once."""
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    sessions = make_sessionmaker(engine)
+    locator = locator or Locator(load_boundaries(settings.boundaries))
+
+    dash = Dash(__name__, title="Pantau", assets_folder=str(PROJECT_DIR / "assets"),
+                update_title=None)
+    dash.server.secret_key = settings.secret_key or secrets.token_hex(32)
+    socketio = make_socketio(dash.server, redis_url=settings.redis_url)
+    publisher = Publisher(socketio)
+
+    def save(complaint: Complaint) -> tuple[Complaint, bool]:
+        with sessions() as session:
+            return complaints.add_or_get(session, complaint=complaint)
+
+    def recent(**filters: object) -> list[Complaint]:
+        with sessions() as session:
+            return complaints.list_complaints(session, limit=5000, **filters)
+
+    intake = Intake(locate=locator.locate, rules=RoutingRules.default(), save=save,
+                    announce=publisher.complaint_routed)
+    dash.server.register_blueprint(make_api(intake, sessions))
+    dash.layout = command_centre.layout(outlines_geojson(locator.boundaries.kelurahan), recent, settings.map_style)
+    return Pantau(dash=dash, socketio=socketio, sessions=sessions, locator=locator, intake=intake)
+
+
+def main() -> None:
+    settings = load_settings()
+    try:
+        pantau = create_app(settings)
+    except BoundaryError as exc:
+        sys.exit(f"Pantau cannot start: {exc}")
+    print(f"Pantau serves http://{settings.host}:{settings.port}", flush=True)
+    pantau.socketio.run(pantau.dash.server, host=settings.host, port=settings.port,
+                        allow_unsafe_werkzeug=True)
+
+
+if __name__ == "__main__":
+    main()

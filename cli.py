@@ -1,0 +1,131 @@
+"""The `pantau` command: locate points, manage API keys, upgrade the database."""
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import click
+import numpy as np
+
+from settings import load_settings
+
+BATCH = 100_000
+OUTPUT_FIELDS = ["lon", "lat", "kode_kelurahan", "kelurahan", "kode_kecamatan", "kecamatan",
+                 "kode_kota", "kota", "flag"]
+
+
+@click.group()
+def main() -> None:
+    """Pantau: the live command centre of Jakarta's complaint CRM."""
+
+
+def _locator():
+    from geo.boundaries import BoundaryError, load_boundaries
+    from geo.locate import Locator
+
+    try:
+        return Locator(load_boundaries(load_settings().boundaries))
+    except BoundaryError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command(context_settings={"ignore_unknown_options": True})  # Jakarta's latitudes are negative
+@click.argument("lon", type=float, required=False)
+@click.argument("lat", type=float, required=False)
+@click.option("--input", "input_", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV with lon,lat columns.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="CSV to write.")
+def locate(lon: float | None, lat: float | None, input_: Path | None, output: Path | None) -> None:
+    """Which kelurahan, kecamatan and kota a point (LON LAT) or a CSV of points lies in."""
+    if input_ is None and (lon is None or lat is None):
+        raise click.UsageError("give LON LAT, or --input points.csv --output out.csv")
+    if input_ is not None and output is None:
+        raise click.UsageError("--input needs --output")
+    locator = _locator()
+    if input_ is None:
+        found = locator.locate(lon, lat)
+        if found is None:
+            click.echo(f"{lon}, {lat}: luar wilayah (outside DKI Jakarta)")
+            return
+        click.echo(f"kelurahan  {found.kelurahan} ({found.kode_kelurahan})")
+        click.echo(f"kecamatan  {found.kecamatan} ({found.kode_kecamatan})")
+        click.echo(f"kota       {found.kota} ({found.kode_kota})")
+        if found.flag:
+            click.echo(f"flag       {found.flag}")
+        return
+    _locate_file(locator, input_, output)
+
+
+def _locate_file(locator, input_: Path, output: Path) -> None:
+    import pandas as pd
+    from rich.progress import Progress
+
+    try:
+        points = pd.read_csv(input_, usecols=["lon", "lat"])
+    except ValueError as exc:
+        raise click.ClickException(f"{input_}: needs numeric lon and lat columns ({exc})") from None
+    if not (pd.api.types.is_numeric_dtype(points.lon) and pd.api.types.is_numeric_dtype(points.lat)):
+        raise click.ClickException(f"{input_}: lon and lat must be numbers on every row")
+    table = locator.boundaries.kelurahan
+    with output.open("w", newline="", encoding="utf-8") as out, Progress() as progress:
+        writer = csv.writer(out)
+        writer.writerow(OUTPUT_FIELDS)
+        task = progress.add_task("Menentukan wilayah", total=len(points))
+        for start in range(0, len(points), BATCH):
+            chunk = points.iloc[start:start + BATCH]
+            found = locator.locate_many(chunk.lon.to_numpy(), chunk.lat.to_numpy())
+            rows = table.iloc[np.maximum(found.index, 0)][OUTPUT_FIELDS[2:8]].to_numpy()
+            for (x, y), row, idx, flag in zip(chunk.to_numpy(), rows, found.index, found.flag):
+                fields = list(row) if idx >= 0 else [""] * 6
+                writer.writerow([x, y, *fields, _flag_name(idx, flag)])
+            progress.advance(task, len(chunk))
+    click.echo(f"{len(points)} titik ditulis ke {output}", err=True)
+
+
+def _flag_name(index: int, flag: int) -> str:
+    from geo.coast import FLAG_NAMES
+    from crm.complaint import LUAR_WILAYAH
+
+    return LUAR_WILAYAH if index < 0 else (FLAG_NAMES[flag] or "")
+
+
+@main.group()
+def keys() -> None:
+    """API keys for channels and back-office systems."""
+
+
+@keys.command("create")
+@click.argument("name")
+def keys_create(name: str) -> None:
+    """Create a key called NAME and print it once; only its hash is stored."""
+    from store import api_keys
+    from store.db import make_engine, make_sessionmaker, upgrade
+
+    engine = make_engine(load_settings().database_url)
+    upgrade(engine)
+    with make_sessionmaker(engine).begin() as session:
+        try:
+            key = api_keys.create(session, name=name)
+        except api_keys.DuplicateKeyName as exc:
+            raise click.ClickException(f"{exc}; pick another name") from None
+    click.echo(key)
+    click.echo("Simpan kunci ini sekarang: kunci tidak dapat ditampilkan lagi.", err=True)
+
+
+@main.group()
+def db() -> None:
+    """The database."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the migrations to PANTAU_DATABASE_URL."""
+    from store.db import make_engine, upgrade
+
+    upgrade(make_engine(load_settings().database_url))
+    click.echo("database is at the latest schema")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

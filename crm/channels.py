@@ -1,0 +1,19 @@
+"""The twelve doors of Jakarta's CRM. Codes are stable identifiers used in URLs and storage."""
+from __future__ import annotations
+
+from types import MappingProxyType
+
+CHANNELS = MappingProxyType({
+    "qlue": "Aplikasi Qlue",
+    "twitter": "Twitter / X",
+    "facebook": "Facebook",
+    "lapor": "LAPOR! 1708",
+    "email": "Surel (email)",
+    "balai-warga": "Balai Warga",
+    "website": "Situs jakarta.go.id",
+    "sms": "SMS Center",
+    "kecamatan": "Meja pengaduan kecamatan",
+    "kelurahan": "Meja pengaduan kelurahan",
+    "pendopo": "Pendopo Balai Kota",
+    "inspektorat": "Kantor Inspektorat",
+})

@@ -1,0 +1,99 @@
+"""A complaint as the domain sees it: plain dataclasses, no database or web types.
+
+Times are aware datetimes in UTC; they are shown in WIB (Asia/Jakarta) at the edges.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+WIB = ZoneInfo("Asia/Jakarta")
+
+# Crockford base32 without I, L, O, U: a citizen reads the ticket aloud over the phone.
+_TICKET_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+LUAR_WILAYAH = "luar_wilayah"
+TANPA_LOKASI = "tanpa_lokasi"
+
+
+class Status(StrEnum):
+    """The follow-up chain of Jakarta's CRM. A new complaint starts at MENUNGGU."""
+
+    MENUNGGU = "Menunggu"
+    KOORDINASI = "Koordinasi"
+    DISPOSISI = "Disposisi"
+    PROSES = "Proses"
+    ESTIMASI_WAKTU_SELESAI = "Estimasi Waktu Selesai"
+    MENUNGGU_VALIDASI = "Menunggu Validasi"
+    SELESAI = "Selesai"
+    TL_DITOLAK = "TL Ditolak"
+
+
+@dataclass(frozen=True, slots=True)
+class Jurisdiction:
+    """Where a point falls: kelurahan, kecamatan and kota keyed on Kemendagri codes.
+
+    `flag` is None for a point inside a kelurahan, "offshore" for Jakarta Bay water taken by the
+    nearest coastal kelurahan, "border_uncertain" for a point just across the land border.
+    """
+
+    kode_kelurahan: str
+    kelurahan: str
+    kode_kecamatan: str
+    kecamatan: str
+    kode_kota: str
+    kota: str
+    flag: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintEvent:
+    """One entry of a complaint's append-only history."""
+
+    kind: str
+    at: datetime
+    status: Status
+    actor: str
+    note: str = ""
+
+
+@dataclass(slots=True)
+class Complaint:
+    """A complaint after intake: located, routed and ready to store."""
+
+    ticket: str
+    channel: str
+    external_id: str
+    received_at: datetime
+    text: str
+    category: str
+    lon: float | None
+    lat: float | None
+    jurisdiction: Jurisdiction | None
+    skpd: str
+    status: Status = Status.MENUNGGU
+    reporter_contact: str | None = None
+    id: int | None = None
+    history: list[ComplaintEvent] = field(default_factory=list)
+
+    @property
+    def location_flag(self) -> str | None:
+        """The jurisdiction's flag, or why there is none: outside the province, or no place given."""
+        if self.jurisdiction is not None:
+            return self.jurisdiction.flag
+        return LUAR_WILAYAH if self.lon is not None else TANPA_LOKASI
+
+
+def new_ticket(received_at: datetime) -> str:
+    """A ticket a citizen can quote: the WIB date and five random Crockford characters."""
+    day = received_at.astimezone(WIB).strftime("%y%m%d")
+    suffix = "".join(secrets.choice(_TICKET_ALPHABET) for _ in range(5))
+    return f"JKT-{day}-{suffix}"
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)

@@ -1,0 +1,41 @@
+"""Events that leave the domain, as plain dicts: what a public screen may see of a complaint.
+
+The reporter's contact is deliberately absent: this is the only shape published or served.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from crm.complaint import WIB, Complaint
+
+COMPLAINT_ROUTED = "complaint_routed"
+
+
+def public_complaint(complaint: Complaint) -> dict[str, Any]:
+    """A complaint for the API, the live map and exports: no reporter contact, times in UTC and WIB."""
+    j = complaint.jurisdiction
+    return {
+        "id": complaint.id,
+        "ticket": complaint.ticket,
+        "channel": complaint.channel,
+        "external_id": complaint.external_id,
+        "received_at": complaint.received_at.isoformat(),
+        "received_at_wib": complaint.received_at.astimezone(WIB).strftime("%Y-%m-%d %H:%M WIB"),
+        "text": complaint.text,
+        "category": complaint.category,
+        "lon": complaint.lon,
+        "lat": complaint.lat,
+        "kode_kelurahan": j.kode_kelurahan if j else None,
+        "kelurahan": j.kelurahan if j else None,
+        "kode_kecamatan": j.kode_kecamatan if j else None,
+        "kecamatan": j.kecamatan if j else None,
+        "kode_kota": j.kode_kota if j else None,
+        "kota": j.kota if j else None,
+        "location_flag": complaint.location_flag,
+        "skpd": complaint.skpd,
+        "status": str(complaint.status),
+        "history": [
+            {"kind": e.kind, "at": e.at.isoformat(), "status": str(e.status), "actor": e.actor, "note": e.note}
+            for e in complaint.history
+        ],
+    }

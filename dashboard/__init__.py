@@ -1,0 +1,1 @@
+"""Dash pages of the command centre."""

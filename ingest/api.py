@@ -1,0 +1,95 @@
+"""The JSON API: `POST /api/v1/reports` (the first door) and reads of stored complaints.
+
+A write is answered only after its transaction has committed. Reporter contact never leaves:
+every complaint goes out through crm.events.public_complaint.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from functools import wraps
+from typing import Any, Callable
+
+from flask import Blueprint, Response, jsonify, request
+from pydantic import ValidationError
+from sqlalchemy.orm import Session, sessionmaker
+
+from crm.complaint import Status
+from crm.events import public_complaint
+from crm.intake import Intake
+from ingest.schemas import ReportIn, field_errors
+from store import api_keys, complaints
+
+MAX_PAGE = 500
+
+
+def error(status: int, message: str, **extra: Any) -> tuple[Response, int]:
+    return jsonify({"error": message, **extra}), status
+
+
+def make_api(intake: Intake, sessions: sessionmaker[Session]) -> Blueprint:
+    api = Blueprint("api_v1", __name__, url_prefix="/api/v1")
+
+    def require_key(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+            with sessions() as session:
+                name = api_keys.verify(session, key=key.strip()) if scheme.lower() == "bearer" and key else None
+            if name is None:
+                return error(401, "Kunci API tidak ada atau tidak sah: kirim 'Authorization: Bearer <kunci>' "
+                                  "(buat dengan 'pantau keys create NAMA').")
+            return view(*args, **kwargs)
+        return checked
+
+    @api.post("/reports")
+    @require_key
+    def create_report() -> Any:
+        if not request.is_json:
+            return error(415, "Gunakan Content-Type: application/json.")
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return error(400, "Isi permintaan bukan objek JSON yang sah.")
+        try:
+            report = ReportIn.model_validate(body).to_report()
+        except ValidationError as exc:
+            return error(422, "Laporan tidak sah.", errors=field_errors(exc))
+        complaint, created = intake(report)
+        return jsonify(public_complaint(complaint)), 201 if created else 200
+
+    @api.get("/complaints/<int:complaint_id>")
+    def get_complaint(complaint_id: int) -> Any:
+        with sessions() as session:
+            complaint = complaints.get(session, complaint_id=complaint_id)
+        if complaint is None:
+            return error(404, f"Pengaduan {complaint_id} tidak ditemukan.")
+        return jsonify(public_complaint(complaint))
+
+    @api.get("/complaints")
+    def list_complaints() -> Any:
+        args = request.args
+        problems = []
+        status = args.get("status")
+        if status is not None and status not in {s.value for s in Status}:
+            problems.append({"field": "status", "message": f"status tidak dikenal; gunakan: {', '.join(s.value for s in Status)}"})
+        since = None
+        if args.get("since"):
+            try:
+                since = datetime.fromisoformat(args["since"])
+            except ValueError:
+                problems.append({"field": "since", "message": "gunakan waktu ISO 8601, misalnya 2026-11-27T08:00:00+07:00"})
+            else:
+                if since.tzinfo is None:
+                    problems.append({"field": "since", "message": "sertakan zona waktu, misalnya +07:00"})
+        limit = args.get("limit", "100")
+        if not limit.isdigit() or not 1 <= int(limit) <= MAX_PAGE:
+            problems.append({"field": "limit", "message": f"bilangan 1 sampai {MAX_PAGE}"})
+        if problems:
+            return error(422, "Parameter tidak sah.", errors=problems)
+        with sessions() as session:
+            found = complaints.list_complaints(
+                session, kode_kelurahan=args.get("kelurahan") or None, skpd=args.get("skpd") or None,
+                status=Status(status) if status else None, since=since, limit=int(limit),
+            )
+        return jsonify({"complaints": [public_complaint(c) for c in found], "count": len(found)})
+
+    return api

@@ -1,0 +1,45 @@
+"""Pantau's settings: one table (name, default, help), read from PANTAU_* environment variables.
+
+The README's settings table is checked against this one by tests/test_docs.py.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_DIR = Path(__file__).resolve().parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PANTAU_", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{PROJECT_DIR / 'data' / 'pantau.db'}",
+        description="SQLAlchemy URL of the store: SQLite (embedded default) or "
+        "postgresql+psycopg://... with PostGIS.",
+    )
+    boundaries: Path = Field(
+        default=PROJECT_DIR.parent / "shared" / "data" / "jakarta_kelurahan.geojson",
+        description="Kelurahan boundary file with Kemendagri codes (GeoJSON or any file GDAL reads).",
+    )
+    host: str = Field(default="127.0.0.1", description="Address the web server listens on.")
+    port: int = Field(default=8050, description="Port the web server listens on.")
+    secret_key: str | None = Field(
+        default=None,
+        description="Flask session secret. Unset: a random one per start (sessions end on restart).",
+    )
+    map_style: str = Field(
+        default="white-bg",
+        description="Map background: white-bg works offline; open-street-map or carto-positron "
+        "need the internet.",
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis URL that carries Socket.IO events between processes; unset for one process.",
+    )
+
+
+def load_settings() -> Settings:
+    return Settings()
