@@ -37,10 +37,10 @@ class Pantau:
 
 def create_app(settings: Settings, locator: Locator | None = None) -> Pantau:
     """Build everything; a Locator may be passed in so tests build the grid only once."""
+    locator = locator or Locator(load_boundaries(settings.boundaries))  # fails first: a clear sentence
     engine = make_engine(settings.database_url)
     upgrade(engine)
     sessions = make_sessionmaker(engine)
-    locator = locator or Locator(load_boundaries(settings.boundaries))
 
     dash = Dash(__name__, title="Pantau", assets_folder=str(PROJECT_DIR / "assets"),
                 update_title=None)
@@ -48,15 +48,12 @@ def create_app(settings: Settings, locator: Locator | None = None) -> Pantau:
     socketio = make_socketio(dash.server, redis_url=settings.redis_url)
     publisher = Publisher(socketio)
 
-    def save(complaint: Complaint) -> tuple[Complaint, bool]:
-        with sessions() as session:
-            return complaints.add_or_get(session, complaint=complaint)
-
     def recent(**filters: object) -> list[Complaint]:
         with sessions() as session:
             return complaints.list_complaints(session, limit=5000, **filters)
 
-    intake = Intake(locate=locator.locate, rules=RoutingRules.default(), save=save,
+    intake = Intake(locate=locator.locate, rules=RoutingRules.default(),
+                    save=lambda complaint: complaints.add_or_get(sessions, complaint=complaint),
                     announce=publisher.complaint_routed)
     dash.server.register_blueprint(make_api(intake, sessions))
     dash.layout = command_centre.layout(outlines_geojson(locator.boundaries.kelurahan), recent, settings.map_style)

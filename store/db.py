@@ -1,0 +1,67 @@
+"""Engines, sessions and schema upgrades for SQLite (embedded default) and PostGIS (production)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for a sqlite:// or postgresql:// URL, tuned for a live command centre."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return _sqlite_engine(parsed)
+    if backend == "postgresql":
+        if parsed.drivername == "postgresql":  # SQLAlchemy would pick psycopg2, which we don't ship
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return create_engine(parsed, pool_pre_ping=True)
+    raise ValueError(f"unsupported database {parsed.drivername!r}: use sqlite:// or postgresql://")
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for the repositories; `with factory.begin() as session:` commits or rolls back."""
+    return sessionmaker(engine)
+
+
+def upgrade(engine: Engine) -> None:
+    """Run the Alembic migrations to head in one transaction; a no-op when already at head."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    """A file database needs its folder, and SQLite needs telling to behave like a real database."""
+    if url.database and url.database != ":memory:" and not url.query.get("uri"):
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url)
+    event.listen(engine, "connect", _sqlite_on_connect)
+    event.listen(engine, "begin", _sqlite_on_begin)
+    return engine
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    """WAL lets the dashboard read while ingest writes; writers wait rather than fail at once.
+
+    The driver's own transaction handling (pre-3.12 sqlite3) ignores SELECT and SAVEPOINT, so it is
+    switched off here and `_sqlite_on_begin` emits BEGIN, as the SQLAlchemy SQLite docs advise.
+    """
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in ("journal_mode=WAL", "foreign_keys=ON", f"busy_timeout={SQLITE_BUSY_TIMEOUT_MS}"):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+def _sqlite_on_begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")

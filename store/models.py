@@ -1,0 +1,128 @@
+"""ORM tables: complaints, their append-only history, API keys. Mirrors migrations/versions.
+
+PostGIS adds `complaints.geom` on top (see store/postgis.py); the models stay portable to SQLite.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+# Names the migrations spell out too, so autogenerate diffs stay quiet.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# SQLite only auto-numbers an INTEGER PRIMARY KEY, not a BIGINT one.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware UTC in, aware UTC out. SQLite keeps no zone, so what it returns is read as UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: pass an aware datetime")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class ComplaintRow(Base):
+    __tablename__ = "complaints"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    ticket: Mapped[str] = mapped_column(String, unique=True)
+    channel: Mapped[str] = mapped_column(String)
+    external_id: Mapped[str] = mapped_column(String)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    text: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String)
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    kode_kelurahan: Mapped[str | None] = mapped_column(String, index=True)
+    kelurahan: Mapped[str | None] = mapped_column(String)
+    kode_kecamatan: Mapped[str | None] = mapped_column(String)
+    kecamatan: Mapped[str | None] = mapped_column(String)
+    kode_kota: Mapped[str | None] = mapped_column(String)
+    kota: Mapped[str | None] = mapped_column(String)
+    location_flag: Mapped[str | None] = mapped_column(String)
+    skpd: Mapped[str] = mapped_column(String, index=True)
+    status: Mapped[str] = mapped_column(String, index=True)
+    # Personal data: kept for the officers' replies, never published.
+    reporter_contact: Mapped[str | None] = mapped_column(String)
+    created_at: Mapped[datetime] = mapped_column(
+        UtcDateTime, default=_utc_now, server_default=func.current_timestamp()
+    )
+
+    # lazy="raise": history is loaded on purpose (selectinload) or not at all, never one by one.
+    events: Mapped[list[ComplaintEventRow]] = relationship(
+        order_by="ComplaintEventRow.id", lazy="raise"
+    )
+
+
+class ComplaintEventRow(Base):
+    """One history entry; rows are only ever inserted."""
+
+    __tablename__ = "complaint_events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(BigId, ForeignKey("complaints.id"), index=True)
+    kind: Mapped[str] = mapped_column(String)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(String)
+    actor: Mapped[str] = mapped_column(String)
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class ApiKeyRow(Base):
+    """A channel's or partner's key; only its sha256 is kept, so a leaked table leaks no keys."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String, unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(
+        UtcDateTime, default=_utc_now, server_default=func.current_timestamp()
+    )
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

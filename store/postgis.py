@@ -1,0 +1,26 @@
+"""What exists only on PostGIS: the `complaints.geom` column and its GIST index.
+
+`geom` is a STORED GENERATED column, ST_SetSRID(ST_MakePoint(lon, lat), 4326), created by the
+migration on PostgreSQL only. Writes set lon/lat and the database fills geom, so the ORM models
+(shared with SQLite, which has no geometry type) leave it out and QGIS still sees a point layer.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+GEOM_COLUMN = "geom"
+GEOM_INDEX = "ix_complaints_geom"
+
+
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    """Alembic autogenerate filter: ignore PostGIS-only objects and tables the models don't own.
+
+    Without it autogenerate would propose dropping geom, its index and PostGIS's spatial_ref_sys.
+    """
+    if type_ == "table" and reflected and compare_to is None:
+        return False
+    if type_ == "column" and name == GEOM_COLUMN and obj.table.name == "complaints":
+        return False
+    return not (type_ == "index" and name == GEOM_INDEX)
