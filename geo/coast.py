@@ -24,6 +24,7 @@ METRIC_CRS = "EPSG:32748"  # UTM 48S, the projection the boundary data was valid
 FLAG_NONE, FLAG_OFFSHORE, FLAG_BORDER = 0, 1, 2
 FLAG_NAMES: tuple[str | None, ...] = (None, "offshore", "border_uncertain")
 
+_METRES_PER_DEG_BOUND = 111_700.0  # a little above any metres-per-degree in UTM 48S near Jakarta
 _CHUNK_VERTICES = 16  # short pieces of boundary keep nearest-neighbour queries cheap
 
 
@@ -42,34 +43,72 @@ class CoastRules:
 
     def resolve(self, lons: np.ndarray, lats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For points outside every kelurahan: (kelurahan index or -1, flag code)."""
-        index = np.full(len(lons), -1, dtype=np.int32)
-        flag = np.full(len(lons), FLAG_NONE, dtype=np.int8)
-        if not len(lons):
-            return index, flag
-        mx, my = self._to_metric.transform(lons, lats)
-        (pt, chunk), dist = self.tree.query_nearest(
-            shapely.points(mx, my), max_distance=OFFSHORE_MAX_M, return_distance=True, all_matches=True
-        )
-        owner = self.chunk_owner[chunk]
-        order = np.lexsort((-owner, pt))  # equidistant kelurahan: the lowest index wins
-        nearest = np.full(len(lons), -1, dtype=np.int32)
-        distance = np.full(len(lons), np.inf)
-        nearest[pt[order]] = owner[order]
-        distance[pt[order]] = dist[order]
+        nearest, distance = self._nearest(lons, lats, OFFSHORE_MAX_M)
         found = nearest >= 0
         sea = np.zeros(len(lons), dtype=bool)
         sea[found] = self.island[nearest[found]] | shapely.intersects_xy(self.sea, lons[found], lats[found])
         offshore = found & sea & (distance <= OFFSHORE_MAX_M)
         border = found & ~sea & (distance <= BORDER_TOLERANCE_M)
-        index[offshore | border] = nearest[offshore | border]
-        flag[offshore] = FLAG_OFFSHORE
-        flag[border] = FLAG_BORDER
-        return index, flag
+        return _answer(nearest, offshore, border)
+
+    def settle_cells(self, lons: np.ndarray, lats: np.ndarray, half_deg: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For square cells centred on (lons, lats): (index, flag, settled), where `settled` says that
+        every point of the cell, were it outside every kelurahan, would get that same answer.
+
+        Distance to a polygon changes no faster than the point moves, so the answer at the centre
+        holds for the whole cell when it stays clear of every threshold by the centre-to-corner
+        distance, and no other kelurahan could come nearer within the cell.
+        """
+        reach = half_deg * np.sqrt(2) * _METRES_PER_DEG_BOUND
+        nearest, d1 = self._nearest(lons, lats, OFFSHORE_MAX_M + reach)
+        found = nearest >= 0
+        mx, my = self._to_metric.transform(lons[found], lats[found])
+        centres = shapely.points(mx, my)
+        pt, chunk = self.tree.query(centres, predicate="dwithin", distance=d1[found] + 2 * reach + 1)
+        rival = self.chunk_owner[chunk] != nearest[found][pt]
+        d2 = np.full(found.sum(), np.inf)
+        np.minimum.at(d2, pt[rival], shapely.distance(centres[pt[rival]], self.chunks[chunk[rival]]))
+        sole = np.zeros(len(lons), dtype=bool)
+        sole[found] = d2 - d1[found] > 2 * reach
+        boxes = shapely.box(lons - half_deg, lats - half_deg, lons + half_deg, lats + half_deg)
+        island = np.zeros(len(lons), dtype=bool)
+        island[found] = self.island[nearest[found]]
+        all_sea = (sole & island) | shapely.contains(self.sea, boxes)
+        all_land = sole & ~island & ~shapely.intersects(self.sea, boxes)
+        offshore = all_sea & sole & (d1 + reach <= OFFSHORE_MAX_M)
+        border = all_land & (d1 + reach <= BORDER_TOLERANCE_M)
+        outside = ~found | (d1 - reach > OFFSHORE_MAX_M) | (all_land & (d1 - reach > BORDER_TOLERANCE_M))
+        index, flag = _answer(nearest, offshore, border)
+        return index, flag, offshore | border | outside
+
+    def _nearest(self, lons: np.ndarray, lats: np.ndarray, max_distance: float) -> tuple[np.ndarray, np.ndarray]:
+        """Nearest kelurahan (lowest index among equidistant ones) and its distance in metres."""
+        nearest = np.full(len(lons), -1, dtype=np.int32)
+        distance = np.full(len(lons), np.inf)
+        if not len(lons):
+            return nearest, distance
+        mx, my = self._to_metric.transform(lons, lats)
+        (pt, chunk), dist = self.tree.query_nearest(
+            shapely.points(mx, my), max_distance=max_distance, return_distance=True, all_matches=True
+        )
+        owner = self.chunk_owner[chunk]
+        order = np.lexsort((-owner, pt))  # last write wins: the lowest index is written last
+        nearest[pt[order]] = owner[order]
+        distance[pt[order]] = dist[order]
+        return nearest, distance
+
+
+def _answer(nearest: np.ndarray, offshore: np.ndarray, border: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    index = np.where(offshore | border, nearest, -1).astype(np.int32)
+    flag = np.full(len(nearest), FLAG_NONE, dtype=np.int8)
+    flag[offshore] = FLAG_OFFSHORE
+    flag[border] = FLAG_BORDER
+    return index, flag
 
 
 def _sea_polygon(mainland: np.ndarray) -> shapely.Geometry:
     """The water north of the main landmass: its longitude span, minus all that has land due north."""
-    union = shapely.union_all(mainland)
+    union = shapely.coverage_union_all(mainland)  # kelurahan tile the land: no overlaps
     landmass = max(shapely.get_parts(union), key=shapely.area)
     minx, miny, maxx, _ = landmass.bounds
     far_south, far_north = miny - 1.0, 0.0

@@ -60,36 +60,36 @@ class CoverGrid:
         # or in one of its 8 neighbours: spreading each sample to its 3x3 block marks every touched
         # cell. Candidates spread over 5x5, because a marked cell may lie wholly inside a polygon
         # whose own boundary is one cell farther away.
-        cand_cells = []
-        for dy in range(-2, 3):
-            for dx in range(-2, 3):
-                cand_cells.append(((iy + dy) * self.nx + (ix + dx)) * len(self.polygons) + owner)
-        pairs = np.unique(np.concatenate(cand_cells))
-        pair_cell, pair_poly = np.divmod(pairs, len(self.polygons))
-
+        n = len(self.polygons)
+        sample_cell, sample_owner = np.divmod(np.unique((iy * self.nx + ix) * n + owner), n)
         mixed = np.zeros(self.ny * self.nx, dtype=bool)
         for dy in range(-1, 2):
             for dx in range(-1, 2):
-                mixed[(iy + dy) * self.nx + (ix + dx)] = True
+                mixed[sample_cell + dy * self.nx + dx] = True
+        spread = []
+        for dy in range(-2, 3):
+            for dx in range(-2, 3):
+                cell = sample_cell + dy * self.nx + dx
+                keep = mixed[cell]
+                spread.append(cell[keep] * n + sample_owner[keep])
+        pair_cell, pair_poly = np.divmod(np.unique(np.concatenate(spread)), n)
         mixed = mixed.reshape(self.ny, self.nx)
 
         regions, n_regions = ndimage.label(~mixed)
         labels = np.full((self.ny, self.nx), OUTSIDE, dtype=np.int16)
         labels[mixed] = MIXED
         # one representative cell per region, tested exactly at its centre
-        _, first = np.unique(regions.ravel(), return_index=True)
-        cy, cx = np.divmod(first[1:], self.nx)  # region 0 is the mixed cells
+        cy, cx = np.array([_first_cell(regions, label, box)
+                           for label, box in enumerate(ndimage.find_objects(regions), start=1)]).T
         owners = self._exact(self.x0 + (cx + 0.5) * self.cell, self.y0 + (cy + 0.5) * self.cell)
         region_label = np.concatenate([[MIXED], owners]).astype(np.int16)
         inside = ~mixed
         labels[inside] = region_label[regions[inside]]
 
-        # candidates in CSR form, only for mixed cells, polygon indices ascending per cell
-        keep = mixed.ravel()[pair_cell]
-        pair_cell, pair_poly = pair_cell[keep], pair_poly[keep]
+        # candidates in CSR form, polygon indices ascending per mixed cell
         offsets = np.zeros(self.ny * self.nx + 1, dtype=np.int64)
-        np.add.at(offsets, pair_cell + 1, 1)
-        return labels, np.cumsum(offsets), pair_poly.astype(np.int32)
+        offsets[1:] = np.cumsum(np.bincount(pair_cell, minlength=self.ny * self.nx))
+        return labels, offsets, pair_poly.astype(np.int32)
 
     def _exact(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
         """Reference answer: the lowest-index polygon that covers each point, or OUTSIDE."""
@@ -160,3 +160,9 @@ class CoverGrid:
             if shapely.intersects_xy(self.polygons[poly], x, y):
                 return poly
         return OUTSIDE
+
+
+def _first_cell(regions: np.ndarray, label: int, box: tuple[slice, slice]) -> tuple[int, int]:
+    """(row, column) of one cell of a labelled region, found inside its bounding box."""
+    y, x = np.unravel_index(np.argmax(regions[box] == label), regions[box].shape)
+    return box[0].start + y, box[1].start + x

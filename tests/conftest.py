@@ -7,11 +7,16 @@ see each other's rows and the postgis extension in `public` is left alone.
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 from sqlalchemy import Engine, make_url, text
 from sqlalchemy.exc import OperationalError
 
@@ -19,13 +24,45 @@ from geo.boundaries import Boundaries, load_boundaries
 from geo.locate import Locator
 from store.db import make_engine
 
+ROOT = Path(__file__).resolve().parents[1]
 BOUNDARIES = Path(os.environ.get(
     "PANTAU_BOUNDARIES",
-    Path(__file__).resolve().parents[1].parent / "shared" / "data" / "jakarta_kelurahan.geojson",
+    ROOT.parent / "shared" / "data" / "jakarta_kelurahan.geojson",
 ))
 POSTGIS_URL = os.environ.get(
     "PANTAU_TEST_POSTGIS_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/pantau_test"
 )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """A real Pantau process on a fresh SQLite file, with one API key."""
+    data = tmp_path_factory.mktemp("server")
+    env = os.environ | {"PANTAU_DATABASE_URL": f"sqlite:///{data}/pantau.db", "PANTAU_PORT": str(free_port())}
+    key = subprocess.run([sys.executable, "cli.py", "keys", "create", "test"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, check=True).stdout.strip()
+    log = data / "server.log"  # a file, not a pipe: an unread pipe fills up and stalls the server
+    process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
+                               stdout=log.open("w"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{env['PANTAU_PORT']}"
+    for _ in range(120):
+        try:
+            requests.get(url, timeout=1)
+            break
+        except requests.ConnectionError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail(f"Pantau did not start: {log.read_text()}")
+    yield url, key
+    process.terminate()
+    process.wait(10)
 
 
 @pytest.fixture(scope="session")

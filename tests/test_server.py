@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,36 +12,6 @@ import requests
 import socketio
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """A real Pantau process on a fresh SQLite file, with one API key."""
-    data = tmp_path_factory.mktemp("server")
-    env = os.environ | {"PANTAU_DATABASE_URL": f"sqlite:///{data}/pantau.db", "PANTAU_PORT": str(free_port())}
-    key = subprocess.run([sys.executable, "cli.py", "keys", "create", "test"], cwd=ROOT, env=env,
-                         capture_output=True, text=True, check=True).stdout.strip()
-    process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{env['PANTAU_PORT']}"
-    for _ in range(120):
-        try:
-            requests.get(url, timeout=1)
-            break
-        except requests.ConnectionError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail(f"Pantau did not start: {process.stdout.read()}")
-    yield url, key
-    process.terminate()
-    process.wait(10)
 
 
 @pytest.mark.slow
