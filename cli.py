@@ -84,8 +84,8 @@ def _locate_file(locator, input_: Path, output: Path) -> None:
 
 
 def _flag_name(index: int, flag: int) -> str:
-    from geo.coast import FLAG_NAMES
     from crm.complaint import LUAR_WILAYAH
+    from geo.coast import FLAG_NAMES
 
     return LUAR_WILAYAH if index < 0 else (FLAG_NAMES[flag] or "")
 

@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from crm.categories import FALLBACK, get_category
-from crm.complaint import Complaint, ComplaintEvent, Jurisdiction, Status, new_ticket, utc_now
+from crm.complaint import (
+    Complaint,
+    ComplaintEvent,
+    Jurisdiction,
+    Status,
+    new_ticket,
+    utc_now,
+)
 from crm.routing import RoutingRules
 
 SYSTEM_ACTOR = "sistem"

@@ -21,8 +21,8 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib.resources.abc import Traversable
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from crm.categories import CATEGORIES, get_category

@@ -4,82 +4,66 @@ The BPS coastline is the 2019 one: harbour basins, fishing ports and the reclaim
 outside every polygon, tens to hundreds of metres off the coast, yet reports from there are
 Jakarta's. Land beyond the border (Tangerang, Depok, Bekasi) is not, except within GPS error.
 
-How sea is told from land, from the boundary data alone: Jakarta touches the sea only to the
-north; its land neighbours lie west, south and east. So a point outside the province is sea when
-no part of the main landmass lies due north of it while the landmass spans its longitude (it
-looks out over the bay, not over Jakarta); a point whose nearest kelurahan is an island of
-Kepulauan Seribu is sea too. Everything else outside is land of another province. Small islands
-and piers in the bay are not part of the main landmass, so the water around them stays sea.
+How sea is told from land, from the boundary data alone. Jakarta touches the sea only to the
+north; its land neighbours lie west, south and east, and its land borders run roughly north-south.
+1. The coast's two ends are where those borders reach the sea: the westmost and eastmost points
+   of the main landmass within COAST_BAND_M of its northern tip. Between them lies the bay.
+2. Sea is the water connected to the open bay (north of the tip) without crossing Jakarta's land
+   and without leaving the span between the coast's ends: a flood fill over the grid cells that
+   no kelurahan touches. Harbour basins behind a pier connect through their mouth; a notch in
+   the land border connects only across a coast end, onto the neighbour's side. The boundary
+   cells along the shore, up to three cells from the flooded water, are sea too.
+3. Around the islands of Kepulauan Seribu everything is sea.
+Everything else outside is land of another province.
 """
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import shapely
 from pyproj import Transformer
+from scipy import ndimage
 
+from geo.cover_grid import MIXED, OUTSIDE, CoverGrid
+
+COAST_BAND_M = 1000.0  # the coast's ends lie this close to the landmass's northern tip
 OFFSHORE_MAX_M = 1000.0  # bay water up to this far from the coast belongs to the nearest kelurahan
 BORDER_TOLERANCE_M = 50.0  # land this close to the border is GPS error, not another province
 METRIC_CRS = "EPSG:32748"  # UTM 48S, the projection the boundary data was validated in
+SETTLE_FACTOR = 4  # coast answers are settled on blocks of 4 x 4 grid cells, about 110 m
 
 FLAG_NONE, FLAG_OFFSHORE, FLAG_BORDER = 0, 1, 2
 FLAG_NAMES: tuple[str | None, ...] = (None, "offshore", "border_uncertain")
 
 _METRES_PER_DEG_BOUND = 111_700.0  # a little above any metres-per-degree in UTM 48S near Jakarta
+_METRES_PER_DEG_LOW = 110_500.0  # a little below: for margins that must not shrink
 _CHUNK_VERTICES = 16  # short pieces of boundary keep nearest-neighbour queries cheap
 
 
 class CoastRules:
     """Assign points that no kelurahan covers: offshore, border-uncertain or outside (-1)."""
 
-    def __init__(self, polygons: np.ndarray, island: np.ndarray) -> None:
-        """`polygons` are kelurahan in lon/lat; `island[i]` is True for Kepulauan Seribu."""
+    def __init__(self, grid: CoverGrid, island: np.ndarray, mainland: np.ndarray) -> None:
+        """`island[i]` is True for Kepulauan Seribu kelurahan; `mainland` are the others' polygons."""
+        self.grid = grid
         self.island = np.asarray(island, dtype=bool)
         self._to_metric = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
-        self.sea = _sea_polygon(polygons[~self.island])
-        shapely.prepare(self.sea)
-        metric = shapely.transform(polygons, lambda xy: np.column_stack(self._to_metric.transform(*xy.T)))
+        self.sea = _sea_cells(grid, mainland).ravel()
+        metric = shapely.transform(grid.polygons, lambda xy: np.column_stack(self._to_metric.transform(*xy.T)))
         self.chunks, self.chunk_owner = _boundary_chunks(metric)
         self.tree = shapely.STRtree(self.chunks)
+        self.near = self._near_cells().ravel()
+        self.settled_index, self.settled_flag, self.settled = self._settle()
 
+    # -- the rule, point by point ------------------------------------------------------------
     def resolve(self, lons: np.ndarray, lats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For points outside every kelurahan: (kelurahan index or -1, flag code)."""
         nearest, distance = self._nearest(lons, lats, OFFSHORE_MAX_M)
-        found = nearest >= 0
-        sea = np.zeros(len(lons), dtype=bool)
-        sea[found] = self.island[nearest[found]] | shapely.intersects_xy(self.sea, lons[found], lats[found])
-        offshore = found & sea & (distance <= OFFSHORE_MAX_M)
-        border = found & ~sea & (distance <= BORDER_TOLERANCE_M)
+        sea = np.where(nearest >= 0, self.island[nearest], False) | self.sea.take(self.grid.cells(lons, lats))
+        offshore = (nearest >= 0) & sea & (distance <= OFFSHORE_MAX_M)
+        border = (nearest >= 0) & ~sea & (distance <= BORDER_TOLERANCE_M)
         return _answer(nearest, offshore, border)
-
-    def settle_cells(self, lons: np.ndarray, lats: np.ndarray, half_deg: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """For square cells centred on (lons, lats): (index, flag, settled), where `settled` says that
-        every point of the cell, were it outside every kelurahan, would get that same answer.
-
-        Distance to a polygon changes no faster than the point moves, so the answer at the centre
-        holds for the whole cell when it stays clear of every threshold by the centre-to-corner
-        distance, and no other kelurahan could come nearer within the cell.
-        """
-        reach = half_deg * np.sqrt(2) * _METRES_PER_DEG_BOUND
-        nearest, d1 = self._nearest(lons, lats, OFFSHORE_MAX_M + reach)
-        found = nearest >= 0
-        mx, my = self._to_metric.transform(lons[found], lats[found])
-        centres = shapely.points(mx, my)
-        pt, chunk = self.tree.query(centres, predicate="dwithin", distance=d1[found] + 2 * reach + 1)
-        rival = self.chunk_owner[chunk] != nearest[found][pt]
-        d2 = np.full(found.sum(), np.inf)
-        np.minimum.at(d2, pt[rival], shapely.distance(centres[pt[rival]], self.chunks[chunk[rival]]))
-        sole = np.zeros(len(lons), dtype=bool)
-        sole[found] = d2 - d1[found] > 2 * reach
-        boxes = shapely.box(lons - half_deg, lats - half_deg, lons + half_deg, lats + half_deg)
-        island = np.zeros(len(lons), dtype=bool)
-        island[found] = self.island[nearest[found]]
-        all_sea = (sole & island) | shapely.contains(self.sea, boxes)
-        all_land = sole & ~island & ~shapely.intersects(self.sea, boxes)
-        offshore = all_sea & sole & (d1 + reach <= OFFSHORE_MAX_M)
-        border = all_land & (d1 + reach <= BORDER_TOLERANCE_M)
-        outside = ~found | (d1 - reach > OFFSHORE_MAX_M) | (all_land & (d1 - reach > BORDER_TOLERANCE_M))
-        index, flag = _answer(nearest, offshore, border)
-        return index, flag, offshore | border | outside
 
     def _nearest(self, lons: np.ndarray, lats: np.ndarray, max_distance: float) -> tuple[np.ndarray, np.ndarray]:
         """Nearest kelurahan (lowest index among equidistant ones) and its distance in metres."""
@@ -97,6 +81,60 @@ class CoastRules:
         distance[pt[order]] = dist[order]
         return nearest, distance
 
+    # -- precomputed answers per cell --------------------------------------------------------
+    def _near_cells(self) -> np.ndarray:
+        """Cells where a point that no kelurahan covers may lie within OFFSHORE_MAX_M of one.
+
+        Boundary (mixed) cells always are. The others are measured on blocks of SETTLE_FACTOR
+        cells, centre to centre, with two blocks of slack: beyond the mask a miss is outside.
+        """
+        labels = self.grid.labels
+        province = _blocks(labels != OUTSIDE, SETTLE_FACTOR).any(axis=(1, 3))
+        block_m = SETTLE_FACTOR * self.grid.cell * _METRES_PER_DEG_LOW
+        near_blocks = ndimage.distance_transform_edt(~province) * block_m <= OFFSHORE_MAX_M + 2 * block_m
+        return (labels == MIXED) | ((labels == OUTSIDE) & _unblock(near_blocks, SETTLE_FACTOR, labels.shape))
+
+    def _settle(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per near cell, the answer shared by its whole block of SETTLE_FACTOR cells, if any.
+
+        Distance to a polygon changes no faster than the point moves, so the answer at a block's
+        centre holds for the whole block when it stays clear of every threshold by the centre-to-
+        corner distance and no other kelurahan could come nearer within the block.
+        """
+        f, grid, shape = SETTLE_FACTOR, self.grid, self.grid.labels.shape
+        near_blocks = _blocks(self.near.reshape(shape), f).any(axis=(1, 3))
+        by, bx = np.nonzero(near_blocks)
+        half = f * grid.cell / 2
+        lons, lats = grid.x0 + bx * f * grid.cell + half, grid.y0 + by * f * grid.cell + half
+        reach = half * math.sqrt(2) * _METRES_PER_DEG_BOUND
+
+        nearest, d1 = self._nearest(lons, lats, OFFSHORE_MAX_M + reach)
+        found = nearest >= 0
+        centres = shapely.points(*self._to_metric.transform(lons[found], lats[found]))
+        pt, chunk = self.tree.query(centres, predicate="dwithin", distance=d1[found] + 2 * reach + 1)
+        rival = self.chunk_owner[chunk] != nearest[found][pt]
+        d2 = np.full(found.sum(), np.inf)
+        np.minimum.at(d2, pt[rival], shapely.distance(centres[pt[rival]], self.chunks[chunk[rival]]))
+        sole = np.zeros(len(lons), dtype=bool)
+        sole[found] = d2 - d1[found] > 2 * reach
+
+        sea_blocks = _blocks(self.sea.reshape(shape), f)
+        island = np.where(found, self.island[nearest], False)
+        all_sea = (sole & island) | sea_blocks.all(axis=(1, 3))[by, bx]
+        all_land = sole & ~island & ~sea_blocks.any(axis=(1, 3))[by, bx]
+        offshore = all_sea & sole & (d1 + reach <= OFFSHORE_MAX_M)
+        border = all_land & (d1 + reach <= BORDER_TOLERANCE_M)
+        outside = ~found | (d1 - reach > OFFSHORE_MAX_M) | (all_land & (d1 - reach > BORDER_TOLERANCE_M))
+        index, flag = _answer(nearest, offshore, border)
+
+        def spread(values: np.ndarray, fill: int | bool) -> np.ndarray:
+            blocks = np.full(near_blocks.shape, fill, dtype=values.dtype)
+            blocks[by, bx] = values
+            return _unblock(blocks, f, shape).ravel()
+
+        settled = offshore | border | outside
+        return spread(index.astype(np.int16), -1), spread(flag, FLAG_NONE), spread(settled, False)
+
 
 def _answer(nearest: np.ndarray, offshore: np.ndarray, border: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     index = np.where(offshore | border, nearest, -1).astype(np.int32)
@@ -106,19 +144,38 @@ def _answer(nearest: np.ndarray, offshore: np.ndarray, border: np.ndarray) -> tu
     return index, flag
 
 
-def _sea_polygon(mainland: np.ndarray) -> shapely.Geometry:
-    """The water north of the main landmass: its longitude span, minus all that has land due north."""
-    union = shapely.coverage_union_all(mainland)  # kelurahan tile the land: no overlaps
-    landmass = max(shapely.get_parts(union), key=shapely.area)
-    minx, miny, maxx, _ = landmass.bounds
-    far_south, far_north = miny - 1.0, 0.0
-    ring = np.asarray(landmass.exterior.coords)
-    a, b = ring[:-1], ring[1:]
-    # sweeping every outline edge due south covers everything with land due north of it
-    swept = shapely.polygons(np.stack([a, b, np.c_[b[:, 0], np.full(len(b), far_south)],
-                                       np.c_[a[:, 0], np.full(len(a), far_south)], a], axis=1))
-    shadow = shapely.union_all(np.concatenate([swept[shapely.area(swept) > 0], [landmass]]))
-    return shapely.box(minx, far_south, maxx, far_north).difference(shadow)
+def _blocks(cells: np.ndarray, f: int) -> np.ndarray:
+    """View a 2-D cell array as (rows, f, columns, f) blocks, padding with False at the far edges."""
+    ny, nx = -(-cells.shape[0] // f) * f, -(-cells.shape[1] // f) * f
+    padded = np.zeros((ny, nx), dtype=cells.dtype)
+    padded[: cells.shape[0], : cells.shape[1]] = cells
+    return padded.reshape(ny // f, f, nx // f, f)
+
+
+def _unblock(blocks: np.ndarray, f: int, shape: tuple[int, int]) -> np.ndarray:
+    """Spread one value per block back over its cells."""
+    return np.repeat(np.repeat(blocks, f, axis=0), f, axis=1)[: shape[0], : shape[1]]
+
+
+def _sea_cells(grid: CoverGrid, mainland: np.ndarray) -> np.ndarray:
+    """Grid cells that are sea (see the module docstring): the flooded water and its shore."""
+    landmass = max(shapely.get_parts(shapely.coverage_union_all(mainland)), key=shapely.area)
+    tip = landmass.bounds[3]
+    ring = shapely.get_coordinates(landmass.exterior)
+    coast_end = ring[ring[:, 1] >= tip - COAST_BAND_M / _METRES_PER_DEG_LOW, 0]
+    first_col = math.ceil((coast_end.min() - grid.x0) / grid.cell)
+    last_col = math.floor((coast_end.max() - grid.x0) / grid.cell)  # columns wholly between the ends
+    open_row = math.ceil((tip - grid.y0) / grid.cell)  # rows wholly north of the tip
+
+    water = np.zeros(grid.labels.shape, dtype=bool)
+    span = slice(first_col, last_col + 1)
+    water[:, span] = grid.labels[:, span] == OUTSIDE
+    regions, _ = ndimage.label(water)
+    open_regions = np.unique(regions[open_row:, span])
+    flooded = np.isin(regions, open_regions[open_regions > 0])
+    # the boundary band along the shore is up to three cells wide: reach across it to the coastline
+    reach = ndimage.binary_dilation(flooded, structure=np.ones((3, 3), dtype=bool), iterations=3)
+    return flooded | ((grid.labels == MIXED) & reach)
 
 
 def _boundary_chunks(polygons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

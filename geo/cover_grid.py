@@ -105,14 +105,14 @@ class CoverGrid:
         """Polygon index covering each point, or OUTSIDE (-1). Vectorised; NaN is OUTSIDE."""
         xs = np.asarray(xs, dtype=np.float64)
         ys = np.asarray(ys, dtype=np.float64)
-        cells = self._cells(xs, ys)
+        cells = self.cells(xs, ys)
         result = self.labels.ravel().take(cells, mode="clip").astype(np.int32)
         todo = np.flatnonzero(result == MIXED)
         if todo.size:
             result[todo] = self._resolve_mixed(xs[todo], ys[todo], cells[todo])
         return result
 
-    def _cells(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    def cells(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
         """Flat cell index of each point; points off the grid land in its OUTSIDE border cells."""
         fx = xs - self.x0
         fx *= 1.0 / self.cell
@@ -145,13 +145,19 @@ class CoverGrid:
             rank += 1
         return answer
 
-    def lookup_one(self, x: float, y: float) -> int:
-        """The same answer as `lookup` for one point, without numpy's per-call overhead."""
+    def cell_one(self, x: float, y: float) -> int | None:
+        """Flat cell index of one point, or None off the grid (NaN included)."""
         fx = (x - self.x0) / self.cell
         fy = (y - self.y0) / self.cell
         if not (0 <= fx < self.nx and 0 <= fy < self.ny):
+            return None
+        return int(fy) * self.nx + int(fx)
+
+    def lookup_one(self, x: float, y: float) -> int:
+        """The same answer as `lookup` for one point, without numpy's per-call overhead."""
+        cell = self.cell_one(x, y)
+        if cell is None:
             return OUTSIDE
-        cell = int(fy) * self.nx + int(fx)
         label = self._labels_list[cell]
         if label != MIXED:
             return label

@@ -7,7 +7,6 @@ from crm.complaint import Complaint
 from crm.events import COMPLAINT_ROUTED, public_complaint
 
 
-
 def make_socketio(server=None, *, redis_url: str | None = None) -> SocketIO:
     """threading is named on purpose: with eventlet installed an unnamed mode silently picks it.
 
