@@ -16,6 +16,8 @@ import numpy as np
 import shapely
 from scipy import ndimage
 
+SAMPLES_PER_CELL = 8
+_NEAR_SIDE = 1 / SAMPLES_PER_CELL  # twice half the sample spacing, in cells: a generous margin
 OUTSIDE = -1  # the cell lies outside every polygon
 MIXED = -2  # a boundary touches the cell: test exactly
 
@@ -28,7 +30,7 @@ class CoverGrid:
         shapely.prepare(self.polygons)
         minx, miny, maxx, maxy = shapely.total_bounds(self.polygons)
         self.cell = cell_deg
-        pad = margin_deg + 3 * cell_deg  # candidates spread 2 cells from a boundary: keep them on the grid
+        pad = margin_deg + 2 * cell_deg  # marks spread a cell from a boundary: keep them on the grid
         self.x0, self.y0 = minx - pad, miny - pad
         self.nx = math.ceil((maxx + pad - self.x0) / cell_deg)
         self.ny = math.ceil((maxy + pad - self.y0) / cell_deg)
@@ -37,7 +39,7 @@ class CoverGrid:
 
     # -- building ----------------------------------------------------------------------------
     def _boundary_samples(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Points along every ring, no farther apart than half a cell, with their polygon index."""
+        """Points along every ring, SAMPLES_PER_CELL to a cell's width, with their polygon index."""
         parts, part_owner = shapely.get_parts(self.polygons, return_index=True)
         rings, ring_part = shapely.get_rings(parts, return_index=True)
         ring_owner = part_owner[ring_part]
@@ -45,7 +47,7 @@ class CoverGrid:
         same_ring = ring_index[1:] == ring_index[:-1]
         a, b = coords[:-1][same_ring], coords[1:][same_ring]
         owner = ring_owner[ring_index[:-1][same_ring]]
-        steps = np.maximum(1, np.ceil(np.hypot(*(b - a).T) / (self.cell / 2)).astype(np.int64))
+        steps = np.maximum(1, np.ceil(np.hypot(*(b - a).T) / (self.cell / SAMPLES_PER_CELL)).astype(np.int64))
         seg = np.repeat(np.arange(len(a)), steps + 1)
         first_sample = np.repeat(np.cumsum(steps + 1) - (steps + 1), steps + 1)
         frac = (np.arange(len(seg)) - first_sample) / steps[seg]
@@ -54,21 +56,26 @@ class CoverGrid:
 
     def _build(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         xs, ys, owner = self._boundary_samples()
-        ix = ((xs - self.x0) / self.cell).astype(np.int64)
-        iy = ((ys - self.y0) / self.cell).astype(np.int64)
-        # A boundary point inside cell C is within half a cell of a sample, so that sample lies in C
-        # or in one of its 8 neighbours: spreading each sample to its 3x3 block marks every touched
-        # cell. Candidates spread over 5x5, because a marked cell may lie wholly inside a polygon
-        # whose own boundary is one cell farther away.
-        n = len(self.polygons)
+        fx, fy = (xs - self.x0) / self.cell, (ys - self.y0) / self.cell
+        ix, iy = fx.astype(np.int64), fy.astype(np.int64)
+        fx -= ix
+        fy -= iy
+        # A boundary point inside cell C lies within half a sample spacing of a sample, so that
+        # sample lies in C or in a neighbour within that distance of C's side or corner: marking
+        # each sample's cell, and the neighbours it is that close to, marks every touched cell.
+        # A marked cell that no boundary enters lies near a boundary of the polygon it is in, so
+        # candidates spread over each sample's 3x3 block cover every polygon a point can be in.
+        n, near = len(self.polygons), _NEAR_SIDE
         sample_cell, sample_owner = np.divmod(np.unique((iy * self.nx + ix) * n + owner), n)
         mixed = np.zeros(self.ny * self.nx, dtype=bool)
-        for dy in range(-1, 2):
-            for dx in range(-1, 2):
-                mixed[sample_cell + dy * self.nx + dx] = True
+        side = {-1: (fx < near, fy < near), 0: (True, True), 1: (fx > 1 - near, fy > 1 - near)}
+        for dy in (-1, 0, 1):
+            for dx in (-1, 0, 1):
+                close = side[dx][0] & side[dy][1]
+                mixed[((iy + dy) * self.nx + (ix + dx))[np.broadcast_to(close, ix.shape)]] = True
         spread = []
-        for dy in range(-2, 3):
-            for dx in range(-2, 3):
+        for dy in (-1, 0, 1):
+            for dx in (-1, 0, 1):
                 cell = sample_cell + dy * self.nx + dx
                 keep = mixed[cell]
                 spread.append(cell[keep] * n + sample_owner[keep])
