@@ -10,6 +10,8 @@ from datetime import datetime, timezone
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from geo.jurisdiction import Jurisdiction
+
 WIB = ZoneInfo("Asia/Jakarta")
 
 # Crockford base32 without I, L, O, U: a citizen reads the ticket aloud over the phone.
@@ -31,23 +33,6 @@ class Status(StrEnum):
     MENUNGGU_VALIDASI = "Menunggu Validasi"
     SELESAI = "Selesai"
     TL_DITOLAK = "TL Ditolak"
-
-
-@dataclass(frozen=True, slots=True)
-class Jurisdiction:
-    """Where a point falls: kelurahan, kecamatan and kota keyed on Kemendagri codes.
-
-    `flag` is None for a point inside a kelurahan, "offshore" for Jakarta Bay water taken by the
-    nearest coastal kelurahan, "border_uncertain" for a point just across the land border.
-    """
-
-    kode_kelurahan: str
-    kelurahan: str
-    kode_kecamatan: str
-    kecamatan: str
-    kode_kota: str
-    kota: str
-    flag: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,8 +26,8 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from crm.categories import CATEGORIES, get_category
-from crm.complaint import Jurisdiction
 from crm.skpd import SKPDS, WILAYAH, kelurahan_office
+from geo.jurisdiction import Jurisdiction
 
 KELURAHAN = "KELURAHAN"
 UNLOCATED_FALLBACK = "BIROPEM"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
-from crm.complaint import Jurisdiction
+from geo.jurisdiction import Jurisdiction
 
 SkpdKind = Literal["dinas", "suku_dinas", "badan", "satpol", "inspektorat", "biro", "bumd", "kelurahan"]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import geopandas as gpd
 import shapely
 
-from crm.complaint import Jurisdiction
+from geo.jurisdiction import Jurisdiction
 
 KELURAHAN_FIELDS = ["kode_kelurahan", "kelurahan", "kode_kecamatan", "kecamatan", "kode_kota", "kota"]
 KECAMATAN_FIELDS = ["kode_kecamatan", "kecamatan", "kode_kota", "kota"]

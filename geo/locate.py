@@ -11,10 +11,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from crm.complaint import Jurisdiction
 from geo.boundaries import KEPULAUAN_SERIBU, Boundaries
 from geo.coast import FLAG_NAMES, FLAG_NONE, OFFSHORE_MAX_M, CoastRules
 from geo.cover_grid import OUTSIDE, CoverGrid
+from geo.jurisdiction import Jurisdiction
 
 DEFAULT_CELL_DEG = 0.00025  # about 28 m: a 12 M-cell int16 grid over the whole province
 _MARGIN_DEG = 1.2 * OFFSHORE_MAX_M / 110_000  # the grid reaches past the farthest offshore answer

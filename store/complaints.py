@@ -12,7 +12,8 @@ from sqlalchemy import ColumnElement, Select, and_, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from crm.complaint import Complaint, ComplaintEvent, Jurisdiction, Status, new_ticket
+from crm.complaint import Complaint, ComplaintEvent, Status, new_ticket
+from geo.jurisdiction import Jurisdiction
 from store.models import ComplaintEventRow, ComplaintRow
 
 TICKET_ATTEMPTS = 5

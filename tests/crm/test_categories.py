@@ -2,8 +2,8 @@
 import pytest
 
 from crm.categories import CATEGORIES, FALLBACK, Category, UnknownCategory, get_category
-from crm.complaint import Jurisdiction
 from crm.skpd import SKPDS, WILAYAH, UnknownSkpd, get_skpd, kelurahan_office, sudin_for
+from geo.jurisdiction import Jurisdiction
 
 CRM_NAMES = [
     "Jalan", "Pohon", "Parkir Liar", "Sampah", "Banjir", "Saluran Air",

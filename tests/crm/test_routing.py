@@ -4,9 +4,9 @@ from pathlib import Path
 import pytest
 
 from crm.categories import CATEGORIES, UnknownCategory
-from crm.complaint import Jurisdiction
 from crm.routing import KELURAHAN, UNLOCATED_FALLBACK, RoutingRules, RoutingRulesError
 from crm.skpd import SKPDS
+from geo.jurisdiction import Jurisdiction
 
 HEADER = "category,kode_kota,kode_kelurahan,skpd,catatan"
 PADEMANGAN_TIMUR = Jurisdiction("31.72.05.1001", "Pademangan Timur", "31.72.05", "Pademangan", "31.72", "Jakarta Utara")

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm.complaint import Complaint, Jurisdiction, new_ticket
+from crm.complaint import Complaint, new_ticket
+from geo.jurisdiction import Jurisdiction
 from store.db import make_sessionmaker, upgrade
 
 GAMBIR = Jurisdiction(

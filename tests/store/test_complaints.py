@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm.complaint import Complaint, ComplaintEvent, Jurisdiction, Status
+from crm.complaint import Complaint, ComplaintEvent, Status
+from geo.jurisdiction import Jurisdiction
 from store import complaints
 from store.models import ComplaintEventRow, ComplaintRow
 
