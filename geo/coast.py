@@ -36,9 +36,9 @@ SETTLE_FACTOR = 4  # coast answers are settled on blocks of 4 x 4 grid cells, ab
 FLAG_NONE, FLAG_OFFSHORE, FLAG_BORDER = 0, 1, 2
 FLAG_NAMES: tuple[str | None, ...] = (None, "offshore", "border_uncertain")
 
+_PIECE_SEGMENTS = 16
 _METRES_PER_DEG_BOUND = 111_700.0  # a little above any metres-per-degree in UTM 48S near Jakarta
 _METRES_PER_DEG_LOW = 110_500.0  # a little below: for margins that must not shrink
-_CHUNK_VERTICES = 16  # short pieces of boundary keep nearest-neighbour queries cheap
 
 
 class CoastRules:
@@ -51,8 +51,8 @@ class CoastRules:
         self._to_metric = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
         self.sea = _sea_cells(grid, mainland).ravel()
         metric = shapely.transform(grid.polygons, lambda xy: np.column_stack(self._to_metric.transform(*xy.T)))
-        self.chunks, self.chunk_owner = _boundary_chunks(metric)
-        self.tree = shapely.STRtree(self.chunks)
+        self.segments, self.segment_owner = _outline_pieces(metric)
+        self.tree = shapely.STRtree(self.segments)
         self.near = self._near_cells().ravel()
         self.settled_index, self.settled_flag, self.settled = self._settle()
 
@@ -72,10 +72,10 @@ class CoastRules:
         if not len(lons):
             return nearest, distance
         mx, my = self._to_metric.transform(lons, lats)
-        (pt, chunk), dist = self.tree.query_nearest(
+        (pt, segment), dist = self.tree.query_nearest(
             shapely.points(mx, my), max_distance=max_distance, return_distance=True, all_matches=True
         )
-        owner = self.chunk_owner[chunk]
+        owner = self.segment_owner[segment]
         order = np.lexsort((-owner, pt))  # last write wins: the lowest index is written last
         nearest[pt[order]] = owner[order]
         distance[pt[order]] = dist[order]
@@ -111,10 +111,10 @@ class CoastRules:
         nearest, d1 = self._nearest(lons, lats, OFFSHORE_MAX_M + reach)
         found = nearest >= 0
         centres = shapely.points(*self._to_metric.transform(lons[found], lats[found]))
-        pt, chunk = self.tree.query(centres, predicate="dwithin", distance=d1[found] + 2 * reach + 1)
-        rival = self.chunk_owner[chunk] != nearest[found][pt]
+        pt, segment = self.tree.query(centres, predicate="dwithin", distance=d1[found] + 2 * reach + 1)
+        rival = self.segment_owner[segment] != nearest[found][pt]
         d2 = np.full(found.sum(), np.inf)
-        np.minimum.at(d2, pt[rival], shapely.distance(centres[pt[rival]], self.chunks[chunk[rival]]))
+        np.minimum.at(d2, pt[rival], shapely.distance(centres[pt[rival]], self.segments[segment[rival]]))
         sole = np.zeros(len(lons), dtype=bool)
         sole[found] = d2 - d1[found] > 2 * reach
 
@@ -178,14 +178,33 @@ def _sea_cells(grid: CoverGrid, mainland: np.ndarray) -> np.ndarray:
     return flooded | ((grid.labels == MIXED) & reach)
 
 
-def _boundary_chunks(polygons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every ring cut into short linestrings, each tagged with its polygon's index."""
+def _outline_pieces(polygons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The province outline in short linestrings, each tagged with its kelurahan's index.
+
+    A point outside the province is nearest to it on the outline, so the segments two kelurahan
+    share (inside the province) can never be nearest and are left out: they are found as the
+    segments that occur twice, since the kelurahan tile the land edge to edge. Runs of outline
+    segments are cut into pieces of _PIECE_SEGMENTS: fewer, longer items make nearest-neighbour
+    queries faster than single segments do.
+    """
     parts, part_owner = shapely.get_parts(polygons, return_index=True)
     rings, ring_part = shapely.get_rings(parts, return_index=True)
-    chunks, owners = [], []
-    for ring, owner in zip(rings, part_owner[ring_part]):
-        coords = shapely.get_coordinates(ring)
-        for start in range(0, len(coords) - 1, _CHUNK_VERTICES):
-            chunks.append(shapely.linestrings(coords[start:start + _CHUNK_VERTICES + 1]))
-            owners.append(owner)
-    return np.asarray(chunks, dtype=object), np.asarray(owners, dtype=np.int32)
+    coords, ring_index = shapely.get_coordinates(rings, return_index=True)
+    same_ring = ring_index[1:] == ring_index[:-1]
+    a, b = coords[:-1][same_ring], coords[1:][same_ring]
+    segment_ring = ring_index[:-1][same_ring]
+    swap = (a[:, 0] > b[:, 0]) | ((a[:, 0] == b[:, 0]) & (a[:, 1] > b[:, 1]))
+    key = np.where(swap[:, None], np.hstack([b, a]), np.hstack([a, b]))
+    _, inverse, counts = np.unique(key, axis=0, return_inverse=True, return_counts=True)
+    outline = counts[inverse] == 1
+    # a new piece starts where the run of outline segments breaks, the ring changes, or it is full
+    starts = outline & ~np.r_[False, outline[:-1] & (segment_ring[1:] == segment_ring[:-1])]
+    run_id = np.cumsum(starts)
+    position = np.arange(len(outline)) - np.maximum.accumulate(np.where(starts, np.arange(len(outline)), 0))
+    piece = np.where(outline, run_id * len(outline) + position // _PIECE_SEGMENTS, -1)[outline]
+    first = np.r_[True, piece[1:] != piece[:-1]]
+    owners = part_owner[ring_part][segment_ring[outline][first]].astype(np.int32)
+    pieces = [shapely.linestrings(np.vstack([sa, sb[-1:]]))
+              for sa, sb in zip(np.split(a[outline], np.flatnonzero(first)[1:]),
+                                np.split(b[outline], np.flatnonzero(first)[1:]))]
+    return np.asarray(pieces, dtype=object), owners

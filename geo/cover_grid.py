@@ -35,7 +35,8 @@ class CoverGrid:
         self.nx = math.ceil((maxx + pad - self.x0) / cell_deg)
         self.ny = math.ceil((maxy + pad - self.y0) / cell_deg)
         self.labels, self.cand_offsets, self.candidates = self._build()
-        self._labels_list = self.labels.ravel().tolist()  # plain ints: fastest single-point reads
+        self._inv_cell = 1.0 / cell_deg
+        self._label_at = memoryview(self.labels.ravel())  # plain-int reads, no numpy scalar per point
 
     # -- building ----------------------------------------------------------------------------
     def _boundary_samples(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -122,10 +123,10 @@ class CoverGrid:
     def cells(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
         """Flat cell index of each point; points off the grid land in its OUTSIDE border cells."""
         fx = xs - self.x0
-        fx *= 1.0 / self.cell
+        fx *= self._inv_cell
         np.clip(fx, 0, self.nx - 1, out=fx)
         fy = ys - self.y0
-        fy *= 1.0 / self.cell
+        fy *= self._inv_cell
         np.clip(fy, 0, self.ny - 1, out=fy)
         nan = np.isnan(fx) | np.isnan(fy)
         if nan.any():
@@ -154,18 +155,15 @@ class CoverGrid:
 
     def cell_one(self, x: float, y: float) -> int | None:
         """Flat cell index of one point, or None off the grid (NaN included)."""
-        fx = (x - self.x0) / self.cell
-        fy = (y - self.y0) / self.cell
-        if not (0 <= fx < self.nx and 0 <= fy < self.ny):
-            return None
-        return int(fy) * self.nx + int(fx)
+        fx = (x - self.x0) * self._inv_cell
+        fy = (y - self.y0) * self._inv_cell
+        if 0 <= fx < self.nx and 0 <= fy < self.ny:
+            return int(fy) * self.nx + int(fx)
+        return None
 
-    def lookup_one(self, x: float, y: float) -> int:
-        """The same answer as `lookup` for one point, without numpy's per-call overhead."""
-        cell = self.cell_one(x, y)
-        if cell is None:
-            return OUTSIDE
-        label = self._labels_list[cell]
+    def label_in(self, cell: int, x: float, y: float) -> int:
+        """The polygon covering a point whose cell is known, or OUTSIDE."""
+        label = self._label_at[cell]
         if label != MIXED:
             return label
         for k in range(self.cand_offsets[cell], self.cand_offsets[cell + 1]):
@@ -173,6 +171,11 @@ class CoverGrid:
             if shapely.intersects_xy(self.polygons[poly], x, y):
                 return poly
         return OUTSIDE
+
+    def lookup_one(self, x: float, y: float) -> int:
+        """The same answer as `lookup` for one point, without numpy's per-call overhead."""
+        cell = self.cell_one(x, y)
+        return OUTSIDE if cell is None else self.label_in(cell, x, y)
 
 
 def _first_cell(regions: np.ndarray, label: int, box: tuple[slice, slice]) -> tuple[int, int]:

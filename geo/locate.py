@@ -37,6 +37,11 @@ class Locator:
         island = (boundaries.kelurahan["kode_kota"] == KEPULAUAN_SERIBU).to_numpy()
         self.grid = CoverGrid(polygons, cell_deg=cell_deg, margin_deg=_MARGIN_DEG)
         self.coast = CoastRules(self.grid, island=island, mainland=polygons[~island])
+        # memoryviews give plain ints per read: a single point never pays for a numpy scalar
+        self._settled = memoryview(self.coast.settled.view(np.uint8))
+        self._settled_index = memoryview(self.coast.settled_index)
+        self._settled_flag = memoryview(self.coast.settled_flag)
+        self._near = memoryview(self.coast.near.view(np.uint8))
         self._by_flag = [[replace(j, flag=name) for j in boundaries.jurisdictions] for name in FLAG_NAMES]
 
     def locate_many(self, lons: np.ndarray, lats: np.ndarray) -> Located:
@@ -56,14 +61,16 @@ class Locator:
 
     def locate(self, lon: float, lat: float) -> Jurisdiction | None:
         """One point; None means outside Jakarta (luar wilayah)."""
-        found = self.grid.lookup_one(lon, lat)
+        cell = self.grid.cell_one(lon, lat)
+        if cell is None:
+            return None
+        found = self.grid.label_in(cell, lon, lat)
         if found != OUTSIDE:
             return self._by_flag[FLAG_NONE][found]
-        cell = self.grid.cell_one(lon, lat)
-        if cell is None or not (self.coast.settled[cell] or self.coast.near[cell]):
+        if self._settled[cell]:
+            return self.jurisdiction(self._settled_index[cell], self._settled_flag[cell])
+        if not self._near[cell]:
             return None
-        if self.coast.settled[cell]:
-            return self.jurisdiction(int(self.coast.settled_index[cell]), int(self.coast.settled_flag[cell]))
         index, flag = self.coast.resolve(np.array([lon]), np.array([lat]))
         return self.jurisdiction(int(index[0]), int(flag[0]))
 
