@@ -18,6 +18,8 @@ WIB = ZoneInfo("Asia/Jakarta")
 _TICKET_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
+RECEIVED = "diterima"
+SYSTEM_ACTOR = "sistem"
 LUAR_WILAYAH = "luar_wilayah"
 TANPA_LOKASI = "tanpa_lokasi"
 
@@ -71,6 +73,11 @@ class Complaint:
         if self.jurisdiction is not None:
             return self.jurisdiction.flag
         return LUAR_WILAYAH if self.lon is not None else TANPA_LOKASI
+
+
+def received_event(at: datetime, note: str = "") -> ComplaintEvent:
+    """The first entry of every history: the CRM received the report and it waits (Menunggu)."""
+    return ComplaintEvent(RECEIVED, at, Status.MENUNGGU, SYSTEM_ACTOR, note)
 
 
 def new_ticket(received_at: datetime) -> str:

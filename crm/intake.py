@@ -11,17 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from crm.categories import FALLBACK, get_category
-from crm.complaint import (
-    Complaint,
-    ComplaintEvent,
-    Jurisdiction,
-    Status,
-    new_ticket,
-    utc_now,
-)
+from crm.complaint import Complaint, Jurisdiction, new_ticket, received_event, utc_now
 from crm.routing import RoutingRules
-
-SYSTEM_ACTOR = "sistem"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +58,7 @@ class Intake:
             jurisdiction=jurisdiction,
             skpd=self.rules.route(category, jurisdiction),
             reporter_contact=report.reporter_contact,
-            history=[ComplaintEvent("diterima", received_at, Status.MENUNGGU, SYSTEM_ACTOR,
-                                    f"Diterima melalui kanal {report.channel}")],
+            history=[received_event(received_at, f"Diterima melalui kanal {report.channel}")],
         )
         stored, created = self.save(complaint)
         if created:

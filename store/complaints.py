@@ -12,13 +12,11 @@ from sqlalchemy import ColumnElement, Select, and_, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from crm.complaint import Complaint, ComplaintEvent, Status, new_ticket
+from crm.complaint import Complaint, ComplaintEvent, Status, new_ticket, received_event
 from geo.jurisdiction import Jurisdiction
 from store.models import ComplaintEventRow, ComplaintRow
 
 TICKET_ATTEMPTS = 5
-RECEIVED = "diterima"
-SYSTEM = "sistem"
 
 
 class DuplicateComplaint(ValueError):
@@ -119,9 +117,7 @@ def _delivered(channel: str, external_id: str) -> ColumnElement[bool]:
 
 def _to_row(complaint: Complaint) -> ComplaintRow:
     where = complaint.jurisdiction
-    history = complaint.history or [
-        ComplaintEvent(RECEIVED, at=complaint.received_at, status=Status.MENUNGGU, actor=SYSTEM)
-    ]
+    history = complaint.history or [received_event(complaint.received_at)]
     return ComplaintRow(
         ticket=complaint.ticket,
         channel=complaint.channel,
