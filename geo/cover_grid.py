@@ -3,10 +3,12 @@
 A regular grid is laid over the polygons. Every cell that a polygon boundary touches is marked;
 the unmarked cells form connected regions that no boundary crosses, so each region lies wholly
 inside one polygon or wholly outside all of them, and one shapely test per region labels it.
-A point in an unmarked cell is answered by one array read. A point in a marked cell is tested
-exactly with shapely, against only the few polygons whose boundaries pass near that cell, in
-index order, so the answer is the lowest-index polygon that covers the point: the same answer as
-testing every polygon with `intersects` (covers-semantics: a point on a border still matches).
+A point in an unmarked cell is answered by one array read. Marked cells are refined the same
+way into REFINE x REFINE sub-cells, so most points near a border cost a second array read. A
+point in a marked sub-cell is tested exactly with shapely, against only the few polygons whose
+boundaries pass near its cell, in index order, so the answer is the lowest-index polygon that
+covers the point: the same answer as testing every polygon with `intersects` (covers-semantics:
+a point on a border still matches).
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import shapely
 from scipy import ndimage
 
 SAMPLES_PER_CELL = 8
+REFINE = 8  # a marked cell is split into 8 x 8 sub-cells
 _NEAR_SIDE = 1 / SAMPLES_PER_CELL  # twice half the sample spacing, in cells: a generous margin
 OUTSIDE = -1  # the cell lies outside every polygon
 MIXED = -2  # a boundary touches the cell: test exactly
@@ -34,13 +37,17 @@ class CoverGrid:
         self.x0, self.y0 = minx - pad, miny - pad
         self.nx = math.ceil((maxx + pad - self.x0) / cell_deg)
         self.ny = math.ceil((maxy + pad - self.y0) / cell_deg)
-        self.labels, self.cand_offsets, self.candidates = self._build()
         self._inv_cell = 1.0 / cell_deg
-        self._label_at = memoryview(self.labels.ravel())  # plain-int reads, no numpy scalar per point
+        self.labels, self.cand_offsets, self.candidates = self._build()
+        self.block_of, self.sub_labels = self._refine()
+        # memoryviews give plain-int reads: a single point never pays for a numpy scalar
+        self._label_at = memoryview(self.labels.ravel())
+        self._block_at = memoryview(self.block_of)
+        self._sub_label_at = memoryview(self.sub_labels)
 
     # -- building ----------------------------------------------------------------------------
-    def _boundary_samples(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Points along every ring, SAMPLES_PER_CELL to a cell's width, with their polygon index."""
+    def _boundary_samples(self, spacing: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Points along every ring, no farther apart than `spacing`, with their polygon index."""
         parts, part_owner = shapely.get_parts(self.polygons, return_index=True)
         rings, ring_part = shapely.get_rings(parts, return_index=True)
         ring_owner = part_owner[ring_part]
@@ -48,7 +55,7 @@ class CoverGrid:
         same_ring = ring_index[1:] == ring_index[:-1]
         a, b = coords[:-1][same_ring], coords[1:][same_ring]
         owner = ring_owner[ring_index[:-1][same_ring]]
-        steps = np.maximum(1, np.ceil(np.hypot(*(b - a).T) / (self.cell / SAMPLES_PER_CELL)).astype(np.int64))
+        steps = np.maximum(1, np.ceil(np.hypot(*(b - a).T) / spacing).astype(np.int64))
         seg = np.repeat(np.arange(len(a)), steps + 1)
         first_sample = np.repeat(np.cumsum(steps + 1) - (steps + 1), steps + 1)
         frac = (np.arange(len(seg)) - first_sample) / steps[seg]
@@ -56,8 +63,8 @@ class CoverGrid:
         return pts[:, 0], pts[:, 1], owner[seg]
 
     def _build(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        xs, ys, owner = self._boundary_samples()
-        fx, fy = (xs - self.x0) / self.cell, (ys - self.y0) / self.cell
+        xs, ys, owner = self._boundary_samples(self.cell / SAMPLES_PER_CELL)
+        fx, fy = (xs - self.x0) * self._inv_cell, (ys - self.y0) * self._inv_cell
         ix, iy = fx.astype(np.int64), fy.astype(np.int64)
         fx -= ix
         fy -= iy
@@ -66,14 +73,11 @@ class CoverGrid:
         # each sample's cell, and the neighbours it is that close to, marks every touched cell.
         # A marked cell that no boundary enters lies near a boundary of the polygon it is in, so
         # candidates spread over each sample's 3x3 block cover every polygon a point can be in.
-        n, near = len(self.polygons), _NEAR_SIDE
+        n = len(self.polygons)
         sample_cell, sample_owner = np.divmod(np.unique((iy * self.nx + ix) * n + owner), n)
         mixed = np.zeros(self.ny * self.nx, dtype=bool)
-        side = {-1: (fx < near, fy < near), 0: (True, True), 1: (fx > 1 - near, fy > 1 - near)}
-        for dy in (-1, 0, 1):
-            for dx in (-1, 0, 1):
-                close = side[dx][0] & side[dy][1]
-                mixed[((iy + dy) * self.nx + (ix + dx))[np.broadcast_to(close, ix.shape)]] = True
+        for dy, dx, close in _touched(fx, fy):
+            mixed[(iy[close] + dy) * self.nx + ix[close] + dx] = True
         spread = []
         for dy in (-1, 0, 1):
             for dx in (-1, 0, 1):
@@ -99,6 +103,44 @@ class CoverGrid:
         offsets[1:] = np.cumsum(np.bincount(pair_cell, minlength=self.ny * self.nx))
         return labels, offsets, pair_poly.astype(np.int32)
 
+    def _refine(self) -> tuple[np.ndarray, np.ndarray]:
+        """Label REFINE x REFINE sub-cells of every marked cell, the same way as the cells.
+
+        Returns the block number of each marked cell (-1 elsewhere) and the sub-cell labels,
+        block by block. Regions of unmarked sub-cells are taken within one block only.
+        """
+        r = REFINE
+        mixed_cells = np.flatnonzero(self.labels.ravel() == MIXED)
+        block_of = np.full(self.nx * self.ny, -1, dtype=np.int32)
+        block_of[mixed_cells] = np.arange(len(mixed_cells))
+        xs, ys, _ = self._boundary_samples(self.cell / (r * SAMPLES_PER_CELL))
+        gx, gy = (xs - self.x0) * (self._inv_cell * r), (ys - self.y0) * (self._inv_cell * r)
+        ix, iy = gx.astype(np.int64), gy.astype(np.int64)
+        gx -= ix
+        gy -= iy
+        marked = np.zeros(len(mixed_cells) * r * r, dtype=bool)
+        for dy, dx, close in _touched(gx, gy):
+            sx, sy = ix[close] + dx, iy[close] + dy
+            block = block_of[(sy // r) * self.nx + sx // r]
+            inside = block >= 0  # a touched sub-cell's cell is marked too; kept as a guard
+            marked[(block[inside] * r + sy[inside] % r) * r + sx[inside] % r] = True
+        marked = marked.reshape(-1, r, r)
+
+        in_block = np.zeros((3, 3, 3), dtype=bool)
+        in_block[1] = ndimage.generate_binary_structure(2, 1)
+        regions, _ = ndimage.label(~marked, structure=in_block)
+        region_ids, first = np.unique(regions.ravel(), return_index=True)
+        first = first[region_ids > 0]
+        block, within = np.divmod(first, r * r)
+        ly, lx = np.divmod(within, r)
+        row, col = np.divmod(mixed_cells[block], self.nx)
+        sub = self.cell / r
+        owners = self._resolve_mixed(self.x0 + (col * r + lx + 0.5) * sub,
+                                     self.y0 + (row * r + ly + 0.5) * sub, mixed_cells[block])
+        region_label = np.full(regions.max() + 1, MIXED, dtype=np.int16)
+        region_label[region_ids[region_ids > 0]] = owners
+        return block_of, region_label[regions].ravel()
+
     def _exact(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
         """Reference answer: the lowest-index polygon that covers each point, or OUTSIDE."""
         tree = shapely.STRtree(self.polygons)
@@ -110,15 +152,27 @@ class CoverGrid:
 
     # -- querying ----------------------------------------------------------------------------
     def lookup(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
-        """Polygon index covering each point, or OUTSIDE (-1). Vectorised; NaN is OUTSIDE."""
+        """Polygon index (int16) covering each point, or OUTSIDE (-1). Vectorised; NaN is OUTSIDE."""
         xs = np.asarray(xs, dtype=np.float64)
         ys = np.asarray(ys, dtype=np.float64)
         cells = self.cells(xs, ys)
-        result = self.labels.ravel().take(cells, mode="clip").astype(np.int32)
+        result = self.labels.ravel().take(cells)
         todo = np.flatnonzero(result == MIXED)
         if todo.size:
-            result[todo] = self._resolve_mixed(xs[todo], ys[todo], cells[todo])
+            result[todo] = self._resolve_refined(xs[todo], ys[todo], cells[todo])
         return result
+
+    def _resolve_refined(self, xs: np.ndarray, ys: np.ndarray, cells: np.ndarray) -> np.ndarray:
+        """Points in marked cells: the sub-cell's label, or the exact test in marked sub-cells."""
+        r = REFINE
+        row, col = np.divmod(cells, self.nx)
+        lx = np.clip(((xs - self.x0) * (self._inv_cell * r)).astype(np.intp) - col * r, 0, r - 1)
+        ly = np.clip(((ys - self.y0) * (self._inv_cell * r)).astype(np.intp) - row * r, 0, r - 1)
+        answer = self.sub_labels.take((self.block_of.take(cells) * r + ly) * r + lx)
+        todo = np.flatnonzero(answer == MIXED)
+        if todo.size:
+            answer[todo] = self._resolve_mixed(xs[todo], ys[todo], cells[todo])
+        return answer
 
     def cells(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
         """Flat cell index of each point; points off the grid land in its OUTSIDE border cells."""
@@ -128,8 +182,8 @@ class CoverGrid:
         fy = ys - self.y0
         fy *= self._inv_cell
         np.clip(fy, 0, self.ny - 1, out=fy)
-        nan = np.isnan(fx) | np.isnan(fy)
-        if nan.any():
+        if np.isnan(fx.sum() + fy.sum()):  # one cheap pass; NaN is rare
+            nan = np.isnan(fx) | np.isnan(fy)
             fx[nan] = fy[nan] = 0  # cell 0 is a padding cell, always OUTSIDE
         cells = fy.astype(np.intp)
         cells *= self.nx
@@ -139,7 +193,7 @@ class CoverGrid:
     def _resolve_mixed(self, xs: np.ndarray, ys: np.ndarray, cells: np.ndarray) -> np.ndarray:
         start = self.cand_offsets[cells]
         count = self.cand_offsets[cells + 1] - start
-        answer = np.full(len(xs), OUTSIDE, dtype=np.int32)
+        answer = np.full(len(xs), OUTSIDE, dtype=np.int16)
         open_ = np.arange(len(xs))
         rank = 0
         while open_.size:
@@ -166,6 +220,13 @@ class CoverGrid:
         label = self._label_at[cell]
         if label != MIXED:
             return label
+        r = REFINE
+        row, col = divmod(cell, self.nx)
+        lx = min(max(int((x - self.x0) * self._inv_cell * r) - col * r, 0), r - 1)
+        ly = min(max(int((y - self.y0) * self._inv_cell * r) - row * r, 0), r - 1)
+        label = self._sub_label_at[(self._block_at[cell] * r + ly) * r + lx]
+        if label != MIXED:
+            return label
         for k in range(self.cand_offsets[cell], self.cand_offsets[cell + 1]):
             poly = int(self.candidates[k])
             if shapely.intersects_xy(self.polygons[poly], x, y):
@@ -182,3 +243,14 @@ def _first_cell(regions: np.ndarray, label: int, box: tuple[slice, slice]) -> tu
     """(row, column) of one cell of a labelled region, found inside its bounding box."""
     y, x = np.unravel_index(np.argmax(regions[box] == label), regions[box].shape)
     return box[0].start + y, box[1].start + x
+
+
+def _touched(fx: np.ndarray, fy: np.ndarray):
+    """(dy, dx, mask): the samples (with in-cell offsets fx, fy) that touch each neighbour cell."""
+    side = {-1: (fx < _NEAR_SIDE, fy < _NEAR_SIDE), 1: (fx > 1 - _NEAR_SIDE, fy > 1 - _NEAR_SIDE)}
+    everyone = np.ones(len(fx), dtype=bool)
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            close_x = side[dx][0] if dx else everyone
+            close_y = side[dy][1] if dy else everyone
+            yield dy, dx, close_x & close_y
