@@ -42,9 +42,8 @@ def locate(lon: float | None, lat: float | None, input_: Path | None, output: Pa
         raise click.UsageError("give LON LAT, or --input points.csv --output out.csv")
     if input_ is not None and output is None:
         raise click.UsageError("--input needs --output")
-    locator = _locator()
     if input_ is None:
-        found = locator.locate(lon, lat)
+        found = _locator().locate(lon, lat)
         if found is None:
             click.echo(f"{lon}, {lat}: luar wilayah (outside DKI Jakarta)")
             return
@@ -54,10 +53,10 @@ def locate(lon: float | None, lat: float | None, input_: Path | None, output: Pa
         if found.flag:
             click.echo(f"flag       {found.flag}")
         return
-    _locate_file(locator, input_, output)
+    _locate_file(input_, output)
 
 
-def _locate_file(locator, input_: Path, output: Path) -> None:
+def _locate_file(input_: Path, output: Path) -> None:
     import pandas as pd
     from rich.progress import Progress
 
@@ -67,6 +66,7 @@ def _locate_file(locator, input_: Path, output: Path) -> None:
         raise click.ClickException(f"{input_}: needs numeric lon and lat columns ({exc})") from None
     if not (pd.api.types.is_numeric_dtype(points.lon) and pd.api.types.is_numeric_dtype(points.lat)):
         raise click.ClickException(f"{input_}: lon and lat must be numbers on every row")
+    locator = _locator()  # built after the file checks out: it takes a few seconds
     table = locator.boundaries.kelurahan
     with output.open("w", newline="", encoding="utf-8") as out, Progress() as progress:
         writer = csv.writer(out)
