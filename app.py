@@ -15,13 +15,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from crm.complaint import Complaint
 from crm.intake import Intake
 from crm.routing import RoutingRules
-from dashboard import command_centre
-from dashboard.figures import outlines_geojson
+from dashboard.app import make_dash
 from geo.boundaries import BoundaryError, load_boundaries
 from geo.locate import Locator
 from ingest.api import make_api
 from live.publish import Publisher, make_socketio
-from settings import PROJECT_DIR, Settings, load_settings
+from settings import Settings, load_settings
 from store import complaints
 from store.db import make_engine, make_sessionmaker, upgrade
 
@@ -42,21 +41,18 @@ def create_app(settings: Settings, locator: Locator | None = None) -> Pantau:
     upgrade(engine)
     sessions = make_sessionmaker(engine)
 
-    dash = Dash(__name__, title="Pantau", assets_folder=str(PROJECT_DIR / "assets"),
-                update_title=None)
-    dash.server.secret_key = settings.secret_key or secrets.token_hex(32)
-    socketio = make_socketio(dash.server, redis_url=settings.redis_url)
-    publisher = Publisher(socketio)
-
     def recent(**filters: object) -> list[Complaint]:
         with sessions() as session:
             return complaints.list_complaints(session, limit=5000, **filters)
 
+    dash = make_dash(locator.boundaries, recent, settings.map_style)
+    dash.server.secret_key = settings.secret_key or secrets.token_hex(32)
+    socketio = make_socketio(dash.server, redis_url=settings.redis_url)
+    publisher = Publisher(socketio)
     intake = Intake(locate=locator.locate, rules=RoutingRules.default(),
                     save=lambda complaint: complaints.add_or_get(sessions, complaint=complaint),
                     announce=publisher.complaint_routed)
     dash.server.register_blueprint(make_api(intake, sessions))
-    dash.layout = command_centre.layout(outlines_geojson(locator.boundaries.kelurahan), recent, settings.map_style)
     return Pantau(dash=dash, socketio=socketio, sessions=sessions, locator=locator, intake=intake)
 
 
