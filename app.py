@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import argparse
 import secrets
 import sys
 from dataclasses import dataclass
@@ -19,6 +20,9 @@ from dashboard.app import make_dash
 from geo.boundaries import BoundaryError, load_boundaries
 from geo.locate import Locator
 from ingest.api import make_api
+from ingest.demo_places import load_places
+from ingest.simulator import Simulator
+from live.handlers import register_handlers
 from live.publish import Publisher, make_socketio
 from settings import Settings, load_settings
 from store import complaints
@@ -47,8 +51,9 @@ def create_app(settings: Settings, locator: Locator | None = None) -> Pantau:
 
     dash = make_dash(locator.boundaries, recent, settings.map_style)
     dash.server.secret_key = settings.secret_key or secrets.token_hex(32)
-    socketio = make_socketio(dash.server, redis_url=settings.redis_url)
-    publisher = Publisher(socketio)
+    socketio = make_socketio(dash.server, redis_url=settings.redis_url, channel=settings.redis_channel)
+    publisher = Publisher(socketio, sessions)
+    register_handlers(socketio, publisher)
     intake = Intake(locate=locator.locate, rules=RoutingRules.default(),
                     save=lambda complaint: complaints.add_or_get(sessions, complaint=complaint),
                     announce=publisher.complaint_routed)
@@ -56,12 +61,28 @@ def create_app(settings: Settings, locator: Locator | None = None) -> Pantau:
     return Pantau(dash=dash, socketio=socketio, sessions=sessions, locator=locator, intake=intake)
 
 
-def main() -> None:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Serve Pantau; settings come from PANTAU_* variables.")
+    parser.add_argument("--demo", action="store_true", help="also feed simulated complaints through the intake")
+    parser.add_argument("--rate", type=float, default=1.0, help="demo complaints per second, on average (1)")
+    parser.add_argument("--seed", type=int, help="demo random seed, for a repeatable feed")
+    args = parser.parse_args(argv)
+    if not 0 < args.rate < float("inf"):
+        parser.error("--rate must be a positive number of complaints per second")
+    return args
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
     settings = load_settings()
     try:
         pantau = create_app(settings)
     except BoundaryError as exc:
         sys.exit(f"Pantau cannot start: {exc}")
+    if args.demo:
+        demo = Simulator(load_places(pantau.locator.boundaries), rate=args.rate, seed=args.seed)
+        pantau.socketio.start_background_task(demo.run, pantau.intake)
+        print(f"Demo feed: about {args.rate:g} complaints/s, placed by {demo.places.source}", flush=True)
     print(f"Pantau serves http://{settings.host}:{settings.port}", flush=True)
     pantau.socketio.run(pantau.dash.server, host=settings.host, port=settings.port,
                         allow_unsafe_werkzeug=True)

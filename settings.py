@@ -39,6 +39,11 @@ class Settings(BaseSettings):
         default=None,
         description="Redis URL that carries Socket.IO events between processes; unset for one process.",
     )
+    redis_channel: str = Field(
+        default="pantau",
+        description="Redis pub/sub channel of those events: processes on one channel share them; give "
+        "each deployment (and each test run) its own.",
+    )
 
 
 def load_settings() -> Settings:

@@ -1,21 +1,52 @@
-"""The Dash application: pages of the command centre on one Flask server."""
+"""The Dash application: the pages of the command centre on one Flask server, in a shared frame.
+
+The frame (title, WIB clock, language toggle) is the same on every page; pages live in
+dashboard/pages/, one file each with its own callbacks.
+"""
 from __future__ import annotations
 
-from collections.abc import Callable
+from dash import ClientsideFunction, Dash, Input, Output, dcc, html, page_container
 
-from dash import Dash
-
-from crm.complaint import Complaint
-from dashboard import command_centre
+from dashboard.context import PageContext, install
 from dashboard.figures import outlines_geojson
+from dashboard.i18n import bi
+from dashboard.snapshot import RecentComplaints
 from geo.boundaries import Boundaries
 from settings import PROJECT_DIR
 
-RecentComplaints = Callable[..., list[Complaint]]
-
 
 def make_dash(boundaries: Boundaries, recent: RecentComplaints, map_style: str) -> Dash:
-    """`recent(since=...)` reads complaints from the store; pages read snapshots through it."""
-    dash = Dash(__name__, title="Pantau", assets_folder=str(PROJECT_DIR / "assets"), update_title=None)
-    dash.layout = command_centre.layout(outlines_geojson(boundaries.kelurahan), recent, map_style)
+    """`recent(since=..., status=...)` reads complaints from the store; pages read snapshots through it."""
+    dash = Dash("dashboard", title="Pantau", use_pages=True, pages_folder="pages",
+                assets_folder=str(PROJECT_DIR / "assets"), update_title=None)
+    install(dash.server, PageContext(outlines_geojson(boundaries.kelurahan), recent, map_style))
+    dash.layout = frame()
+    frame_callbacks(dash)
     return dash
+
+
+def frame() -> html.Div:
+    return html.Div(id="pantau-root", className="pantau lang-id", children=[
+        dcc.Store(id="lang", storage_type="local", data="id"),
+        dcc.Interval(id="clock-tick", interval=1000),
+        html.Header(className="pantau-header", children=[
+            html.H1(bi("Pantau — Pusat Komando Pengaduan Jakarta", "Pantau — Jakarta Complaint Command Centre")),
+            html.Span(id="clock", className="clock"),
+            html.Div(className="lang-toggle", role="group", children=[
+                html.Button("ID", id="lang-id", title="Bahasa Indonesia"),
+                html.Button("EN", id="lang-en", title="English"),
+            ]),
+        ]),
+        page_container,
+    ])
+
+
+def frame_callbacks(dash: Dash) -> None:
+    """Clientside: the language and the clock never wait for the server."""
+    dash.clientside_callback(ClientsideFunction("pantau", "pick_language"), Output("lang", "data"),
+                             Input("lang-id", "n_clicks"), Input("lang-en", "n_clicks"),
+                             prevent_initial_call=True)
+    dash.clientside_callback(ClientsideFunction("pantau", "root_class"), Output("pantau-root", "className"),
+                             Input("lang", "data"))
+    dash.clientside_callback(ClientsideFunction("pantau", "clock"), Output("clock", "children"),
+                             Input("clock-tick", "n_intervals"), Input("lang", "data"))

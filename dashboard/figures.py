@@ -4,11 +4,27 @@ from __future__ import annotations
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import plotly.graph_objects as go
 
-JAKARTA_CENTER = {"lon": 106.83, "lat": -6.20}
+from crm.categories import CATEGORIES, FALLBACK
+from dashboard.palette import colour_of
+
+JAKARTA_CENTER = {"lon": 106.84, "lat": -6.2}
+JAKARTA_ZOOM = 9.9
+MAINLAND_BOUNDS = ((106.68, -6.375), (106.98, -6.08))  # the browser fits the map box to these
 ATTRIBUTION = "Batas wilayah: BPS / OCHA HDX COD-AB Indonesia (CC BY-IGO); kode Kemendagri: cahyadsn (MIT)"
 DISPLAY_TOLERANCE_DEG = 0.0001  # about 11 m: invisible at city zoom, a fifth of the bytes
+COMPLAINTS_TRACE = 1  # index of the complaints in the figure's data, after the outlines
+
+# customdata columns of a complaint point; the browser's live layer shows the same fields
+POINT_FIELDS = ("id", "ticket", "category_id", "category_en", "place", "time_wib", "category", "status")
+HOVER = {
+    "id": "<b>%{customdata[2]}</b><br>%{customdata[1]} · %{customdata[7]}<br>%{customdata[4]}"
+          "<br>%{customdata[5]}<extra></extra>",
+    "en": "<b>%{customdata[3]}</b><br>%{customdata[1]} · %{customdata[7]}<br>%{customdata[4]}"
+          "<br>%{customdata[5]}<extra></extra>",
+}
 
 
 def outlines_geojson(kelurahan: gpd.GeoDataFrame) -> dict[str, Any]:
@@ -18,26 +34,45 @@ def outlines_geojson(kelurahan: gpd.GeoDataFrame) -> dict[str, Any]:
     return shown.set_index("kode_kelurahan").__geo_interface__
 
 
-def jakarta_map(outlines: dict[str, Any], complaints: list[dict[str, Any]], map_style: str = "white-bg") -> go.Figure:
-    """The Jakarta map: kelurahan outlines under the complaints. white-bg needs no internet."""
-    names = [f["properties"]["kelurahan"] for f in outlines["features"]]
+def place(complaint: dict[str, Any]) -> str:
+    """Where a complaint is, as an operator reads it; the flag says why there is no kelurahan."""
+    if complaint["kelurahan"]:
+        return f'{complaint["kelurahan"]}, {complaint["kecamatan"]}'
+    return "luar wilayah" if complaint["lon"] is not None else "tanpa lokasi"
+
+
+def point_data(complaint: dict[str, Any]) -> list[Any]:
+    category = CATEGORIES.get(complaint["category"]) or CATEGORIES[FALLBACK]
+    return [complaint["id"], complaint["ticket"], category.name, category.name_en, place(complaint),
+            complaint["received_at_wib"], complaint["category"], complaint["status"]]
+
+
+def jakarta_map(outlines: dict[str, Any], complaints: list[dict[str, Any]], map_style: str = "white-bg",
+                colour_by: str = "category") -> go.Figure:
+    """Kelurahan outlines under the located complaints. white-bg needs no internet."""
+    located = [c for c in complaints if c["lon"] is not None]
+    props = [f["properties"] for f in outlines["features"]]
     fig = go.Figure()
     fig.add_trace(go.Choroplethmap(
-        geojson=outlines, locations=[f["id"] for f in outlines["features"]], z=[0] * len(names),
-        text=names, colorscale=[[0, "#f4f6f8"], [1, "#f4f6f8"]], showscale=False,
-        marker={"line": {"color": "#8a96a3", "width": 0.6}}, hovertemplate="%{text}<extra></extra>",
-        name="Kelurahan",
+        geojson=outlines, locations=[f["id"] for f in outlines["features"]], z=[0] * len(props),
+        text=[f'{p["kelurahan"]}, {p["kecamatan"]}, {p["kota"]}' for p in props],
+        colorscale=[[0, "#eef1f4"], [1, "#eef1f4"]], showscale=False,
+        marker={"line": {"color": "#8a96a3", "width": 0.6}, "opacity": 0.9},
+        hovertemplate="%{text}<extra></extra>", name="Kelurahan",
     ))
     fig.add_trace(go.Scattermap(
-        lon=[c["lon"] for c in complaints], lat=[c["lat"] for c in complaints],
-        text=[f'{c["ticket"]}: {c["category"]} ({c["kelurahan"] or "luar wilayah"})' for c in complaints],
-        mode="markers", marker={"size": 9, "color": "#d55e00"}, name="Pengaduan",
-        hovertemplate="%{text}<extra></extra>",
+        lon=[c["lon"] for c in located], lat=[c["lat"] for c in located],
+        customdata=np.array([point_data(c) for c in located], dtype=object),  # an array: 3x faster to validate
+        hovertemplate=HOVER["id"], mode="markers",
+        marker={"size": 9, "opacity": 0.85, "color": [colour_of(c, colour_by) for c in located]},
+        name="Pengaduan",
     ))
     fig.update_layout(
-        map={"style": map_style, "center": JAKARTA_CENTER, "zoom": 10},
+        map={"style": map_style, "center": JAKARTA_CENTER, "zoom": JAKARTA_ZOOM},
         margin={"l": 0, "r": 0, "t": 0, "b": 0}, showlegend=False, uirevision="jakarta",
+        hoverlabel={"font": {"size": 15}}, clickmode="event",
         annotations=[{"text": ATTRIBUTION, "showarrow": False, "xref": "paper", "yref": "paper",
-                      "x": 0, "y": 0, "xanchor": "left", "yanchor": "bottom", "font": {"size": 10}}],
+                      "x": 1, "y": 0, "xanchor": "right", "yanchor": "bottom", "font": {"size": 10},
+                      "bgcolor": "rgba(255,255,255,0.8)"}],
     )
     return fig

@@ -1,4 +1,4 @@
-"""ORM tables: complaints, their append-only history, API keys. Mirrors migrations/versions.
+"""ORM tables: complaints, their append-only history, API keys, live events. Mirrors migrations/.
 
 PostGIS adds `complaints.geom` on top (see store/postgis.py); the models stay portable to SQLite.
 """
@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     DateTime,
     Dialect,
@@ -126,3 +127,23 @@ class ApiKeyRow(Base):
         UtcDateTime, default=_utc_now, server_default=func.current_timestamp()
     )
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class LiveEventRow(Base):
+    """One published live event, kept so a screen that reconnects can catch up by id.
+
+    `id` is the event id screens see. AUTOINCREMENT on SQLite: ids never come back, even after
+    old events are pruned. `kode_kota` and `skpd` are the rooms' keys (see crm/rooms.py).
+    """
+
+    __tablename__ = "live_events"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String)
+    kode_kota: Mapped[str | None] = mapped_column(String)
+    skpd: Mapped[str | None] = mapped_column(String)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(
+        UtcDateTime, default=_utc_now, server_default=func.current_timestamp()
+    )

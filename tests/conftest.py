@@ -1,5 +1,6 @@
-"""Fixtures shared across packages: the real Jakarta boundaries, built into a Locator once, and a
-database `engine` on a fresh SQLite file and, marked postgis, on PostGIS.
+"""Fixtures shared across packages: the real Jakarta boundaries, built into a Locator once, a
+database `engine` on a fresh SQLite file and, marked postgis, on PostGIS, and a real `server`
+process (started with tests/processes.py).
 
 PostGIS tests get their own schema (search_path = it, public), dropped afterwards, so runs never
 see each other's rows and the postgis extension in `public` is left alone.
@@ -7,22 +8,18 @@ see each other's rows and the postgis extension in `public` is left alone.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 from sqlalchemy import Engine, make_url, text
 from sqlalchemy.exc import OperationalError
 
 from geo.boundaries import Boundaries, load_boundaries
 from geo.locate import Locator
 from store.db import make_engine
+from tests.processes import create_key, free_port, start, stop, wait_serving
 
 ROOT = Path(__file__).resolve().parents[1]
 BOUNDARIES = Path(os.environ.get(
@@ -34,35 +31,17 @@ POSTGIS_URL = os.environ.get(
 )
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """A real Pantau process on a fresh SQLite file, with one API key."""
     data = tmp_path_factory.mktemp("server")
     env = os.environ | {"PANTAU_DATABASE_URL": f"sqlite:///{data}/pantau.db", "PANTAU_PORT": str(free_port())}
-    key = subprocess.run([sys.executable, "cli.py", "keys", "create", "test"], cwd=ROOT, env=env,
-                         capture_output=True, text=True, check=True).stdout.strip()
-    log = data / "server.log"  # a file, not a pipe: an unread pipe fills up and stalls the server
-    process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
-                               stdout=log.open("w"), stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{env['PANTAU_PORT']}"
-    for _ in range(120):
-        try:
-            requests.get(url, timeout=1)
-            break
-        except requests.ConnectionError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail(f"Pantau did not start: {log.read_text()}")
+    key = create_key(env)
+    log = data / "server.log"
+    process = start(env, log)
+    url = wait_serving(process, env, log)
     yield url, key
-    process.terminate()
-    process.wait(10)
+    stop(process)
 
 
 @pytest.fixture(scope="session")

@@ -1,47 +1,222 @@
-"""The command centre in a real browser (Debian's Chromium, driven by Playwright)."""
+"""The command centre in a real browser (Debian's Chromium, driven by Playwright) against `python app.py`.
+
+Complaints go in through the API, as a channel sends them; the page must show them live. Each test
+saves a screenshot in artifacts/ to be looked at.
+"""
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from dashboard.palette import STATUS_COLOURS
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run"]
+CONTACT = "0811-rahasia"
+GRAPH = "document.querySelector('#jakarta-map .js-plotly-plot')"
+# 100 POSTs from 16 threads in another process, so this one stays free to probe the page; prints the ids
+BURST = """
+import json, sys, uuid, requests
+from concurrent.futures import ThreadPoolExecutor
+url, key = sys.argv[1:3]
+def post(i):
+    body = {"channel": ("sms", "twitter", "lapor")[i % 3], "external_id": f"burst-{uuid.uuid4().hex}",
+            "text": "Banjir setinggi lutut", "category": "banjir",
+            "lon": 106.83 + (i % 10) * 0.002, "lat": -6.22 + (i // 10) * 0.002}
+    answer = requests.post(f"{url}/api/v1/reports", json=body, headers={"Authorization": f"Bearer {key}"}, timeout=60)
+    answer.raise_for_status()
+    return answer.json()["id"]
+with ThreadPoolExecutor(max_workers=16) as pool:
+    print(json.dumps(list(pool.map(post, range(100)))))
+"""
+LIVE_READY = ("() => window.pantau && window.pantau.overlay.inspect().attached"
+              " && window.pantau.live.stats().connected")
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser() -> Iterator[Browser]:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield browser
         browser.close()
 
 
-@pytest.mark.slow
-def test_map_shows_kelurahan_outlines_and_a_posted_complaint(server, browser):
-    url, key = server
-    body = {"channel": "qlue", "external_id": "browser-1", "text": "Pohon tumbang menutup jalan",
-            "category": "pohon", "lon": 106.8133, "lat": -6.1352, "reporter_contact": "0811-rahasia"}
-    posted = requests.post(f"{url}/api/v1/reports", json=body, headers={"Authorization": f"Bearer {key}"}, timeout=10)
-    assert posted.status_code in (200, 201)
-    ticket = posted.json()["ticket"]
-
-    page = browser.new_page(viewport={"width": 1600, "height": 900})
+@pytest.fixture
+def page(server: tuple[str, str], browser: Browser) -> Iterator[Page]:
+    """The command centre, open and connected, at a wall screen's size."""
+    url, _ = server
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(url)
-    page.wait_for_selector("#jakarta-map .maplibregl-canvas", timeout=30_000)
-    page.wait_for_function("document.querySelector('#jakarta-map .js-plotly-plot')?.data?.length === 2",
-                           timeout=30_000)
-    traces = page.evaluate("""() => document.querySelector('#jakarta-map .js-plotly-plot').data
-        .map(t => ({type: t.type, n: (t.locations || t.lon).length, text: t.text}))""")
-    assert traces[0]["type"] == "choroplethmap" and traces[0]["n"] == 267
-    assert traces[1]["type"] == "scattermap" and any(ticket in t for t in traces[1]["text"])
-    assert "pengaduan dalam 24 jam terakhir" in page.inner_text("#summary")
-    assert "0811-rahasia" not in page.content()
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.wait_for_timeout(1500)  # let MapLibre finish painting before the screenshot
-    page.screenshot(path=str(ARTIFACTS / "command_centre.png"))
+    page.wait_for_function(LIVE_READY, timeout=60_000)
+    yield page
     page.close()
+    assert errors == []
+
+
+def post(server: tuple[str, str], **fields: Any) -> dict[str, Any]:
+    url, key = server
+    body = {"channel": "qlue", "external_id": f"browser-{uuid.uuid4().hex}", "text": "Pohon tumbang menutup jalan",
+            "category": "pohon", "lon": 106.8133, "lat": -6.1852, "reporter_contact": CONTACT} | fields
+    answer = requests.post(f"{url}/api/v1/reports", json=body, headers={"Authorization": f"Bearer {key}"}, timeout=30)
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+def tile(page: Page, tile_id: str) -> int:
+    return int(page.inner_text(f"#{tile_id} .t-id").replace(".", ""))
+
+
+def screenshot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.wait_for_timeout(800)  # let MapLibre finish painting
+    page.screenshot(path=str(ARTIFACTS / name))
+
+
+def click_on_map(page: Page, lon: float, lat: float) -> None:
+    """Click where (lon, lat) is drawn, as an operator would."""
+    x, y = page.evaluate(f"([lon, lat]) => {{ const p = {GRAPH}._fullLayout.map._subplot.map.project([lon, lat]);"
+                         " return [p.x, p.y]; }", [lon, lat])
+    box = page.locator("#jakarta-map .maplibregl-canvas").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + x, box["y"] + y)
+
+
+def test_map_draws_kelurahan_outlines_and_the_snapshot(server, page):
+    ticket = post(server, lon=106.8466, lat=-6.1247)["ticket"]
+    page.reload()
+    page.wait_for_function(LIVE_READY, timeout=60_000)
+    traces = page.evaluate(f"""() => {GRAPH}.data.map(t => ({{
+        type: t.type, n: (t.locations || t.lon).length, tickets: (t.customdata || []).map(c => c[1])}}))""")
+    assert traces[0]["type"] == "choroplethmap" and traces[0]["n"] == 267
+    assert traces[1]["type"] == "scattermap" and ticket in traces[1]["tickets"]
+    assert page.evaluate(f"{GRAPH}._fullLayout.map.style") == "white-bg"
+    assert CONTACT not in page.content()
+    screenshot(page, "command_centre.png")
+
+
+def test_a_posted_complaint_appears_on_map_feed_and_today_tile_within_2_s(server, page):
+    today = tile(page, "kpi-today")
+    sent = time.monotonic()
+    complaint = post(server)
+    page.wait_for_function(f"window.pantau.overlay.inspect().ids.includes({complaint['id']})", timeout=2_000)
+    page.wait_for_function(f"document.querySelector('#cc-feed').innerText.includes('{complaint['ticket']}')",
+                           timeout=2_000)
+    assert time.monotonic() - sent < 2
+    assert tile(page, "kpi-today") == today + 1
+    first_row = page.inner_text("#cc-feed li:first-child")
+    assert complaint["ticket"] in first_row and "Pohon" in first_row and complaint["kelurahan"] in first_row
+    assert "Aplikasi Qlue" in first_row
+    screenshot(page, "command_centre_live.png")
+
+
+def test_an_old_open_complaint_counts_as_overdue(server, page):
+    overdue, opened = tile(page, "kpi-overdue"), tile(page, "kpi-open")
+    eight_days_ago = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - 8 * 86400))
+    post(server, reported_at=eight_days_ago, category="jalan")
+    page.wait_for_function(f"document.querySelector('#kpi-overdue .t-id').innerText === '{overdue + 1}'",
+                           timeout=2_000)
+    assert tile(page, "kpi-open") == opened + 1
+
+
+def test_a_burst_of_100_arrives_whole_and_the_page_stays_responsive(server, page):
+    before = page.evaluate("window.pantau.live.stats()")
+    # Reports come from other machines in life; here the sender runs niced, so that its 16 threads
+    # do not starve the browser of the 2 cores it shares with them and the server.
+    burst = subprocess.Popen([sys.executable, "-c", BURST, *server], stdout=subprocess.PIPE, text=True,
+                             preexec_fn=lambda: os.nice(10))
+    round_trips = []  # the brief's measure: a round trip into the page while the burst lands
+    while burst.poll() is None:
+        start = time.monotonic()
+        page.evaluate("1")
+        round_trips.append(time.monotonic() - start)
+        time.sleep(0.05)
+    ids = json.loads(burst.stdout.read())
+    assert burst.returncode == 0 and len(ids) == 100
+    page.wait_for_function(f"{ids}.every(id => window.pantau.overlay.inspect().ids.includes(id))", timeout=5_000)
+    after = page.evaluate("window.pantau.live.stats()")
+    assert after["received"] - before["received"] == 100
+    assert after["flushes"] - before["flushes"] < 50  # coalesced: a few repaints a second, not one per event
+    assert max(round_trips) < 5.0  # liveness, not speed (benchmarks measure speed): a frozen page fails
+    screenshot(page, "command_centre_burst.png")
+
+
+def test_after_a_reconnect_the_page_catches_up_on_what_it_missed(server, page):
+    seen = post(server)  # the page learns an event id to resume from
+    page.wait_for_function(f"window.pantau.overlay.inspect().ids.includes({seen['id']})", timeout=2_000)
+    # A socket on another namespace shares the page's cached connection manager: closing that
+    # manager's transport drops the page's connection, and the manager reconnects after 3 s.
+    page.evaluate("""() => { const probe = io('/probe'); const manager = probe.io; probe.disconnect();
+        manager.reconnectionDelay(3000).randomizationFactor(0); manager.engine.close(); }""")
+    page.wait_for_function("!window.pantau.live.stats().connected", timeout=5_000)
+    missed = post(server, lon=106.8700, lat=-6.2400)
+    page.wait_for_function("window.pantau.live.stats().connected", timeout=10_000)
+    page.wait_for_function(f"window.pantau.overlay.inspect().ids.includes({missed['id']})", timeout=5_000)
+    assert missed["ticket"] in page.inner_text("#cc-feed")
+
+
+def test_language_toggle_switches_labels(page):
+    assert page.inner_text(".kpis").startswith("HARI INI")
+    page.click("#lang-en")
+    page.wait_for_function("document.querySelector('#pantau-root').className.includes('lang-en')")
+    assert "TODAY" in page.inner_text(".kpis") and "HARI INI" not in page.inner_text(".kpis")
+    assert "Command Centre" in page.inner_text("header")
+    assert "Newest complaints".upper() in page.inner_text(".feed-card").upper()
+    page.wait_for_function(f"{GRAPH}.data[1].hovertemplate.includes('customdata[3]')")  # English category names
+    screenshot(page, "command_centre_en.png")
+    page.click("#lang-id")
+    page.wait_for_function("document.querySelector('#pantau-root').className.includes('lang-id')")
+    assert "HARI INI" in page.inner_text(".kpis")
+
+
+def test_colour_toggle_recolours_map_legend_and_live_layer(page):
+    page.click("#cc-colour-by input[value=status]")
+    page.wait_for_function("window.pantau.overlay.inspect().mode === 'status'")
+    assert page.is_visible(".swatches-status") and not page.is_visible(".swatches-category")
+    page.wait_for_function(f"{GRAPH}.data[1].marker.color.length === {GRAPH}.data[1].customdata.length")
+    statuses, colours = page.evaluate(f"[{GRAPH}.data[1].customdata.map(c => c[7]), {GRAPH}.data[1].marker.color]")
+    assert colours == [STATUS_COLOURS[s] for s in statuses]
+
+
+def test_clicking_a_live_complaint_shows_its_detail_without_contact(server, page):
+    complaint = post(server, lon=106.8000, lat=-6.2600, text="Pohon besar tumbang di depan sekolah")
+    page.wait_for_function(f"window.pantau.overlay.inspect().ids.includes({complaint['id']})", timeout=2_000)
+    click_on_map(page, 106.8000, -6.2600)
+    detail = page.wait_for_selector("#cc-detail:not(.hidden) .detail-ticket")
+    assert detail.inner_text() == complaint["ticket"]
+    text = page.inner_text("#cc-detail")
+    for shown in ("Pohon besar tumbang di depan sekolah", complaint["kelurahan"], complaint["kecamatan"],
+                  complaint["kota"], complaint["skpd"], "Menunggu", "WIB"):
+        assert shown in text
+    assert CONTACT not in page.content()
+    screenshot(page, "command_centre_detail.png")
+    page.click("#cc-detail-close")
+    assert page.is_hidden("#cc-detail")
+
+
+def test_clicking_a_snapshot_complaint_shows_its_detail(server, page):
+    complaint = post(server, lon=106.9000, lat=-6.3000, text="Sampah menumpuk di pinggir kali")
+    page.reload()
+    page.wait_for_function(LIVE_READY, timeout=60_000)
+    page.wait_for_timeout(1500)  # plotly's map has settled its view
+    click_on_map(page, 106.9000, -6.3000)
+    detail = page.wait_for_selector("#cc-detail:not(.hidden) .detail-ticket")
+    assert detail.inner_text() == complaint["ticket"]
+    assert "Sampah menumpuk di pinggir kali" in page.inner_text("#cc-detail")
+    assert CONTACT not in page.content()

@@ -1,0 +1,78 @@
+/* The Dash clientside callbacks of the frame and the command centre: toggles and start-up.
+ *
+ * The map figure is built coloured by category with Indonesian hover text; the toggles ask for
+ * other settings, applied to plotly's trace once the map exists and again if plotly rebuilds it.
+ * A new map is also fitted to mainland Jakarta, so it fills its box on a wall screen or a laptop.
+ */
+(function (pantau) {
+  const FIGURE_DEFAULTS = {mode: 'category', lang: 'id'};
+  const map = {wanted: Object.assign({}, FIGURE_DEFAULTS), applied: Object.assign({}, FIGURE_DEFAULTS), cfg: null};
+
+  /* `newMap`: the MapLibre map plotly has just built, or null when only a toggle moved. */
+  function syncMap(newMap) {
+    const cfg = map.cfg;
+    const gd = pantau.overlay.graphDiv();
+    const trace = cfg && gd && gd.data && gd.data[cfg.trace];
+    if (!trace) return;
+    const layout = {};
+    if (newMap) {
+      map.applied = Object.assign({}, FIGURE_DEFAULTS);
+      const camera = newMap.cameraForBounds(cfg.fit_bounds, {padding: 12});
+      if (camera) {
+        layout['map.center'] = {lon: camera.center.lng, lat: camera.center.lat};
+        layout['map.zoom'] = camera.zoom;
+      }
+    }
+    const update = {};
+    if (map.wanted.mode !== map.applied.mode) {
+      const column = map.wanted.mode === 'status' ? 7 : 6;  // dashboard/figures.py POINT_FIELDS
+      const colours = cfg.colours[map.wanted.mode];
+      update['marker.color'] = [(trace.customdata || []).map((c) => colours[c[column]] || cfg.colours.fallback)];
+    }
+    if (map.wanted.lang !== map.applied.lang) update.hovertemplate = cfg.hover[map.wanted.lang];
+    if (Object.keys(update).length === 0 && Object.keys(layout).length === 0) return;
+    map.applied = Object.assign({}, map.wanted);
+    window.Plotly.update(gd, update, layout, [cfg.trace]);  // one repaint for all of it
+  }
+
+  pantau.mapSettings = {sync: syncMap};
+
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    pantau: {
+      start(snapshot, cfg, lang) {
+        map.cfg = cfg;
+        map.wanted.lang = lang === 'en' ? 'en' : 'id';
+        pantau.live.start(snapshot, cfg);
+        return true;
+      },
+
+      pick_point(clickData) {
+        const point = clickData && clickData.points && clickData.points[0];
+        if (point && point.customdata) pantau.live.select(point.customdata[0]);
+      },
+
+      colour_by(mode) {
+        map.wanted.mode = mode;
+        pantau.overlay.setMode(mode);
+        syncMap(null);
+        return 'legend colour-by-' + mode;
+      },
+
+      map_language(lang) {
+        map.wanted.lang = lang === 'en' ? 'en' : 'id';
+        syncMap(null);
+      },
+
+      pick_language() {
+        return window.dash_clientside.callback_context.triggered_id === 'lang-en' ? 'en' : 'id';
+      },
+
+      root_class: (lang) => 'pantau lang-' + (lang === 'en' ? 'en' : 'id'),
+
+      clock(_n, lang) {
+        const now = Date.now();
+        return pantau.dom.day(now, lang === 'en' ? 'en' : 'id') + ' · ' + pantau.dom.seconds(now) + ' WIB';
+      },
+    },
+  });
+})(window.pantau = window.pantau || {});

@@ -1,0 +1,156 @@
+/* Live complaints drawn on a 2D canvas laid over the map that plotly's Scattermap draws.
+ *
+ * Why a canvas of our own: any change to the WebGL map (Plotly.extendTraces, or a MapLibre
+ * source's setData) repaints every kelurahan and every one of thousands of points; in software
+ * WebGL that takes most of a second. Drawing the few live points on a canvas above it costs
+ * milliseconds, and the map below is left alone (benchmarks/map_add.py measures both).
+ * The canvas follows the map on every MapLibre render (pan, zoom, resize). It reaches into
+ * plotly's map subplot (gd._fullLayout.map._subplot.map): plotly is pinned below 8, and the
+ * browser test checks that the overlay is attached.
+ */
+(function (pantau) {
+  const RADIUS = 6.5;
+  const PICK_PX = RADIUS + 5;
+  const state = {cfg: null, points: [], mode: 'category', map: null, canvas: null, onPick: null, poll: null,
+                 gd: null, settled: null};
+
+  function graphDiv() {
+    return document.querySelector('#jakarta-map .js-plotly-plot');
+  }
+
+  function mapOf(gd) {
+    const layout = gd && gd._fullLayout;
+    return layout && layout.map && layout.map._subplot ? layout.map._subplot.map : null;
+  }
+
+  function colour(point) {
+    const colours = state.cfg.colours;
+    return colours[state.mode][point[state.mode]] || colours.fallback;
+  }
+
+  function draw() {
+    const map = state.map;
+    if (!map || !state.canvas) return;
+    const box = map.getContainer();
+    const width = box.clientWidth, height = box.clientHeight, dpr = window.devicePixelRatio || 1;
+    const canvas = state.canvas;
+    if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
+      canvas.width = Math.round(width * dpr);
+      canvas.height = Math.round(height * dpr);
+      canvas.style.width = width + 'px';
+      canvas.style.height = height + 'px';
+    }
+    const ctx = canvas.getContext('2d');
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, width, height);
+    for (const point of state.points) {
+      const at = map.project([point.lon, point.lat]);
+      point.x = at.x;
+      point.y = at.y;
+      if (at.x < -PICK_PX || at.y < -PICK_PX || at.x > width + PICK_PX || at.y > height + PICK_PX) continue;
+      ctx.beginPath();
+      ctx.arc(at.x, at.y, RADIUS, 0, 2 * Math.PI);
+      ctx.fillStyle = colour(point);
+      ctx.fill();
+      ctx.lineWidth = 1.5;
+      ctx.strokeStyle = '#ffffff';
+      ctx.stroke();
+      ctx.beginPath();
+      ctx.arc(at.x, at.y, RADIUS + 1.5, 0, 2 * Math.PI);
+      ctx.lineWidth = 1.2;
+      ctx.strokeStyle = '#1b1f23';
+      ctx.stroke();
+    }
+  }
+
+  /* The live point under the pointer, newest first, or null. */
+  function pointAt(at) {
+    for (let i = state.points.length - 1; i >= 0; i -= 1) {
+      const p = state.points[i];
+      if (Math.hypot(p.x - at.x, p.y - at.y) <= PICK_PX) return p;
+    }
+    return null;
+  }
+
+  function showTooltip(at) {
+    const tip = document.getElementById('cc-tooltip');
+    if (!tip) return;
+    const point = pointAt(at);
+    if (!point) {
+      tip.className = 'tooltip hidden';
+      return;
+    }
+    const wrap = tip.parentElement.getBoundingClientRect();
+    const box = state.map.getContainer().getBoundingClientRect();
+    tip.replaceChildren(...pantau.view.tooltip(point.payload, state.cfg));
+    tip.style.left = (box.left - wrap.left + at.x + 14) + 'px';
+    tip.style.top = (box.top - wrap.top + at.y + 14) + 'px';
+    tip.className = 'tooltip';
+    state.map.getCanvas().style.cursor = 'pointer';
+  }
+
+  function attach(map) {
+    state.map = map;
+    state.canvas = document.createElement('canvas');
+    state.canvas.className = 'live-overlay';
+    map.getCanvasContainer().appendChild(state.canvas);
+    map.on('render', draw);
+    map.on('resize', draw);
+    map.on('click', (event) => {
+      const point = pointAt(event.point);
+      if (point && state.onPick) state.onPick(point.id);
+    });
+    map.on('mousemove', (event) => showTooltip(event.point));
+    map.on('mouseout', () => showTooltip({x: -1e6, y: -1e6}));
+    draw();
+  }
+
+  /* Plotly may rebuild its map (a new figure): follow the current map object. Map settings
+   * (fit, colours, language) are applied after plotly's own plot is done, or it undoes them. */
+  function follow() {
+    const gd = graphDiv();
+    const map = mapOf(gd);
+    if (map && map !== state.map) attach(map);
+    if (gd && gd !== state.gd && gd.on) {
+      state.gd = gd;
+      gd.on('plotly_afterplot', afterPlot);
+    }
+  }
+
+  function afterPlot() {
+    follow();
+    if (state.map && state.map !== state.settled) {
+      state.settled = state.map;
+      pantau.mapSettings.sync(state.map);
+    }
+  }
+
+  function init(cfg, onPick) {
+    state.cfg = cfg;
+    state.onPick = onPick;
+    state.points = [];
+    if (state.poll === null) state.poll = setInterval(follow, 500);
+    follow();
+  }
+
+  function add(payload) {
+    if (payload.lon === null || payload.lat === null) return;
+    state.points.push({id: payload.id, lon: payload.lon, lat: payload.lat, category: payload.category,
+                       status: payload.status, payload: payload, x: NaN, y: NaN});
+  }
+
+  function setMode(mode) {
+    state.mode = mode;
+    draw();
+  }
+
+  /* For tests and benchmarks: what the overlay holds, whether it sits on the current map and
+   * whether that map has had its settings (fit, colours, language) applied. */
+  function inspect() {
+    const map = mapOf(graphDiv());
+    const attached = Boolean(map) && map === state.map && state.canvas.isConnected;
+    return {attached, settled: attached && state.settled === map, ids: state.points.map((p) => p.id), mode: state.mode};
+  }
+
+  pantau.overlay = {init, add, draw, setMode, inspect, graphDiv};
+})(window.pantau = window.pantau || {});

@@ -1,0 +1,133 @@
+/* Writes the live boxes of the command centre: KPI values, the feed, the channel mix, the
+ * connection line, a complaint's details and the overlay's tooltip.
+ *
+ * These boxes are written straight into the DOM rather than through Dash props: every Dash prop
+ * update makes each component on the page re-run its store selector, which cost 0.6-1 s per
+ * update during a burst on this machine. Dash renders the boxes once (empty, of fixed size) and
+ * never updates them, so React and this module never write the same node.
+ */
+(function (pantau) {
+  const el = (...args) => pantau.dom.el(...args);
+  const bi = (...args) => pantau.dom.bi(...args);
+
+  function place(p) {
+    if (p.kelurahan) return p.kelurahan + ', ' + p.kecamatan;
+    return p.lon === null ? 'tanpa lokasi' : 'luar wilayah';
+  }
+
+  function categoryName(code, cfg) {
+    const [nameId, nameEn] = cfg.categories[code] || [code, code];
+    return bi(nameId, nameEn, {className: 'category-name'});
+  }
+
+  function statusName(status, cfg) {
+    const [nameId, nameEn] = cfg.statuses[status] || [status, status];
+    return bi(nameId, nameEn);
+  }
+
+  function swatch(colour) {
+    return el('span', {className: 'swatch', style: {background: colour}});
+  }
+
+  function fill(id, ...children) {
+    const box = document.getElementById(id);
+    if (box) box.replaceChildren(...children);
+  }
+
+  function feedRow(p, cfg) {
+    return el('li', {className: 'feed-row', 'data-complaint-id': p.id, title: 'Klik untuk rincian / click for details'}, [
+      el('span', {className: 'feed-time'}, pantau.dom.time(p.received_at)),
+      el('span', {className: 'feed-main'}, [
+        el('span', {className: 'feed-category'},
+           [swatch(cfg.colours.category[p.category] || cfg.colours.fallback), categoryName(p.category, cfg)]),
+        el('span', {className: 'feed-place'}, place(p)),
+      ]),
+      el('span', {className: 'feed-meta'}, [
+        el('span', {className: 'feed-ticket'}, p.ticket),
+        el('span', {className: 'feed-channel'}, cfg.channels[p.channel] || p.channel),
+      ]),
+    ]);
+  }
+
+  function channelRow(code, label, n, max) {
+    return el('div', {className: 'channel-row', 'data-channel': code}, [
+      el('span', {className: 'channel-label'}, label),
+      el('span', {className: 'channel-bar'}, el('span', {className: 'channel-fill', style: {width: (100 * n / max) + '%'}})),
+      el('span', {className: 'channel-count'}, n),
+    ]);
+  }
+
+  function render(summary, cfg) {
+    const k = summary.kpis;
+    fill('kpi-today', pantau.dom.number(k.today));
+    fill('kpi-open', pantau.dom.number(k.open));
+    fill('kpi-overdue', pantau.dom.number(k.overdue));
+    fill('kpi-median', pantau.dom.duration(k.median_response_ms));
+    fill('cc-feed', ...summary.feed.map((p) => feedRow(p, cfg)));
+    const max = Math.max(1, ...Object.values(k.channels));
+    fill('cc-channels', ...Object.entries(cfg.channels).map(([code, label]) => channelRow(code, label, k.channels[code] || 0, max)));
+    const at = pantau.dom.seconds(summary.at);
+    fill('cc-updated', summary.connected
+      ? bi('● Langsung · ' + at, '● Live · ' + at, {className: 'ok'})
+      : bi('○ Terputus — menyambung ulang…', '○ Disconnected — reconnecting…', {className: 'bad'}));
+  }
+
+  function detailBody(c, cfg) {
+    const skpd = cfg.skpd[c.skpd] || (c.kelurahan && c.skpd.startsWith('KEL-') ? 'Kelurahan ' + c.kelurahan : c.skpd);
+    const fact = (labelId, labelEn, value) => [el('dt', {}, bi(labelId, labelEn)), el('dd', {}, value)];
+    return [
+      el('h3', {className: 'detail-ticket'}, c.ticket),
+      el('div', {className: 'detail-status'}, [swatch(cfg.colours.status[c.status] || cfg.colours.fallback), statusName(c.status, cfg)]),
+      el('blockquote', {className: 'detail-text'}, c.text),
+      el('dl', {className: 'detail-facts'}, [
+        ...fact('Kategori', 'Category', categoryName(c.category, cfg)),
+        ...fact('Kelurahan', 'Kelurahan', c.kelurahan || place(c)),
+        ...fact('Kecamatan', 'District', c.kecamatan || '—'),
+        ...fact('Kota', 'City', c.kota || '—'),
+        ...fact('SKPD', 'Agency', skpd + ' (' + c.skpd + ')'),
+        ...fact('Diterima', 'Received', pantau.dom.dateTime(c.received_at)),
+        ...fact('Kanal', 'Channel', cfg.channels[c.channel] || c.channel),
+      ]),
+      el('h4', {}, bi('Riwayat', 'History')),
+      el('ol', {className: 'detail-history'}, c.history.map((e) => el('li', {}, [
+        el('span', {className: 'history-time'}, pantau.dom.dateTime(e.at)),
+        el('span', {className: 'history-status'}, statusName(e.status, cfg)),
+        el('span', {className: 'history-actor'}, e.actor + (e.note ? ': ' + e.note : '')),
+      ]))),
+    ];
+  }
+
+  function setDetailOpen(open) {
+    const card = document.getElementById('cc-detail');
+    if (card) card.classList.toggle('hidden', !open);
+  }
+
+  /* Details come from the public read API, so they are current and never carry contact. */
+  async function showDetail(id, cfg) {
+    setDetailOpen(true);
+    fill('cc-detail-body', bi('Memuat…', 'Loading…'));
+    try {
+      const answer = await fetch(cfg.detail_url + encodeURIComponent(id));
+      if (!answer.ok) throw new Error('HTTP ' + answer.status);
+      fill('cc-detail-body', ...detailBody(await answer.json(), cfg));
+    } catch (err) {
+      fill('cc-detail-body', bi('Rincian tidak dapat dimuat (' + err.message + ').',
+                                'Details could not be loaded (' + err.message + ').'));
+    }
+  }
+
+  function tooltip(p, cfg) {
+    return [el('div', {className: 'tip-title'}, categoryName(p.category, cfg)),
+            el('div', {}, [p.ticket + ' · ', statusName(p.status, cfg)]), el('div', {}, place(p)),
+            el('div', {}, p.received_at_wib)];
+  }
+
+  document.addEventListener('click', (event) => {
+    if (!(event.target instanceof Element)) return;
+    if (event.target.closest('#cc-detail-close')) setDetailOpen(false);
+    const row = event.target.closest('[data-complaint-id]');
+    if (row) pantau.live.select(Number(row.getAttribute('data-complaint-id')));
+  });
+
+  pantau.view = {render, showDetail, tooltip};
+})(window.pantau = window.pantau || {});

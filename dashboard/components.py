@@ -1,0 +1,66 @@
+"""The command centre's fixed frame of cards. Their live contents are written by the browser
+(assets/view.js) into boxes of fixed size, so nothing on the wall screen moves when complaints
+arrive, and Dash never updates those boxes itself."""
+from __future__ import annotations
+
+from dash import dcc, html
+
+from dashboard.i18n import bi
+from dashboard.palette import COLOUR_MODES, legend
+
+
+def kpi_tile(tile_id: str, label_id: str, label_en: str, hint_id: str, hint_en: str) -> html.Div:
+    return html.Div(className="kpi", children=[
+        html.Div(bi(label_id, label_en), className="kpi-label"),
+        html.Div(id=tile_id, className="kpi-value"),
+        html.Div(bi(hint_id, hint_en), className="kpi-hint"),
+    ])
+
+
+def kpi_bar() -> html.Section:
+    return html.Section(className="kpis", children=[
+        kpi_tile("kpi-today", "Hari ini", "Today", "pengaduan masuk (WIB)", "complaints received (WIB)"),
+        kpi_tile("kpi-open", "Terbuka", "Open", "belum Selesai", "not yet done"),
+        kpi_tile("kpi-overdue", "Lewat 7 hari", "Overdue", "terbuka > 7 hari", "open > 7 days"),
+        kpi_tile("kpi-median", "Median respons", "Median response", "sampai status pertama berubah",
+                 "until the status first changes"),
+        html.Div(html.Span(bi("○ Menyambung…", "○ Connecting…")), id="cc-updated", className="live-status"),
+    ])
+
+
+def legend_card() -> html.Div:
+    """Both legends are in the page; the colour toggle shows one (no re-render, no jump)."""
+    return html.Div(id="cc-legend", className="legend colour-by-category", children=[
+        dcc.RadioItems(
+            id="cc-colour-by", value="category", inline=True, className="colour-toggle",
+            options=[{"label": bi("Kategori", "Category"), "value": "category"},
+                     {"label": bi("Status", "Status"), "value": "status"}],
+        ),
+        *[html.Ul(className=f"swatches swatches-{mode}", children=[
+            html.Li([html.Span(className="swatch", style={"background": s.colour}), bi(s.label_id, s.label_en)])
+            for s in legend(mode)
+        ]) for mode in COLOUR_MODES],
+        html.Div(bi("Titik bercincin: masuk sejak halaman dibuka", "Ringed dots: arrived since the page opened"),
+                 className="legend-note"),
+    ])
+
+
+def detail_card() -> html.Div:
+    return html.Div(id="cc-detail", className="detail hidden", children=[
+        html.Button("×", id="cc-detail-close", className="detail-close", title="Tutup / Close"),
+        html.Div(id="cc-detail-body"),
+    ])
+
+
+def feed_card() -> html.Section:
+    return html.Section(className="card feed-card", children=[
+        html.H2(bi("Pengaduan terbaru", "Newest complaints")),
+        html.Ol(id="cc-feed", className="feed"),
+    ])
+
+
+def channel_card() -> html.Section:
+    return html.Section(className="card channel-card", children=[
+        html.H2(bi("Kanal, 24 jam terakhir", "Channels, last 24 hours")),
+        html.Div(id="cc-channels", className="channels"),
+    ])

@@ -1,0 +1,31 @@
+"""What the pages read from: handed over by the composition root, kept on the Flask app.
+
+Page modules are loaded by Dash, not called by app.py, so they find their inputs here rather than
+in module globals; each Dash app (tests build several) keeps its own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app
+
+from dashboard.snapshot import RecentComplaints
+
+EXTENSION = "pantau.dashboard"
+
+
+@dataclass(frozen=True)
+class PageContext:
+    outlines: dict[str, Any]  # kelurahan outlines as GeoJSON, simplified for display
+    recent: RecentComplaints  # recent(since=..., status=...) reads complaints from the store
+    map_style: str
+
+
+def install(server: Flask, context: PageContext) -> None:
+    server.extensions[EXTENSION] = context
+
+
+def page_context() -> PageContext:
+    """The context of the app serving the current request (page layouts run inside one)."""
+    return current_app.extensions[EXTENSION]

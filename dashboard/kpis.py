@@ -1,0 +1,33 @@
+"""The facts behind the KPI tiles, one row per complaint, counted in the browser (assets/kpis.js).
+
+The browser counts because the tiles must move with every live complaint and with the clock
+(midnight WIB, a complaint turning overdue) without asking the server. Python decides what each
+row says; the browser only counts rows.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from crm.complaint import Status
+
+OVERDUE_AFTER = timedelta(days=7)  # complete within 7 days: the SLA in force for field work
+
+KpiRow = list[Any]  # [id, received_ms, channel, status, response_ms | None]
+
+
+def epoch_ms(iso: str) -> int:
+    return int(datetime.fromisoformat(iso).timestamp() * 1000)
+
+
+def response_ms(complaint: dict[str, Any]) -> int | None:
+    """Time from receipt to the first status change after Menunggu, or None while it waits."""
+    for event in complaint["history"]:
+        if event["status"] != Status.MENUNGGU:
+            return epoch_ms(event["at"]) - epoch_ms(complaint["received_at"])
+    return None
+
+
+def kpi_row(complaint: dict[str, Any]) -> KpiRow:
+    return [complaint["id"], epoch_ms(complaint["received_at"]), complaint["channel"],
+            complaint["status"], response_ms(complaint)]

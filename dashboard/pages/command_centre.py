@@ -1,0 +1,73 @@
+"""The command centre at `/`: the Jakarta map, KPI tiles, the newest complaints and the channel mix.
+
+The layout reads a snapshot from the store at every load, so a reload repairs anything missed.
+After that the page lives in the browser: assets/live.js receives `complaint_routed` over
+Socket.IO, buffers bursts and repaints at most every FLUSH_MS; no complaint costs a server round
+trip, nor a Dash prop update. Live complaints are drawn on a canvas over the map
+(assets/overlay.js), so adding one never repaints the WebGL map of thousands of points
+(benchmarks/map_add.py measures it). The callbacks here are the user's: toggles and clicks.
+"""
+from __future__ import annotations
+
+from dash import (
+    ClientsideFunction,
+    Input,
+    Output,
+    State,
+    clientside_callback,
+    dcc,
+    html,
+    register_page,
+)
+
+from crm.complaint import utc_now
+from dashboard.client import client_config, client_snapshot
+from dashboard.components import (
+    channel_card,
+    detail_card,
+    feed_card,
+    kpi_bar,
+    legend_card,
+)
+from dashboard.context import page_context
+from dashboard.figures import jakarta_map
+from dashboard.snapshot import read_snapshot
+
+register_page(__name__, path="/", title="Pantau — Pusat Komando", name="Pusat Komando")
+
+MAP_CONFIG = {"displayModeBar": False, "scrollZoom": True}
+
+
+def layout(**_query: str) -> html.Div:
+    context = page_context()
+    now = utc_now()
+    complaints = read_snapshot(context.recent, now)
+    return html.Div(className="command-centre", children=[
+        dcc.Store(id="cc-config", data=client_config(now)),
+        dcc.Store(id="cc-snapshot", data=client_snapshot(complaints)),
+        dcc.Store(id="cc-started", data=False),
+        kpi_bar(),
+        html.Div(className="cc-main", children=[
+            html.Div(className="cc-map-wrap", children=[
+                dcc.Graph(id="jakarta-map", figure=jakarta_map(context.outlines, complaints, context.map_style),
+                          config=MAP_CONFIG, className="cc-map", responsive=True,
+                          style={"height": "100%", "width": "100%"}),
+                legend_card(),
+                detail_card(),
+                html.Div(id="cc-tooltip", className="tooltip hidden"),
+            ]),
+            html.Aside(className="cc-side", children=[feed_card(), channel_card()]),
+        ]),
+    ])
+
+
+def _clientside(function: str, *dependencies: Input | Output | State, **kwargs: bool) -> None:
+    clientside_callback(ClientsideFunction("pantau", function), *dependencies, **kwargs)
+
+
+# An output, because Dash makes the initial call only for callbacks whose outputs arrive with a layout.
+_clientside("start", Output("cc-started", "data"), Input("cc-snapshot", "data"), State("cc-config", "data"),
+            State("lang", "data"))
+_clientside("pick_point", Input("jakarta-map", "clickData"), prevent_initial_call=True)
+_clientside("colour_by", Output("cc-legend", "className"), Input("cc-colour-by", "value"))
+_clientside("map_language", Input("lang", "data"))  # "lang" is the frame's (dashboard/app.py)

@@ -1,0 +1,64 @@
+"""What the page reads on load: the last 24 hours plus every open complaint, and the KPI rows."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from crm.complaint import Complaint, ComplaintEvent, Status, received_event
+from crm.events import public_complaint
+from dashboard.client import FEED_SIZE, client_config, client_snapshot
+from dashboard.kpis import kpi_row, response_ms
+from dashboard.snapshot import read_snapshot
+
+NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)  # 10:00 WIB
+
+
+def complaint(cid: int, age: timedelta, status: Status = Status.MENUNGGU) -> Complaint:
+    at = NOW - age
+    return Complaint(ticket=f"JKT-{cid}", channel="sms", external_id=str(cid), received_at=at, text="Sampah",
+                     category="sampah", lon=106.8, lat=-6.2, jurisdiction=None, skpd="DLH", status=status,
+                     reporter_contact="0812-rahasia", id=cid, history=[received_event(at)])
+
+
+class FakeStore:
+    """`recent(**filters)` over a list, as app.py's recent does over the store."""
+
+    def __init__(self, complaints: list[Complaint]) -> None:
+        self.complaints = complaints
+
+    def __call__(self, *, since: datetime | None = None, status: Status | None = None) -> list[Complaint]:
+        return [c for c in self.complaints
+                if (since is None or c.received_at >= since) and (status is None or c.status == status)]
+
+
+def test_snapshot_is_last_24_hours_plus_open_ones_newest_first_without_contact():
+    store = FakeStore([
+        complaint(1, timedelta(hours=2)),
+        complaint(2, timedelta(hours=30), Status.SELESAI),  # old and done: not shown
+        complaint(3, timedelta(days=9), Status.PROSES),  # old but open: shown
+        complaint(4, timedelta(hours=5), Status.SELESAI),  # recent and done: shown
+    ])
+    shown = read_snapshot(store, NOW)
+    assert [c["id"] for c in shown] == [1, 4, 3]
+    assert "0812-rahasia" not in repr(shown)
+
+
+def test_response_time_is_the_first_status_change_after_menunggu():
+    waiting = public_complaint(complaint(1, timedelta(hours=3)))
+    assert response_ms(waiting) is None
+    handled = complaint(2, timedelta(hours=3), Status.PROSES)
+    handled = replace(handled, history=[*handled.history,
+                                        ComplaintEvent("status", NOW - timedelta(hours=2), Status.KOORDINASI, "DLH"),
+                                        ComplaintEvent("status", NOW - timedelta(hours=1), Status.PROSES, "DLH")])
+    assert response_ms(public_complaint(handled)) == 3600 * 1000
+    assert kpi_row(public_complaint(handled))[1:] == [int((NOW - timedelta(hours=3)).timestamp() * 1000), "sms",
+                                                     "Proses", 3600 * 1000]
+
+
+def test_the_browser_gets_rows_for_all_and_the_newest_for_the_feed():
+    shown = [public_complaint(complaint(i, timedelta(minutes=i))) for i in range(1, 30)]
+    snapshot = client_snapshot(shown)
+    assert len(snapshot["rows"]) == 29 and [f["id"] for f in snapshot["feed"]] == list(range(1, FEED_SIZE + 1))
+    config = client_config(NOW)
+    assert config["wib_offset_ms"] == 7 * 3600 * 1000 and config["overdue_after_ms"] == 7 * 86400 * 1000
+    assert config["closed"] == "Selesai" and config["categories"]["sampah"] == ["Sampah", "Rubbish"]

@@ -1,0 +1,79 @@
+"""A real python-socketio client over WebSocket against `python app.py`: rooms, errors, catch-up."""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+import requests
+import socketio
+
+from tests.live.places import ANCOL, MELAWAI, Place
+
+pytestmark = pytest.mark.slow
+
+
+def post(server: tuple[str, str], place: Place) -> dict[str, Any]:
+    url, key = server
+    lon, lat, category = place
+    body = {"channel": "website", "external_id": uuid.uuid4().hex, "text": "Laporan warga",
+            "category": category, "lon": lon, "lat": lat}
+    response = requests.post(f"{url}/api/v1/reports", json=body, headers={"Authorization": f"Bearer {key}"},
+                             timeout=10)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+@contextmanager
+def screen(url: str) -> Iterator[socketio.SimpleClient]:
+    client = socketio.SimpleClient()
+    client.connect(url, transports=["websocket"])
+    try:
+        yield client
+    finally:
+        client.disconnect()
+
+
+def nothing_more(client: socketio.SimpleClient) -> bool:
+    try:
+        client.receive(timeout=0.5)
+    except socketio.exceptions.TimeoutError:
+        return True
+    return False
+
+
+def test_a_kota_screen_gets_its_kota_only(server):
+    with screen(server[0]) as client:
+        assert client.call("subscribe", {"rooms": ["kota:31.72"]}, timeout=5) == {
+            "rooms": ["kota:31.72"], "replayed": 0}
+        post(server, MELAWAI)
+        ancol = post(server, ANCOL)
+        name, event = client.receive(timeout=5)
+        assert (name, event["id"], event["kode_kota"]) == ("complaint_routed", ancol["id"], "31.72")
+        assert isinstance(event["event_id"], int)
+        assert nothing_more(client)
+
+
+def test_a_bad_room_gets_an_error_event(server):
+    with screen(server[0]) as client:
+        ack = client.call("subscribe", {"rooms": ["jakarta-utara"]}, timeout=5)
+        name, error = client.receive(timeout=5)
+        assert name == "error" and "kota:<kode_kota>" in error["message"] and ack == {"error": error["message"]}
+
+
+def test_reconnecting_catches_up_over_the_wire(server):
+    with screen(server[0]) as client:
+        client.call("subscribe", {"rooms": ["kota:31.72"]}, timeout=5)
+        post(server, ANCOL)
+        _, seen = client.receive(timeout=5)
+    missed = [post(server, ANCOL), post(server, MELAWAI), post(server, ANCOL)]
+    with screen(server[0]) as client:
+        subscription = {"rooms": ["kota:31.72"], "last_event_id": seen["event_id"]}
+        assert client.call("subscribe", subscription, timeout=5)["replayed"] == 2
+        replayed = [client.receive(timeout=5) for _ in range(2)]
+        assert [(name, event["id"]) for name, event in replayed] == [
+            ("complaint_routed", missed[0]["id"]), ("complaint_routed", missed[2]["id"])]
+        assert replayed[0][1]["event_id"] < replayed[1][1]["event_id"]
+        assert nothing_more(client)

@@ -1,0 +1,59 @@
+"""Real Pantau processes for tests, started as a user would: a key from the CLI, then `python app.py`."""
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def create_key(env: dict[str, str], name: str = "test") -> str:
+    """`python cli.py keys create NAME` on env's database (migrating it first); the new key."""
+    return subprocess.run([sys.executable, "cli.py", "keys", "create", name], cwd=ROOT, env=env,
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+def start(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """Start `python app.py` on env's PANTAU_PORT without waiting; see `wait_serving`.
+
+    Output goes to a file, not a pipe: an unread pipe fills up and stalls the server.
+    """
+    with log.open("w") as out:
+        return subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
+                                stdout=out, stderr=subprocess.STDOUT)
+
+
+def wait_serving(process: subprocess.Popen[bytes], env: dict[str, str], log: Path) -> str:
+    """The process's URL once it answers; fails the test with its log if it never does."""
+    url = f"http://127.0.0.1:{env['PANTAU_PORT']}"
+    for _ in range(180):
+        try:
+            requests.get(url, timeout=1)
+            return url
+        except requests.ConnectionError:
+            if process.poll() is not None:
+                break
+            time.sleep(0.5)
+    process.kill()
+    pytest.fail(f"Pantau did not start: {log.read_text()}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
