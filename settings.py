@@ -44,6 +44,20 @@ class Settings(BaseSettings):
         description="Redis pub/sub channel of those events: processes on one channel share them; give "
         "each deployment (and each test run) its own.",
     )
+    facebook_app_secret: str | None = Field(
+        default=None,
+        description="Facebook app secret that signs page webhooks (X-Hub-Signature-256); unset: the "
+        "facebook channel refuses every delivery.",
+    )
+    facebook_verify_token: str | None = Field(
+        default=None,
+        description="Token Facebook echoes in its webhook verification handshake (GET hub.verify_token).",
+    )
+    classifier_threshold: float = Field(
+        default=0.5,
+        description="Classifier confidence below which a complaint goes to the operators' triage queue "
+        "instead of a guessed category.",
+    )
 
 
 def load_settings() -> Settings:

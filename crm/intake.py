@@ -26,7 +26,12 @@ class Report:
     lon: float | None = None
     lat: float | None = None
     reported_at: datetime | None = None
-    reporter_contact: str | None = None
+    reporter_contact: str | None = None  # personal: never published
+    reporter_name: str | None = None  # personal: never published
+    place_text: str | None = None  # where the reporter says it is, when there are no coordinates
+    media: tuple[str, ...] = ()  # photo or attachment URLs
+    desk: str | None = None  # walk-in desks: which desk took it
+    officer: str | None = None  # walk-in desks: who entered it
 
 
 Locate = Callable[[float, float], Jurisdiction | None]

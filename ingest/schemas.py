@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     AwareDatetime,
@@ -34,6 +34,11 @@ class ReportIn(BaseModel):
     lon: float | None = Field(default=None, ge=-180, le=180, allow_inf_nan=False)
     reported_at: AwareDatetime | None = None
     reporter_contact: str | None = Field(default=None, max_length=200)
+    reporter_name: str | None = Field(default=None, max_length=200)
+    place_text: str | None = Field(default=None, max_length=500)
+    media: tuple[Annotated[str, Field(max_length=2000)], ...] = Field(default=(), max_length=20)
+    desk: str | None = Field(default=None, max_length=200)
+    officer: str | None = Field(default=None, max_length=200)
 
     @field_validator("channel")
     @classmethod

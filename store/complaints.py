@@ -4,7 +4,7 @@ Rows and domain Complaints meet only in `_to_row` and `_to_domain`.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import datetime
 
@@ -89,11 +89,15 @@ def list_complaints(
     kode_kelurahan: str | None = None,
     skpd: str | None = None,
     status: Status | None = None,
+    statuses: Collection[Status] | None = None,
+    categories: Collection[str] | None = None,
+    ids: Collection[int] | None = None,
     since: datetime | None = None,
+    until: datetime | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> list[Complaint]:
-    """Complaints newest first (by received_at), optionally narrowed; `since` is inclusive."""
+    """Complaints newest first (by received_at), optionally narrowed; `since` and `until` are inclusive."""
     query = _with_history().order_by(ComplaintRow.received_at.desc(), ComplaintRow.id.desc())
     if kode_kelurahan is not None:
         query = query.where(ComplaintRow.kode_kelurahan == kode_kelurahan)
@@ -101,8 +105,16 @@ def list_complaints(
         query = query.where(ComplaintRow.skpd == skpd)
     if status is not None:
         query = query.where(ComplaintRow.status == Status(status).value)
+    if statuses is not None:
+        query = query.where(ComplaintRow.status.in_([Status(s).value for s in statuses]))
+    if categories is not None:
+        query = query.where(ComplaintRow.category.in_(list(categories)))
+    if ids is not None:
+        query = query.where(ComplaintRow.id.in_(list(ids)))
     if since is not None:
         query = query.where(ComplaintRow.received_at >= since)
+    if until is not None:
+        query = query.where(ComplaintRow.received_at <= until)
     rows = session.scalars(query.limit(limit).offset(offset))
     return [_to_domain(row) for row in rows]
 

@@ -200,4 +200,10 @@ def test_list_filters_and_orders_newest_first(
     wib_since = (day + timedelta(hours=3)).astimezone(ZoneInfo("Asia/Jakarta"))
     assert ids(complaints.list_complaints(session, since=wib_since)) == [d, b]
     assert complaints.list_complaints(session, status=Status.SELESAI) == []
+    assert ids(complaints.list_complaints(session, statuses={Status.PROSES, Status.MENUNGGU}, limit=10)) == [d, b, c, a]
+    assert ids(complaints.list_complaints(session, statuses=[Status.PROSES])) == [d]
+    assert ids(complaints.list_complaints(session, ids=[a, c, 10**9])) == [c, a]
+    assert ids(complaints.list_complaints(session, until=day + timedelta(hours=2))) == [c, a]
+    assert ids(complaints.list_complaints(session, categories=["banjir", "pohon"])) == [d, b, c, a]
+    assert complaints.list_complaints(session, categories=["pohon"]) == []
     assert complaints.list_complaints(session, kode_kelurahan="31.71.01.1001")[0].history

@@ -1,0 +1,97 @@
+"""What every channel adapter receives and how it says no.
+
+An adapter is one module in ingest/channels/ that knows one channel's native format and nothing
+else. It exposes `parse(inbound: Inbound) -> list[Report]`; a delivery may carry several reports
+(a Facebook webhook batches entries), or none (a webhook about something that is not a report).
+A delivery it cannot read raises a ChannelError: the receiver answers with its status and
+message and keeps the raw body in the dead-letter store for operators to see and replay.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from crm.intake import Report
+from ingest.schemas import ReportIn, field_errors
+
+MAX_BODY_BYTES = 1_000_000
+MAX_TEXT = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    """One delivery as it arrived over HTTP (or from a poller), before anything reads it.
+
+    `headers` keys are lower-case. `secrets` holds what a channel needs to check a delivery
+    (for example the Facebook app secret); it never comes from the request.
+    """
+
+    channel: str
+    body: bytes
+    content_type: str
+    received_at: datetime
+    headers: Mapping[str, str] = field(default_factory=dict)
+    query: Mapping[str, str] = field(default_factory=dict)
+    secrets: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def media_type(self) -> str:
+        """`application/json` of `application/json; charset=utf-8`, lower-case."""
+        return self.content_type.split(";", 1)[0].strip().lower()
+
+
+class ChannelError(ValueError):
+    """A delivery a channel adapter cannot turn into reports; `status` is the HTTP answer."""
+
+    status = 400
+    default_message = "Kiriman tidak dapat dibaca."
+
+    def __init__(self, message: str | None = None, *, errors: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(message or self.default_message)
+        self.message = message or self.default_message
+        self.errors = errors or []
+
+
+class MalformedPayload(ChannelError):
+    status = 400
+    default_message = "Isi kiriman rusak atau tidak sesuai format kanal ini."
+
+
+class BadSignature(ChannelError):
+    status = 403
+    default_message = "Tanda tangan kiriman tidak sah."
+
+
+class WrongContentType(ChannelError):
+    status = 415
+    default_message = "Content-Type tidak diterima kanal ini."
+
+
+class PayloadTooLarge(ChannelError):
+    status = 413
+    default_message = f"Kiriman lebih dari {MAX_BODY_BYTES:,} bita.".replace(",", ".")
+
+
+class InvalidReport(ChannelError):
+    status = 422
+    default_message = "Laporan tidak sah."
+
+
+def require_media_type(inbound: Inbound, *allowed: str) -> None:
+    """Raise WrongContentType unless the delivery's media type is one of `allowed`."""
+    if inbound.media_type not in allowed:
+        raise WrongContentType(
+            f"Content-Type {inbound.media_type or '(kosong)'!r} tidak diterima; gunakan {' atau '.join(allowed)}."
+        )
+
+
+def make_report(**fields: Any) -> Report:
+    """A Report checked by the same rules as `POST /api/v1/reports`; InvalidReport (422) if not."""
+    try:
+        return ReportIn.model_validate(fields).to_report()
+    except ValidationError as exc:
+        raise InvalidReport(errors=field_errors(exc)) from None
