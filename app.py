@@ -15,16 +15,20 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crm.complaint import Complaint
 from crm.intake import Intake
-from crm.routing import RoutingRules
 from dashboard.app import make_dash
 from geo.boundaries import BoundaryError, load_boundaries
 from geo.locate import Locator
 from ingest.api import make_api
+from ingest.auth import KeyChecker
+from ingest.channel_api import make_channel_api
 from ingest.demo_places import load_places
+from ingest.open311 import make_open311_api
+from ingest.pipeline import make_intake
+from ingest.receive import Receiver, dead_letter_keeper
 from ingest.simulator import Simulator
 from live.handlers import register_handlers
 from live.publish import Publisher, make_socketio
-from settings import Settings, load_settings
+from settings import Settings, channel_secrets, load_settings
 from store import complaints
 from store.db import make_engine, make_sessionmaker, upgrade
 
@@ -36,6 +40,7 @@ class Pantau:
     sessions: sessionmaker[Session]
     locator: Locator
     intake: Intake
+    receiver: Receiver
 
 
 def create_app(settings: Settings, locator: Locator | None = None) -> Pantau:
@@ -54,11 +59,13 @@ def create_app(settings: Settings, locator: Locator | None = None) -> Pantau:
     socketio = make_socketio(dash.server, redis_url=settings.redis_url, channel=settings.redis_channel)
     publisher = Publisher(socketio, sessions)
     register_handlers(socketio, publisher)
-    intake = Intake(locate=locator.locate, rules=RoutingRules.default(),
-                    save=lambda complaint: complaints.add_or_get(sessions, complaint=complaint),
-                    announce=publisher.complaint_routed)
-    dash.server.register_blueprint(make_api(intake, sessions))
-    return Pantau(dash=dash, socketio=socketio, sessions=sessions, locator=locator, intake=intake)
+    intake = make_intake(locator, sessions, publisher.complaints_routed, threshold=settings.classifier_threshold)
+    keys = KeyChecker(sessions)
+    receiver = Receiver(intake, dead_letter_keeper(sessions))
+    dash.server.register_blueprint(make_api(intake, sessions, keys))
+    dash.server.register_blueprint(make_channel_api(receiver, sessions, keys, channel_secrets(settings)))
+    dash.server.register_blueprint(make_open311_api(receiver, sessions, keys))
+    return Pantau(dash=dash, socketio=socketio, sessions=sessions, locator=locator, intake=intake, receiver=receiver)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -62,3 +62,10 @@ class Settings(BaseSettings):
 
 def load_settings() -> Settings:
     return Settings()
+
+
+def channel_secrets(settings: Settings) -> dict[str, str]:
+    """What channel adapters may use to check deliveries (see ingest/channels/base.py Inbound)."""
+    named = {"facebook_app_secret": settings.facebook_app_secret,
+             "facebook_verify_token": settings.facebook_verify_token}
+    return {name: value for name, value in named.items() if value}

@@ -8,7 +8,8 @@
   const FIGURE_DEFAULTS = {mode: 'category', lang: 'id'};
   const map = {wanted: Object.assign({}, FIGURE_DEFAULTS), applied: Object.assign({}, FIGURE_DEFAULTS), cfg: null};
 
-  /* `newMap`: the MapLibre map plotly has just built, or null when only a toggle moved. */
+  /* `newMap`: the MapLibre map plotly has just built, or null when only a toggle moved.
+   * Returns plotly's promise when it changed anything, so a caller can wait for the new view. */
   function syncMap(newMap) {
     const cfg = map.cfg;
     const gd = pantau.overlay.graphDiv();
@@ -32,7 +33,7 @@
     if (map.wanted.lang !== map.applied.lang) update.hovertemplate = cfg.hover[map.wanted.lang];
     if (Object.keys(update).length === 0 && Object.keys(layout).length === 0) return;
     map.applied = Object.assign({}, map.wanted);
-    window.Plotly.update(gd, update, layout, [cfg.trace]);  // one repaint for all of it
+    return window.Plotly.update(gd, update, layout, [cfg.trace]);  // one repaint for all of it
   }
 
   pantau.mapSettings = {sync: syncMap};

@@ -12,7 +12,7 @@
   const RADIUS = 6.5;
   const PICK_PX = RADIUS + 5;
   const state = {cfg: null, points: [], mode: 'category', map: null, canvas: null, onPick: null, poll: null,
-                 gd: null, settled: null};
+                 gd: null, settling: null, settled: null};
 
   function graphDiv() {
     return document.querySelector('#jakarta-map .js-plotly-plot');
@@ -45,8 +45,6 @@
     ctx.clearRect(0, 0, width, height);
     for (const point of state.points) {
       const at = map.project([point.lon, point.lat]);
-      point.x = at.x;
-      point.y = at.y;
       if (at.x < -PICK_PX || at.y < -PICK_PX || at.x > width + PICK_PX || at.y > height + PICK_PX) continue;
       ctx.beginPath();
       ctx.arc(at.x, at.y, RADIUS, 0, 2 * Math.PI);
@@ -63,11 +61,13 @@
     }
   }
 
-  /* The live point under the pointer, newest first, or null. */
+  /* The live point under the pointer, newest first, or null. Projected now, not read from the
+   * last repaint: a point added (or a camera moved) since then is where the map says it is. */
   function pointAt(at) {
     for (let i = state.points.length - 1; i >= 0; i -= 1) {
       const p = state.points[i];
-      if (Math.hypot(p.x - at.x, p.y - at.y) <= PICK_PX) return p;
+      const there = state.map.project([p.lon, p.lat]);
+      if (Math.hypot(there.x - at.x, there.y - at.y) <= PICK_PX) return p;
     }
     return null;
   }
@@ -119,9 +119,10 @@
 
   function afterPlot() {
     follow();
-    if (state.map && state.map !== state.settled) {
-      state.settled = state.map;
-      pantau.mapSettings.sync(state.map);
+    const map = state.map;
+    if (map && map !== state.settling) {
+      state.settling = map;
+      Promise.resolve(pantau.mapSettings.sync(map)).then(() => { state.settled = map; });
     }
   }
 
@@ -136,7 +137,7 @@
   function add(payload) {
     if (payload.lon === null || payload.lat === null) return;
     state.points.push({id: payload.id, lon: payload.lon, lat: payload.lat, category: payload.category,
-                       status: payload.status, payload: payload, x: NaN, y: NaN});
+                       status: payload.status, payload: payload});
   }
 
   function setMode(mode) {

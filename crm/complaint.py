@@ -22,6 +22,9 @@ RECEIVED = "diterima"
 SYSTEM_ACTOR = "sistem"
 LUAR_WILAYAH = "luar_wilayah"
 TANPA_LOKASI = "tanpa_lokasi"
+PRECISE = "koordinat"  # location_precision of a point the channel sent
+TRIAGE_CATEGORY = "kategori_ragu"  # the classifier was not confident enough to guess
+TRIAGE_LOCATION = "lokasi_tidak_ditemukan"  # no coordinates and no known place in the text
 
 
 class Status(StrEnum):
@@ -63,7 +66,16 @@ class Complaint:
     jurisdiction: Jurisdiction | None
     skpd: str
     status: Status = Status.MENUNGGU
-    reporter_contact: str | None = None
+    reporter_contact: str | None = None  # personal: never published
+    reporter_name: str | None = None  # personal: never published
+    category_confidence: float | None = None  # None: the channel named the category
+    triage: str | None = None  # why an operator must look first (TRIAGE_* joined by ","), or None
+    location_precision: str | None = None  # PRECISE, or the gazetteer's kind of place
+    duplicate_of: int | None = None  # the open complaint this one repeats
+    media: tuple[str, ...] = ()
+    desk: str | None = None
+    officer: str | None = None
+    outside_desk_hours: bool = False
     id: int | None = None
     history: list[ComplaintEvent] = field(default_factory=list)
 

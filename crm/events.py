@@ -1,6 +1,7 @@
 """Events that leave the domain, as plain dicts: what a public screen may see of a complaint.
 
-The reporter's contact is deliberately absent: this is the only shape published or served.
+The reporter's name and contact are deliberately absent (so is the desk officer's name, which
+is internal): this is the only shape published or served.
 """
 from __future__ import annotations
 
@@ -32,8 +33,15 @@ def public_complaint(complaint: Complaint) -> dict[str, Any]:
         "kode_kota": j.kode_kota if j else None,
         "kota": j.kota if j else None,
         "location_flag": complaint.location_flag,
+        "location_precision": complaint.location_precision,
         "skpd": complaint.skpd,
         "status": str(complaint.status),
+        "category_confidence": complaint.category_confidence,
+        "triage": complaint.triage,
+        "duplicate_of": complaint.duplicate_of,
+        "media": list(complaint.media),
+        "desk": complaint.desk,
+        "outside_desk_hours": complaint.outside_desk_hours,
         "history": [
             {"kind": e.kind, "at": e.at.isoformat(), "status": str(e.status), "actor": e.actor, "note": e.note}
             for e in complaint.history

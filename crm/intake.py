@@ -1,18 +1,38 @@
 """The intake pipeline: one small named step each, the same for every channel.
 
-classify -> locate -> route -> save -> announce. Saving commits before anything is announced,
-so a complaint is acknowledged or published only once it is durable. The store and the
-publisher come in as plain callables: crm/ knows no database and no web framework.
+classify -> locate -> check the desk's hours -> route -> save -> announce. Saving commits before
+anything is announced, so a complaint is acknowledged or published only once it is durable.
+The store, the publisher, the classifier and the gazetteer come in as plain callables: crm/
+knows no database and no web framework.
+
+A complaint intake cannot place or classify with confidence is still stored and routed (to the
+kelurahan, or the Biro Pemerintahan when it has no place), and marked for the operators'
+triage queue with the reasons, instead of guessing.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from crm.categories import FALLBACK, get_category
-from crm.complaint import Complaint, Jurisdiction, new_ticket, received_event, utc_now
+from crm.classifier import Classification
+from crm.complaint import (
+    PRECISE,
+    TRIAGE_CATEGORY,
+    TRIAGE_LOCATION,
+    Complaint,
+    Jurisdiction,
+    new_ticket,
+    received_event,
+    utc_now,
+)
+from crm.desks import is_open
 from crm.routing import RoutingRules
+
+if TYPE_CHECKING:
+    from geo.gazetteer import Place
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +55,20 @@ class Report:
 
 
 Locate = Callable[[float, float], Jurisdiction | None]
-Save = Callable[[Complaint], tuple[Complaint, bool]]  # (stored complaint, newly created?)
-Announce = Callable[[Complaint], None]
+Classify = Callable[[str], Classification]
+FindPlace = Callable[[str], "Place | None"]
+Save = Callable[[Sequence[Complaint]], list[tuple[Complaint, bool]]]  # (stored complaint, newly created?)
+Announce = Callable[[Sequence[Complaint]], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """Where a report is: its point, jurisdiction and how precisely it is known."""
+
+    lon: float | None
+    lat: float | None
+    jurisdiction: Jurisdiction | None
+    precision: str | None
 
 
 @dataclass(frozen=True)
@@ -45,38 +77,75 @@ class Intake:
     rules: RoutingRules
     save: Save
     announce: Announce
+    classify: Classify
+    find_place: FindPlace
+    threshold: float = 0.5
 
     def __call__(self, report: Report) -> tuple[Complaint, bool]:
         """Turn a report into a stored complaint; a repeated delivery returns the first one."""
+        return self.many([report])[0]
+
+    def many(self, reports: Sequence[Report]) -> list[tuple[Complaint, bool]]:
+        """Reports in, (complaint, created) out in the same order: one transaction, one announcement."""
+        stored = self.save([self.build(report) for report in reports])
+        self.announce([complaint for complaint, created in stored if created])
+        return stored
+
+    def build(self, report: Report) -> Complaint:
+        """Every step but saving and announcing: pure, so a batch can store many at once."""
         received_at = report.reported_at or utc_now()
-        category = classify(report)
-        jurisdiction = locate(report, self.locate)
-        complaint = Complaint(
+        category, confidence, category_note = self.categorise(report)
+        placed = self.place(report)
+        triage = [reason for reason, needed in ((TRIAGE_CATEGORY, category_note is not None),
+                                                (TRIAGE_LOCATION, placed.precision is None)) if needed]
+        notes = [f"Diterima melalui kanal {report.channel}", category_note, place_note(placed)]
+        return Complaint(
             ticket=new_ticket(received_at),
             channel=report.channel,
             external_id=report.external_id,
             received_at=received_at,
             text=report.text,
             category=category,
-            lon=report.lon,
-            lat=report.lat,
-            jurisdiction=jurisdiction,
-            skpd=self.rules.route(category, jurisdiction),
+            lon=placed.lon,
+            lat=placed.lat,
+            jurisdiction=placed.jurisdiction,
+            skpd=self.rules.route(category, placed.jurisdiction),
             reporter_contact=report.reporter_contact,
-            history=[received_event(received_at, f"Diterima melalui kanal {report.channel}")],
+            reporter_name=report.reporter_name,
+            category_confidence=confidence,
+            triage=",".join(triage) or None,
+            location_precision=placed.precision,
+            media=report.media,
+            desk=report.desk,
+            officer=report.officer,
+            outside_desk_hours=not is_open(report.channel, received_at),
+            history=[received_event(received_at, ". ".join(n for n in notes if n))],
         )
-        stored, created = self.save(complaint)
-        if created:
-            self.announce(stored)
-        return stored, created
+
+    def categorise(self, report: Report) -> tuple[str, float | None, str | None]:
+        """(category, classifier confidence or None if the channel named it, triage note or None)."""
+        if report.category:
+            return get_category(report.category).code, None, None
+        guess = self.classify(report.text)
+        if guess.confidence >= self.threshold:
+            return guess.category, guess.confidence, None
+        note = f"Kategori ragu (saran: {guess.category}, keyakinan {guess.confidence:.2f}); perlu triase operator"
+        return FALLBACK, guess.confidence, note
+
+    def place(self, report: Report) -> Placed:
+        """The channel's point if it sent one; else a place named in the text, at its own precision."""
+        if report.lon is not None and report.lat is not None:
+            return Placed(report.lon, report.lat, self.locate(report.lon, report.lat), PRECISE)
+        found = self.find_place(" ".join(t for t in (report.place_text, report.text) if t))
+        if found is None:
+            return Placed(None, None, None, None)
+        return Placed(found.lon, found.lat, self.locate(found.lon, found.lat), found.kind)
 
 
-def classify(report: Report) -> str:
-    """Keep the category the channel gave; without one, Lainnya until a classifier exists."""
-    return get_category(report.category).code if report.category else FALLBACK
+def place_note(placed: Placed) -> str | None:
+    if placed.precision is None:
+        return "Lokasi tidak ditemukan; perlu triase operator"
+    if placed.precision != PRECISE:
+        return f"Lokasi dari teks (ketelitian: {placed.precision})"
+    return None
 
-
-def locate(report: Report, lookup: Locate) -> Jurisdiction | None:
-    if report.lon is None or report.lat is None:
-        return None
-    return lookup(report.lon, report.lat)

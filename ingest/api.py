@@ -6,8 +6,7 @@ every complaint goes out through crm.events.public_complaint.
 from __future__ import annotations
 
 from datetime import datetime
-from functools import wraps
-from typing import Any, Callable
+from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 from pydantic import ValidationError
@@ -16,33 +15,23 @@ from sqlalchemy.orm import Session, sessionmaker
 from crm.complaint import Status
 from crm.events import public_complaint
 from crm.intake import Intake
+from ingest.auth import KeyChecker
 from ingest.schemas import ReportIn, field_errors
-from store import api_keys, complaints
+from store import complaints
 
 MAX_PAGE = 500
+MAX_BATCH = 1000
 
 
 def error(status: int, message: str, **extra: Any) -> tuple[Response, int]:
     return jsonify({"error": message, **extra}), status
 
 
-def make_api(intake: Intake, sessions: sessionmaker[Session]) -> Blueprint:
+def make_api(intake: Intake, sessions: sessionmaker[Session], keys: KeyChecker) -> Blueprint:
     api = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 
-    def require_key(view: Callable[..., Any]) -> Callable[..., Any]:
-        @wraps(view)
-        def checked(*args: Any, **kwargs: Any) -> Any:
-            scheme, _, key = request.headers.get("Authorization", "").partition(" ")
-            with sessions() as session:
-                name = api_keys.verify(session, key=key.strip()) if scheme.lower() == "bearer" and key else None
-            if name is None:
-                return error(401, "Kunci API tidak ada atau tidak sah: kirim 'Authorization: Bearer <kunci>' "
-                                  "(buat dengan 'pantau keys create NAMA').")
-            return view(*args, **kwargs)
-        return checked
-
     @api.post("/reports")
-    @require_key
+    @keys.required
     def create_report() -> Any:
         if not request.is_json:
             return error(415, "Gunakan Content-Type: application/json.")
@@ -55,6 +44,32 @@ def make_api(intake: Intake, sessions: sessionmaker[Session]) -> Blueprint:
             return error(422, "Laporan tidak sah.", errors=field_errors(exc))
         complaint, created = intake(report)
         return jsonify(public_complaint(complaint)), 201 if created else 200
+
+    @api.post("/reports/batch")
+    @keys.required
+    def create_reports() -> Any:
+        """Up to MAX_BATCH reports in one request and one transaction: the path for bulk feeds.
+
+        All or nothing: one invalid report refuses the batch with every problem by index.
+        """
+        if not request.is_json:
+            return error(415, "Gunakan Content-Type: application/json.")
+        body = request.get_json(silent=True)
+        items = body.get("reports") if isinstance(body, dict) else None
+        if not isinstance(items, list) or not 1 <= len(items) <= MAX_BATCH:
+            return error(400, f'Kirim objek JSON {{"reports": [...]}} berisi 1 sampai {MAX_BATCH} laporan.')
+        reports, problems = [], []
+        for index, item in enumerate(items):
+            try:
+                reports.append(ReportIn.model_validate(item).to_report())
+            except ValidationError as exc:
+                problems += [{"index": index, **problem} for problem in field_errors(exc)]
+        if problems:
+            return error(422, "Ada laporan yang tidak sah; tidak ada yang disimpan.", errors=problems)
+        stored = intake.many(reports)
+        created = sum(c for _, c in stored)
+        results = [{"id": c.id, "ticket": c.ticket, "created": new} for c, new in stored]
+        return jsonify({"results": results, "created": created}), 201 if created else 200
 
     @api.get("/complaints/<int:complaint_id>")
     def get_complaint(complaint_id: int) -> Any:

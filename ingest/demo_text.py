@@ -283,7 +283,7 @@ LINES: Mapping[str, Lines] = MappingProxyType({
     )),
 })
 
-CASUAL = frozenset({"qlue", "twitter", "facebook", "sms"})
+CASUAL = frozenset({"qlue", "twitter", "facebook", "sms", "open311"})  # open311: partner citizen apps
 LETTER = frozenset({"lapor", "email", "website"})  # the rest are walk-in desks: an official's note
 
 _TWEET_ENDS = ("tolong dong min", "mohon ditindak", "udh lama bgt kyk gini", "pls", "kapan dibenerin?", "")

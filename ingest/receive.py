@@ -9,19 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import ModuleType
 
+from sqlalchemy.orm import Session, sessionmaker
+
+from crm.channels import CHANNELS
 from crm.complaint import Complaint
 from crm.intake import Intake
-from ingest.channels import ADAPTERS
+from ingest.channels import adapter
 from ingest.channels.base import ChannelError, Inbound
+from store import dead_letters
 
 
 class UnknownChannel(ChannelError):
     status = 404
 
     def __init__(self, channel: str) -> None:
-        super().__init__(f"Kanal tidak dikenal: {channel!r}; gunakan salah satu dari: {', '.join(ADAPTERS)}.")
+        super().__init__(f"Kanal tidak dikenal: {channel!r}; gunakan salah satu dari: {', '.join(CHANNELS)}.")
 
 
 class Rejected(Exception):
@@ -47,15 +50,23 @@ class Receiver:
     intake: Intake
     keep_dead_letter: KeepDeadLetter
 
-    def adapter(self, channel: str) -> ModuleType:
-        if channel not in ADAPTERS:
-            raise UnknownChannel(channel)
-        return ADAPTERS[channel]
-
     def __call__(self, inbound: Inbound) -> list[Receipt]:
         """Parse and take in every report of a delivery; Rejected if the delivery is unreadable."""
         try:
-            reports = self.adapter(inbound.channel).parse(inbound)
+            if inbound.channel not in CHANNELS:
+                raise UnknownChannel(inbound.channel)
+            reports = adapter(inbound.channel).parse(inbound)
         except ChannelError as error:
             raise Rejected(error, self.keep_dead_letter(inbound, error)) from error
         return [Receipt(*self.intake(report)) for report in reports]
+
+
+def dead_letter_keeper(sessions: sessionmaker[Session]) -> KeepDeadLetter:
+    """Keep a refused delivery in its own transaction: nothing else of it was written."""
+    def keep(inbound: Inbound, error: ChannelError) -> int:
+        with sessions.begin() as session:
+            return dead_letters.keep(
+                session, channel=inbound.channel, content_type=inbound.content_type, headers=inbound.headers,
+                query=inbound.query, body=inbound.body, status=error.status, error=error.message,
+                errors=error.errors, received_at=inbound.received_at)
+    return keep

@@ -1,7 +1,8 @@
 """Publish domain events to Socket.IO clients; with Redis, to clients of every process.
 
-Each event is first appended to the store's event log, whose id is the event id screens see,
-then emitted once to its rooms (crm/rooms.py). A lock per process keeps append and emit
+Each event is first appended to the store's event log, whose id is the event id screens see
+(a batch of complaints in one short transaction, after the complaints' own commit), then emitted
+once to its rooms (crm/rooms.py). A lock per process keeps append and emit
 together, and a screen's subscribe holds the same lock while it switches rooms and replays the
 log, so a screen catching up from this process gets each event once and in id order.
 Known limit: on PostgreSQL, two processes may commit ids out of order (11 before 10), so a
@@ -10,7 +11,7 @@ catch-up read between the two commits skips 10; live delivery of 10 is unaffecte
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -44,22 +45,29 @@ class Publisher:
         self.sessions = sessions
         self._order = threading.Lock()
 
-    def complaint_routed(self, complaint: Complaint) -> None:
-        payload = public_complaint(complaint)
-        self.publish(COMPLAINT_ROUTED, payload, kode_kota=payload["kode_kota"], skpd=payload["skpd"])
+    def complaints_routed(self, complaints: Sequence[Complaint]) -> None:
+        """Announce newly stored complaints, in order; a batch is logged in one transaction."""
+        events = []
+        for complaint in complaints:
+            payload = public_complaint(complaint)
+            events.append((COMPLAINT_ROUTED, payload, payload["kode_kota"], payload["skpd"]))
+        self.publish(events)
 
-    def publish(self, name: str, payload: dict[str, Any], *, kode_kota: str | None, skpd: str | None) -> int:
-        """Log the event in its own short transaction (after the complaint's commit), then emit it.
+    def publish(self, events: Sequence[tuple[str, dict[str, Any], str | None, str | None]]) -> list[int]:
+        """Log (name, payload, kode_kota, skpd) events in one short transaction, then emit each.
 
         `to=[rooms]`: python-socketio merges the rooms' members, so a client in several of them
         receives the event once (socketio.base_manager.get_participants), here and through Redis.
         """
+        if not events:
+            return []
         with self._order:
             with self.sessions.begin() as session:
-                event_id = live_events.append(session, name=name, payload=payload, kode_kota=kode_kota, skpd=skpd)
-            self.socketio.emit(name, {**payload, "event_id": event_id},
-                               to=rooms_of(kode_kota=kode_kota, skpd=skpd))
-        return event_id
+                ids = [live_events.append(session, name=name, payload=payload, kode_kota=kota, skpd=skpd)
+                       for name, payload, kota, skpd in events]
+            for event_id, (name, payload, kota, skpd) in zip(ids, events):
+                self.socketio.emit(name, {**payload, "event_id": event_id}, to=rooms_of(kode_kota=kota, skpd=skpd))
+        return ids
 
     @contextmanager
     def held(self) -> Iterator[None]:

@@ -4,23 +4,32 @@ Rows and domain Complaints meet only in `_to_row` and `_to_domain`.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, exists, select
+from sqlalchemy import ColumnElement, Select, and_, exists, select, tuple_
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from crm.complaint import Complaint, ComplaintEvent, Status, new_ticket, received_event
+from crm.complaint import (
+    PRECISE,
+    Complaint,
+    ComplaintEvent,
+    Status,
+    new_ticket,
+    received_event,
+)
+from crm.duplicates import DUPLICATE_WINDOW, Sighting, can_link, original_of, search_box
 from geo.jurisdiction import Jurisdiction
+from store.db import writing
 from store.models import ComplaintEventRow, ComplaintRow
 
 TICKET_ATTEMPTS = 5
 
 
 class DuplicateComplaint(ValueError):
-    """The channel already delivered this external_id; `add_or_get` answers with the stored one."""
+    """The channel already delivered this external_id; `add_many` answers with the stored one."""
 
     def __init__(self, channel: str, external_id: str) -> None:
         super().__init__(f"{channel} already delivered {external_id!r}")
@@ -31,9 +40,12 @@ class DuplicateComplaint(ValueError):
 def add(session: Session, *, complaint: Complaint) -> Complaint:
     """Insert a complaint and its history, all or nothing, inside the caller's transaction.
 
-    History defaults to one "diterima" event. A ticket already taken is replaced by a fresh one;
+    History defaults to one "diterima" event. A complaint that repeats an open one nearby is
+    linked to it (crm/duplicates.py). A ticket already taken is replaced by a fresh one;
     a (channel, external_id) already stored raises DuplicateComplaint. Returns it with its id.
     """
+    if complaint.duplicate_of is None:
+        complaint = _link_duplicates(session, [complaint])[0]
     attempt = 1
     while True:
         row = _to_row(complaint)
@@ -55,20 +67,95 @@ def add(session: Session, *, complaint: Complaint) -> Complaint:
         complaint = replace(complaint, ticket=new_ticket(complaint.received_at))
 
 
-def add_or_get(sessions: Callable[[], Session], *, complaint: Complaint) -> tuple[Complaint, bool]:
-    """Store a delivery once, however often and concurrently a channel retries it; commit.
+def add_many(sessions: sessionmaker[Session], *, complaints: Sequence[Complaint]) -> list[tuple[Complaint, bool]]:
+    """Store deliveries once each, in one transaction; commit. Returns (complaint, created) in order.
 
-    Returns (complaint, created), after the commit, so the channel may acknowledge at once.
-    It takes a session factory and owns the transaction because on SQLite a transaction that
-    read before this insert fails with "database is locked" if another writer got in between.
+    Already-stored deliveries (a retry, or the same one twice in the batch) come back as stored.
+    New ones go in with one multi-row insert; if that fails (another process stored one of them
+    a moment ago, or a ticket collided) each is inserted alone, as `add` does, inside the same
+    transaction. It owns the transaction because it reads before it writes (store.db.writing).
     """
-    with sessions() as session, session.begin():
+    with writing(sessions) as session:
+        known = _stored(session, complaints)
+        fresh: dict[tuple[str, str], Complaint] = {}
+        for complaint in complaints:
+            key = (complaint.channel, complaint.external_id)
+            if key not in known and key not in fresh:
+                fresh[key] = complaint
+        linked = _link_duplicates(session, list(fresh.values()))
         try:
-            return add(session, complaint=complaint), True
+            with session.begin_nested():
+                rows = [_to_row(complaint) for complaint in linked]
+                session.add_all(rows)
+                session.flush()
+                for row in rows:  # links to earlier members of the batch, now that they have ids
+                    if row.duplicate_of is not None and row.duplicate_of < 0:
+                        row.duplicate_of = rows[-row.duplicate_of - 1].id
+                session.flush()
+            created = {(row.channel, row.external_id): _to_domain(row) for row in rows}
+        except IntegrityError:
+            created = _add_one_by_one(session, linked)
+            known |= _stored(session, [c for c in linked if (c.channel, c.external_id) not in created])
+        results = []
+        for complaint in complaints:
+            key = (complaint.channel, complaint.external_id)
+            if key in created and fresh.pop(key, None) is not None:  # the first of any repeats in the batch
+                results.append((created[key], True))
+            else:
+                results.append((created.get(key) or known[key], False))
+        return results
+
+
+def _stored(session: Session, complaints: Sequence[Complaint]) -> dict[tuple[str, str], Complaint]:
+    """The already-stored complaints among these deliveries, by (channel, external_id)."""
+    keys = {(c.channel, c.external_id) for c in complaints}
+    if not keys:
+        return {}
+    rows = session.scalars(_with_history().where(tuple_(ComplaintRow.channel, ComplaintRow.external_id).in_(keys)))
+    return {(row.channel, row.external_id): _to_domain(row) for row in rows}
+
+
+def _add_one_by_one(session: Session, linked: list[Complaint]) -> dict[tuple[str, str], Complaint]:
+    """The slow path of add_many: each insert alone, skipping deliveries another process just stored."""
+    created: dict[tuple[str, str], Complaint] = {}
+    ids: list[int | None] = []
+    for complaint in linked:
+        if complaint.duplicate_of is not None and complaint.duplicate_of < 0:
+            complaint = replace(complaint, duplicate_of=ids[-complaint.duplicate_of - 1])
+        try:
+            stored = add(session, complaint=complaint)
         except DuplicateComplaint:
-            delivered = _delivered(complaint.channel, complaint.external_id)
-            row = session.scalars(_with_history().where(delivered)).one()
-            return _to_domain(row), False
+            ids.append(None)
+            continue
+        created[(stored.channel, stored.external_id)] = stored
+        ids.append(stored.id)
+    return created
+
+
+def _link_duplicates(session: Session, fresh: list[Complaint]) -> list[Complaint]:
+    """Each new complaint linked to the open one it repeats, stored or earlier in the batch.
+
+    A link to an earlier member of the batch is its position as a negative number, -(i + 1),
+    until the insert gives that member its id.
+    """
+    linkable = [c for c in fresh if c.duplicate_of is None and can_link(c)]
+    if not linkable:
+        return fresh
+    seen = _sightings_near(session, linkable)
+    linked: list[Complaint] = []
+    for position, complaint in enumerate(fresh):
+        if complaint.duplicate_of is None and can_link(complaint):
+            complaint = replace(complaint, duplicate_of=original_of(complaint, seen))
+            if complaint.duplicate_of is None:
+                seen.append(_sighting(complaint, -(position + 1)))
+        linked.append(complaint)
+    return linked
+
+
+def _sighting(complaint: Complaint, placeholder_id: int) -> Sighting:
+    assert complaint.lon is not None and complaint.lat is not None  # can_link checked it
+    return Sighting(id=placeholder_id, root=placeholder_id, category=complaint.category, status=complaint.status,
+                    received_at=complaint.received_at, lon=complaint.lon, lat=complaint.lat, precise=True)
 
 
 def get(session: Session, *, complaint_id: int) -> Complaint | None:
@@ -119,6 +206,23 @@ def list_complaints(
     return [_to_domain(row) for row in rows]
 
 
+def _sightings_near(session: Session, fresh: list[Complaint]) -> list[Sighting]:
+    """Stored complaints in the rules' boxes and windows around `fresh`: a superset the rule checks exactly."""
+    boxes = [search_box(c.lon, c.lat) for c in fresh if c.lon is not None and c.lat is not None]
+    times = [c.received_at for c in fresh]
+    rows = session.execute(
+        select(ComplaintRow.id, ComplaintRow.duplicate_of, ComplaintRow.category, ComplaintRow.status,
+               ComplaintRow.received_at, ComplaintRow.lon, ComplaintRow.lat, ComplaintRow.location_precision)
+        .where(ComplaintRow.category.in_({c.category for c in fresh}),
+               ComplaintRow.received_at.between(min(times) - DUPLICATE_WINDOW, max(times) + DUPLICATE_WINDOW),
+               ComplaintRow.lon.between(min(b[0] for b in boxes), max(b[2] for b in boxes)),
+               ComplaintRow.lat.between(min(b[1] for b in boxes), max(b[3] for b in boxes)))
+    )
+    return [Sighting(id=r.id, root=r.duplicate_of or r.id, category=r.category, status=Status(r.status),
+                     received_at=r.received_at, lon=r.lon, lat=r.lat, precise=r.location_precision == PRECISE)
+            for r in rows]
+
+
 def _with_history() -> Select[tuple[ComplaintRow]]:
     return select(ComplaintRow).options(selectinload(ComplaintRow.events))
 
@@ -149,6 +253,15 @@ def _to_row(complaint: Complaint) -> ComplaintRow:
         skpd=complaint.skpd,
         status=Status(complaint.status).value,
         reporter_contact=complaint.reporter_contact,
+        reporter_name=complaint.reporter_name,
+        category_confidence=complaint.category_confidence,
+        triage=complaint.triage,
+        location_precision=complaint.location_precision,
+        duplicate_of=complaint.duplicate_of,
+        media=list(complaint.media),
+        desk=complaint.desk,
+        officer=complaint.officer,
+        outside_desk_hours=complaint.outside_desk_hours,
         events=[
             ComplaintEventRow(
                 kind=event.kind,
@@ -188,6 +301,15 @@ def _to_domain(row: ComplaintRow) -> Complaint:
         skpd=row.skpd,
         status=Status(row.status),
         reporter_contact=row.reporter_contact,
+        reporter_name=row.reporter_name,
+        category_confidence=row.category_confidence,
+        triage=row.triage,
+        location_precision=row.location_precision,
+        duplicate_of=row.duplicate_of,
+        media=tuple(row.media or ()),
+        desk=row.desk,
+        officer=row.officer,
+        outside_desk_hours=row.outside_desk_hours,
         history=[
             ComplaintEvent(
                 kind=event.kind,

@@ -1,6 +1,8 @@
 """Engines, sessions and schema upgrades for SQLite (embedded default) and PostGIS (production)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+WRITE_INTENT = "pantau_write_intent"
 
 
 def make_engine(url: str) -> Engine:
@@ -29,6 +32,24 @@ def make_engine(url: str) -> Engine:
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     """Sessions for the repositories; `with factory.begin() as session:` commits or rolls back."""
     return sessionmaker(engine)
+
+
+@contextmanager
+def writing(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """A session whose transaction reads and then writes; commits at the end, rolls back on error.
+
+    On SQLite it begins IMMEDIATE, taking the write lock first: a deferred transaction that read
+    and then tries to write fails at once with "database is locked" if another writer got in
+    between, instead of waiting its turn. PostgreSQL needs nothing special.
+    """
+    with sessions() as session:
+        session.connection(execution_options={WRITE_INTENT: True})
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
 
 
 def upgrade(engine: Engine) -> None:
@@ -64,4 +85,5 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_on_begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    immediate = connection.get_execution_options().get(WRITE_INTENT, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

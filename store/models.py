@@ -1,4 +1,4 @@
-"""ORM tables: complaints, their append-only history, API keys, live events. Mirrors migrations/.
+"""ORM tables: complaints, their append-only history, API keys, live events, dead letters. Mirrors migrations/.
 
 PostGIS adds `complaints.geom` on top (see store/postgis.py); the models stay portable to SQLite.
 """
@@ -10,15 +10,19 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     Dialect,
     Float,
     ForeignKey,
+    Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -69,7 +73,10 @@ class Base(DeclarativeBase):
 
 class ComplaintRow(Base):
     __tablename__ = "complaints"
-    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+    __table_args__ = (
+        UniqueConstraint("channel", "external_id"),
+        Index("ix_complaints_category_received_at", "category", "received_at"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     ticket: Mapped[str] = mapped_column(String, unique=True)
@@ -91,6 +98,17 @@ class ComplaintRow(Base):
     status: Mapped[str] = mapped_column(String, index=True)
     # Personal data: kept for the officers' replies, never published.
     reporter_contact: Mapped[str | None] = mapped_column(String)
+    reporter_name: Mapped[str | None] = mapped_column(String)
+    category_confidence: Mapped[float | None] = mapped_column(Float)
+    triage: Mapped[str | None] = mapped_column(String, index=True)
+    location_precision: Mapped[str | None] = mapped_column(String)
+    # The open complaint this one repeats (same category, near, recent). A plain indexed column,
+    # not a foreign key: SQLite cannot add a constraint to an existing table without rebuilding it.
+    duplicate_of: Mapped[int | None] = mapped_column(BigId, index=True)
+    media: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    desk: Mapped[str | None] = mapped_column(String)
+    officer: Mapped[str | None] = mapped_column(String)
+    outside_desk_hours: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(
         UtcDateTime, default=_utc_now, server_default=func.current_timestamp()
     )
@@ -147,3 +165,31 @@ class LiveEventRow(Base):
     created_at: Mapped[datetime] = mapped_column(
         UtcDateTime, default=_utc_now, server_default=func.current_timestamp()
     )
+
+
+class DeadLetterRow(Base):
+    """A delivery no adapter could read, kept verbatim (up to a limit) for operators to see and replay.
+
+    The same body delivered again on the same channel is one row with more `attempts`, so a
+    webhook retrying a bad payload all night does not fill the table.
+    """
+
+    __tablename__ = "dead_letters"
+    __table_args__ = (UniqueConstraint("channel", "body_sha256"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    channel: Mapped[str] = mapped_column(String)
+    content_type: Mapped[str] = mapped_column(String)
+    headers: Mapped[dict[str, str]] = mapped_column(JSON)
+    query: Mapped[dict[str, str]] = mapped_column(JSON)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    body_truncated: Mapped[bool] = mapped_column(Boolean)
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer)
+    error: Mapped[str] = mapped_column(Text)
+    errors: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    attempts: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    first_received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    replayed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    complaint_ids: Mapped[list[int] | None] = mapped_column(JSON)

@@ -8,14 +8,16 @@ handshake has `handshake(inbound) -> str`.
 """
 from __future__ import annotations
 
+from functools import cache
 from importlib import import_module
-from types import MappingProxyType, ModuleType
+from types import ModuleType
 
 from crm.channels import CHANNELS
 
 
-def _load() -> MappingProxyType[str, ModuleType]:
-    return MappingProxyType({code: import_module(f"ingest.channels.{code.replace('-', '_')}") for code in CHANNELS})
-
-
-ADAPTERS = _load()
+@cache
+def adapter(channel: str) -> ModuleType:
+    """The adapter module of a channel code; KeyError for a code that is not in CHANNELS."""
+    if channel not in CHANNELS:
+        raise KeyError(channel)
+    return import_module(f"ingest.channels.{channel.replace('-', '_')}")

@@ -42,7 +42,7 @@ def post(i):
 with ThreadPoolExecutor(max_workers=16) as pool:
     print(json.dumps(list(pool.map(post, range(100)))))
 """
-LIVE_READY = ("() => window.pantau && window.pantau.overlay.inspect().attached"
+LIVE_READY = ("() => window.pantau && window.pantau.overlay.inspect().settled"
               " && window.pantau.live.stats().connected")
 
 pytestmark = pytest.mark.slow
@@ -90,7 +90,8 @@ def screenshot(page: Page, name: str) -> None:
 
 
 def click_on_map(page: Page, lon: float, lat: float) -> None:
-    """Click where (lon, lat) is drawn, as an operator would."""
+    """Click where (lon, lat) is drawn, as an operator would, once the camera has come to rest."""
+    page.wait_for_function(f"!{GRAPH}._fullLayout.map._subplot.map.isMoving()")
     x, y = page.evaluate(f"([lon, lat]) => {{ const p = {GRAPH}._fullLayout.map._subplot.map.project([lon, lat]);"
                          " return [p.x, p.y]; }", [lon, lat])
     box = page.locator("#jakarta-map .maplibregl-canvas").bounding_box()
@@ -214,7 +215,6 @@ def test_clicking_a_snapshot_complaint_shows_its_detail(server, page):
     complaint = post(server, lon=106.9000, lat=-6.3000, text="Sampah menumpuk di pinggir kali")
     page.reload()
     page.wait_for_function(LIVE_READY, timeout=60_000)
-    page.wait_for_timeout(1500)  # plotly's map has settled its view
     click_on_map(page, 106.9000, -6.3000)
     detail = page.wait_for_selector("#cc-detail:not(.hidden) .detail-ticket")
     assert detail.inner_text() == complaint["ticket"]

@@ -146,13 +146,22 @@ def test_places_at_the_edge(client, key):
     airport = post(client, key, report(external_id="b", lon=106.6559, lat=-6.1256)).get_json()
     assert airport["kode_kelurahan"] is None and airport["location_flag"] == "luar_wilayah"
     assert airport["skpd"] == "BINAMARGA"
-    nowhere = post(client, key, report(external_id="c", lon=None, lat=None)).get_json()
-    assert nowhere["location_flag"] == "tanpa_lokasi"
+    nowhere = post(client, key, report(external_id="c", lon=None, lat=None, text="Jalan berlubang besar")).get_json()
+    assert nowhere["location_flag"] == "tanpa_lokasi" and nowhere["triage"] == "lokasi_tidak_ditemukan"
+    assert nowhere["skpd"] == "BINAMARGA"  # the province-wide rule of its category
+    named = post(client, key, report(external_id="d", lon=None, lat=None)).get_json()  # "... dekat Monas"
+    assert (named["kelurahan"], named["location_precision"], named["triage"]) == ("Gambir", "landmark", None)
 
 
-def test_without_category_falls_back_to_lainnya_at_the_kelurahan(client, key):
-    body = post(client, key, report(category=None)).get_json()
+def test_without_category_the_classifier_decides(client, key):
+    body = post(client, key, report(category=None)).get_json()  # "Jalan berlubang besar dekat Monas"
+    assert body["category"] == "jalan" and body["category_confidence"] >= 0.5 and body["triage"] is None
+
+
+def test_an_unclear_text_goes_to_triage_as_lainnya_at_the_kelurahan(client, key):
+    body = post(client, key, report(category=None, text="Halo min, tolong dicek ya")).get_json()
     assert body["category"] == "lainnya" and body["skpd"] == "KEL-3171011001"
+    assert body["triage"] == "kategori_ragu" and body["category_confidence"] < 0.5
 
 
 def test_list_filters_and_validation(client, key):
@@ -173,3 +182,30 @@ def test_list_filters_and_validation(client, key):
 
 def test_unknown_complaint_is_404(client):
     assert client.get("/api/v1/complaints/999999").status_code == 404
+
+
+def batch(client, key: str, reports: Any):
+    return client.post("/api/v1/reports/batch", json={"reports": reports}, headers={"Authorization": f"Bearer {key}"})
+
+
+def test_a_batch_is_stored_in_one_go_and_a_retry_creates_nothing(client, key, pantau):
+    reports = [report(external_id=f"QLUE-B{n}", lon=106.80 + n * 0.01) for n in range(3)]
+    first = batch(client, key, reports)
+    assert first.status_code == 201
+    assert [r["created"] for r in first.get_json()["results"]] == [True] * 3
+    again = batch(client, key, reports)
+    assert again.status_code == 200 and again.get_json()["created"] == 0
+    assert [r["id"] for r in again.get_json()["results"]] == [r["id"] for r in first.get_json()["results"]]
+    assert count(pantau, ComplaintRow) == 3
+
+
+def test_a_batch_with_one_bad_report_stores_nothing_and_says_which(client, key, pantau):
+    response = batch(client, key, [report(external_id="ok"), report(external_id="bad", lat=-91)])
+    assert response.status_code == 422
+    assert [e["index"] for e in response.get_json()["errors"]] == [1]
+    assert count(pantau, ComplaintRow) == 0
+
+
+@pytest.mark.parametrize("reports", [[], "x", [report()] * 1001])
+def test_a_batch_must_hold_1_to_1000_reports(client, key, reports):
+    assert batch(client, key, reports).status_code == 400

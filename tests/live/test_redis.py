@@ -27,21 +27,19 @@ REDIS_URL = os.environ.get("PANTAU_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 # Publisher, on a write-only emitter with no app. It must never have imported Dash.
 WORKER = """
 import sys
-from crm.intake import Intake, Report
-from crm.routing import RoutingRules
+from crm.intake import Report
 from geo.boundaries import load_boundaries
 from geo.locate import Locator
+from ingest.pipeline import make_intake
 from live.publish import Publisher, make_socketio
 from settings import load_settings
-from store import complaints
 from store.db import make_engine, make_sessionmaker
 
 settings = load_settings()
 sessions = make_sessionmaker(make_engine(settings.database_url))
 emitter = make_socketio(redis_url=settings.redis_url, channel=settings.redis_channel)
-intake = Intake(locate=Locator(load_boundaries(settings.boundaries)).locate, rules=RoutingRules.default(),
-                save=lambda complaint: complaints.add_or_get(sessions, complaint=complaint),
-                announce=Publisher(emitter, sessions).complaint_routed)
+intake = make_intake(Locator(load_boundaries(settings.boundaries)), sessions,
+                     Publisher(emitter, sessions).complaints_routed, threshold=settings.classifier_threshold)
 lon, lat = float(sys.argv[2]), float(sys.argv[3])
 complaint, created = intake(Report(channel="sms", external_id=sys.argv[1], text="Sampah menumpuk",
                                    category="sampah", lon=lon, lat=lat, reporter_contact="0812777"))

@@ -78,14 +78,14 @@ def test_get_by_external(session: Session, make_complaint: MakeComplaint) -> Non
     assert complaints.get_by_external(session, channel="webhook", external_id="msg-1") is None
 
 
-def test_add_or_get_stores_a_delivery_once(
+def test_add_many_stores_a_delivery_once(
     sessions: sessionmaker[Session], make_complaint: MakeComplaint
 ) -> None:
     complaint = make_complaint(channel="open311", external_id="req-42")
-    first, created = complaints.add_or_get(sessions, complaint=complaint)
+    first, created = complaints.add_many(sessions, complaints=[complaint])[0]
     assert created
     retry = make_complaint(channel="open311", external_id="req-42")  # a fresh intake, new ticket
-    again, created = complaints.add_or_get(sessions, complaint=retry)
+    again, created = complaints.add_many(sessions, complaints=[retry])[0]
     assert not created
     assert (again.id, again.ticket) == (first.id, first.ticket)
     with sessions() as session:
@@ -93,7 +93,7 @@ def test_add_or_get_stores_a_delivery_once(
         assert count(session, ComplaintEventRow) == 1
 
 
-def test_add_or_get_from_two_threads_at_once_stores_one(
+def test_add_many_from_two_threads_at_once_stores_one(
     sessions: sessionmaker[Session], make_complaint: MakeComplaint
 ) -> None:
     complaint = make_complaint(channel="webhook", external_id="burst-1")
@@ -104,7 +104,7 @@ def test_add_or_get_from_two_threads_at_once_stores_one(
     def deliver() -> None:
         try:
             start.wait()
-            results.append(complaints.add_or_get(sessions, complaint=complaint))
+            results.append(complaints.add_many(sessions, complaints=[complaint])[0])
         except BaseException as err:  # surfaced below; a thread's exception is otherwise lost
             errors.append(err)
 
@@ -155,13 +155,13 @@ def test_nothing_is_half_written_when_the_event_insert_fails(
     assert count(session, ComplaintEventRow) == 1
 
 
-def test_add_or_get_rolls_back_on_failure(
+def test_add_many_rolls_back_on_failure(
     sessions: sessionmaker[Session], make_complaint: MakeComplaint
 ) -> None:
     now = datetime.now(timezone.utc)
     broken = ComplaintEvent("diterima", now, Status.MENUNGGU, actor=None)  # type: ignore[arg-type]
     with pytest.raises(IntegrityError):
-        complaints.add_or_get(sessions, complaint=make_complaint(history=[broken]))
+        complaints.add_many(sessions, complaints=[make_complaint(history=[broken])])[0]
     with sessions() as session:
         assert count(session, ComplaintRow) == 0
 

@@ -1,0 +1,178 @@
+"""Benchmark the complaint text classifier against a naive baseline on the same texts.
+
+    python benchmarks/classifier.py [--threshold T] [--simulator N] [--seconds S]
+
+On the held-out labelled set (`tests/data/labelled_reports.csv`, written by hand, never used to
+write the lexicon): accuracy overall; at the triage threshold (default: the setting
+PANTAU_CLASSIFIER_THRESHOLD) the share sent to triage and the accuracy of the rest; accuracy by
+confidence band (is the confidence meaningful?); per-category precision and recall; the worst
+confusions with an example each. Then throughput (texts/s) of the classifier beside a baseline,
+"the first category whose name appears in the text", timed the same way on the same texts.
+
+With --simulator N (default 1000; 0 skips) also accuracy on N texts of the demo simulator
+(`ingest/demo_text.py`, another engineer's templates, placed at real landmarks): few distinct
+sentences, but none of them written with the lexicon in view.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from crm.categories import CATEGORIES, FALLBACK  # noqa: E402
+from crm.classifier import Classification, Classifier  # noqa: E402
+from settings import Settings  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELLED = ROOT / "tests" / "data" / "labelled_reports.csv"
+BOUNDARIES = ROOT.parent / "shared" / "data" / "jakarta_kelurahan.geojson"
+BANDS = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.01)
+
+Labelled = list[tuple[str, str]]
+
+
+def load_labelled(path: Path = LABELLED) -> Labelled:
+    with path.open(encoding="utf-8", newline="") as f:
+        return [(row["text"], row["category"]) for row in csv.DictReader(f)]
+
+
+class FirstNameBaseline:
+    """The naive classifier: the first catalogue category whose name or code appears in the text."""
+
+    def __init__(self) -> None:
+        self.names = [
+            (code, (category.name.lower(), code.replace("_", " ")))
+            for code, category in CATEGORIES.items() if code != FALLBACK
+        ]
+
+    def classify(self, text: str) -> Classification:
+        lowered = text.lower()
+        for code, names in self.names:
+            if any(name in lowered for name in names):
+                return Classification(code, 1.0)
+        return Classification(FALLBACK, 0.0)
+
+
+def report_accuracy(title: str, results: list[tuple[Classification, str]], threshold: float) -> None:
+    right = sum(r.category == y for r, y in results)
+    kept = [(r, y) for r, y in results if r.confidence >= threshold]
+    kept_right = sum(r.category == y for r, y in kept)
+    vague = [r for r, y in results if y == FALLBACK]
+    print(f"\n== {title}: {len(results)} texts")
+    print(f"accuracy overall            {right / len(results):6.1%}  ({right}/{len(results)})")
+    print(f"at threshold {threshold:.2f}: triage   {1 - len(kept) / len(results):6.1%}  "
+          f"({len(results) - len(kept)} texts to the operators)")
+    print(f"                  coverage  {len(kept) / len(results):6.1%}  accuracy of the rest "
+          f"{kept_right / max(1, len(kept)):6.1%}  ({kept_right}/{len(kept)})")
+    if vague:
+        held = sum(r.confidence < threshold for r in vague)
+        print(f"vague/off-topic ({FALLBACK}) sent to triage: {held}/{len(vague)}")
+
+
+def report_bands(results: list[tuple[Classification, str]]) -> None:
+    print("\nconfidence band   texts  accuracy   (lainnya at 0.0 is right when the text was vague)")
+    for low, high in zip(BANDS, BANDS[1:]):
+        band = [(r, y) for r, y in results if low <= r.confidence < high]
+        if band:
+            accuracy = sum(r.category == y for r, y in band) / len(band)
+            print(f"  [{low:.1f}, {min(high, 1.0):.1f})    {len(band):5d}  {accuracy:7.1%}")
+
+
+def report_categories(results: list[tuple[Classification, str]]) -> None:
+    predicted = Counter(r.category for r, _ in results)
+    actual = Counter(y for _, y in results)
+    right = Counter(y for r, y in results if r.category == y)
+    print(f"\n{'category':28} {'n':>4} {'precision':>10} {'recall':>8}")
+    for code in CATEGORIES:
+        precision = right[code] / predicted[code] if predicted[code] else float("nan")
+        recall = right[code] / actual[code] if actual[code] else float("nan")
+        print(f"{code:28} {actual[code]:4d} {precision:10.2f} {recall:8.2f}")
+
+
+def report_confusions(results: list[tuple[Classification, str]], texts: list[str], top: int = 12) -> None:
+    pairs: Counter[tuple[str, str]] = Counter()
+    example: dict[tuple[str, str], str] = {}
+    for (r, y), text in zip(results, texts):
+        if r.category != y:
+            pairs[(y, r.category)] += 1
+            example.setdefault((y, r.category), text)
+    print(f"\nworst confusions (true -> predicted), {sum(pairs.values())} errors:")
+    for (true, guess), n in pairs.most_common(top):
+        print(f"  {n:3d}  {true} -> {guess}: {example[(true, guess)][:90]!r}")
+
+
+def throughput(classify: Callable[[str], Classification], texts: list[str], seconds: float) -> float:
+    """Texts per second, best of repeated passes over `texts` for about `seconds`."""
+    best = float("inf")
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        start = time.perf_counter()
+        for text in texts:
+            classify(text)
+        best = min(best, time.perf_counter() - start)
+    return len(texts) / best
+
+
+def simulator_texts(n: int, seed: int = 7) -> Labelled:
+    from crm.channels import CHANNELS
+    from geo.boundaries import load_boundaries
+    from ingest.demo_places import load_places
+    from ingest.demo_text import LINES, compose
+
+    rng = random.Random(seed)
+    places = load_places(load_boundaries(BOUNDARIES))
+    categories, channels = list(LINES), list(CHANNELS)
+    rows = []
+    for _ in range(n):
+        category = rng.choice(categories)
+        rows.append((compose(category, rng.choice(channels), places.pick(category, rng), rng), category))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--threshold", type=float, default=Settings().classifier_threshold)
+    parser.add_argument("--simulator", type=int, default=1000, help="simulator texts to add (0: none)")
+    parser.add_argument("--seconds", type=float, default=2.0, help="timing budget per classifier")
+    args = parser.parse_args()
+
+    start = time.perf_counter()
+    classifier = Classifier.default()
+    print(f"lexicon loaded in {(time.perf_counter() - start) * 1000:.0f} ms")
+
+    labelled = load_labelled()
+    texts = [text for text, _ in labelled]
+    results = [(classifier.classify(text), y) for text, y in labelled]
+    baseline = FirstNameBaseline()
+    report_accuracy("held-out labelled set, classifier", results, args.threshold)
+    report_bands(results)
+    report_categories(results)
+    report_confusions(results, texts)
+    report_accuracy("held-out labelled set, baseline (first category name in the text)",
+                    [(baseline.classify(text), y) for text, y in labelled], args.threshold)
+
+    if args.simulator:
+        if BOUNDARIES.exists():
+            simulated = simulator_texts(args.simulator)
+            report_accuracy("simulator texts, classifier",
+                            [(classifier.classify(text), y) for text, y in simulated], args.threshold)
+        else:
+            print(f"\n(simulator texts skipped: no boundary file at {BOUNDARIES})")
+
+    ours = throughput(classifier.classify, texts, args.seconds)
+    theirs = throughput(baseline.classify, texts, args.seconds)
+    mean_chars = sum(map(len, texts)) / len(texts)
+    print(f"\n== throughput on the {len(texts)} labelled texts (mean {mean_chars:.0f} characters), best pass")
+    print(f"classifier  {ours:10,.0f} texts/s  {1e6 / ours:6.1f} µs/text")
+    print(f"baseline    {theirs:10,.0f} texts/s  {1e6 / theirs:6.1f} µs/text")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+"""`/api/v1/channels/<channel>`: each channel's native payload, and the dead letters of those refused.
+
+A delivery is answered after its complaints have committed: 201 when it created at least one,
+200 when every report in it was already stored (a retry), 4xx with a clear message and the id
+of the dead letter that keeps the raw body when no adapter could read it. Dead letters hold
+raw bodies with personal data, so reading and replaying them needs an API key.
+"""
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+from sqlalchemy.orm import Session, sessionmaker
+
+from crm.channels import CHANNELS
+from crm.complaint import utc_now
+from crm.events import public_complaint
+from ingest.auth import KeyChecker, unauthorised
+from ingest.channels import adapter
+from ingest.channels.base import MAX_BODY_BYTES, ChannelError, Inbound, PayloadTooLarge
+from ingest.receive import Receipt, Receiver, Rejected
+from store import dead_letters
+from store.dead_letters import DeadLetter
+
+MAX_LIST = 500
+
+
+def make_channel_api(receiver: Receiver, sessions: sessionmaker[Session], keys: KeyChecker,
+                     secrets: dict[str, str]) -> Blueprint:
+    api = Blueprint("channels_v1", __name__, url_prefix="/api/v1")
+
+    @api.post("/channels/<channel>")
+    def deliver(channel: str) -> Any:
+        signed = channel in CHANNELS and getattr(adapter(channel), "SIGNED", False)
+        if not signed and keys.from_request() is None:
+            return unauthorised()
+        body = request.stream.read(MAX_BODY_BYTES + 1)
+        inbound = Inbound(channel=channel, body=body, content_type=request.content_type or "",
+                          received_at=utc_now(), headers={k.lower(): v for k, v in request.headers.items()},
+                          query=request.args.to_dict(), secrets=secrets)
+        try:
+            if len(body) > MAX_BODY_BYTES:
+                raise Rejected(PayloadTooLarge(), receiver.keep_dead_letter(inbound, PayloadTooLarge()))
+            return answer(receiver(inbound))
+        except Rejected as rejected:
+            return refused(rejected.error, rejected.dead_letter_id)
+
+    @api.get("/channels/<channel>")
+    def handshake(channel: str) -> Any:
+        """Webhook verification (Facebook's hub.challenge); other channels take no GET."""
+        handshake = getattr(adapter(channel), "handshake", None) if channel in CHANNELS else None
+        if handshake is None:
+            return jsonify({"error": f"Kanal {channel!r} tidak punya jabat tangan GET; kirim laporan dengan POST."}), 405
+        inbound = Inbound(channel=channel, body=b"", content_type="", received_at=utc_now(),
+                          query=request.args.to_dict(), secrets=secrets)
+        try:
+            return Response(handshake(inbound), mimetype="text/plain")
+        except ChannelError as error:
+            return jsonify({"error": error.message}), error.status
+
+    @api.get("/dead-letters")
+    @keys.required
+    def list_letters() -> Any:
+        limit = request.args.get("limit", "100")
+        if not limit.isdigit() or not 1 <= int(limit) <= MAX_LIST:
+            return jsonify({"error": f"limit: bilangan 1 sampai {MAX_LIST}"}), 422
+        with sessions() as session:
+            found = dead_letters.list_dead_letters(
+                session, channel=request.args.get("channel") or None,
+                pending_only=request.args.get("all") != "1", limit=int(limit))
+        return jsonify({"dead_letters": [letter_json(d, with_body=False) for d in found], "count": len(found)})
+
+    @api.get("/dead-letters/<int:letter_id>")
+    @keys.required
+    def show_letter(letter_id: int) -> Any:
+        with sessions() as session:
+            letter = dead_letters.get(session, dead_letter_id=letter_id)
+        if letter is None:
+            return jsonify({"error": f"Surat mati {letter_id} tidak ditemukan."}), 404
+        return jsonify(letter_json(letter, with_body=True))
+
+    @api.post("/dead-letters/<int:letter_id>/replay")
+    @keys.required
+    def replay(letter_id: int) -> Any:
+        """Run a kept delivery through its adapter again, after the adapter or the data was fixed."""
+        with sessions() as session:
+            letter = dead_letters.get(session, dead_letter_id=letter_id)
+        if letter is None:
+            return jsonify({"error": f"Surat mati {letter_id} tidak ditemukan."}), 404
+        if letter.body_truncated:
+            return jsonify({"error": "Kiriman ini disimpan terpotong karena terlalu besar; tidak dapat diputar ulang."}), 409
+        inbound = Inbound(channel=letter.channel, body=letter.body, content_type=letter.content_type,
+                          received_at=letter.first_received_at, headers=letter.headers, query=letter.query,
+                          secrets=secrets)
+        try:
+            receipts = receiver(inbound)
+        except Rejected as rejected:
+            return refused(rejected.error, rejected.dead_letter_id)
+        with sessions.begin() as session:
+            dead_letters.mark_replayed(session, dead_letter_id=letter_id, at=utc_now(),
+                                       complaint_ids=[r.complaint.id for r in receipts if r.complaint.id])
+        return answer(receipts)
+
+    return api
+
+
+def answer(receipts: list[Receipt]) -> tuple[Response, int]:
+    created = sum(r.created for r in receipts)
+    body = {"complaints": [public_complaint(r.complaint) for r in receipts], "created": created}
+    return jsonify(body), 201 if created else 200
+
+
+def refused(error: ChannelError, dead_letter_id: int) -> tuple[Response, int]:
+    return jsonify({"error": error.message, "errors": error.errors, "dead_letter_id": dead_letter_id}), error.status
+
+
+def letter_json(letter: DeadLetter, *, with_body: bool) -> dict[str, Any]:
+    shown: dict[str, Any] = {
+        "id": letter.id, "channel": letter.channel, "content_type": letter.content_type, "status": letter.status,
+        "error": letter.error, "errors": letter.errors, "attempts": letter.attempts,
+        "first_received_at": letter.first_received_at.isoformat(),
+        "last_received_at": letter.last_received_at.isoformat(),
+        "replayed_at": letter.replayed_at.isoformat() if letter.replayed_at else None,
+        "complaint_ids": letter.complaint_ids, "body_bytes": len(letter.body), "body_truncated": letter.body_truncated,
+    }
+    if with_body:
+        try:
+            shown["body"] = letter.body.decode("utf-8")
+        except UnicodeDecodeError:
+            shown["body_base64"] = base64.b64encode(letter.body).decode("ascii")
+        shown["headers"] = letter.headers
+        shown["query"] = letter.query
+    return shown

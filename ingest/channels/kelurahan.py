@@ -1,0 +1,10 @@
+"""Meja pengaduan kelurahan: complaints a visitor brings to the kelurahan office.
+
+Staff enter each one as JSON; the payload and its parser are in walk_in, the opening window
+(which the intake checks) in crm.desks.
+"""
+from __future__ import annotations
+
+from ingest.channels import walk_in
+
+parse = walk_in.parser("kelurahan")

@@ -1,0 +1,184 @@
+"""POST /api/v1/channels/<channel> and the dead-letter store, through Flask's test client.
+
+Bad input of every kind gets a clear 4xx, is kept as a dead letter operators can read and
+replay, and the server goes on serving; a retried delivery creates nothing new.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from app import Pantau, create_app
+from ingest.channels.base import MAX_BODY_BYTES
+from settings import Settings
+from store import api_keys
+from store.models import ComplaintRow, DeadLetterRow
+
+CHANNEL_DATA = Path(__file__).resolve().parents[1] / "data" / "channels"
+FORM = "application/x-www-form-urlencoded"
+SMS = (b"message_id=SMSC-1&sender=6281234567890&timestamp=2026-11-27+08%3A15%3A02"
+       b"&message=Sampah+numpuk+di+Kel.+Gambir+sdh+3+hari+bau+bgt")
+SECRET = "fb-app-secret-for-tests"
+
+
+def make(engine: Engine, locator, **settings: Any) -> Pantau:
+    return create_app(Settings(database_url=engine.url.render_as_string(hide_password=False), **settings),
+                      locator=locator)
+
+
+@pytest.fixture
+def pantau(engine: Engine, locator) -> Pantau:
+    return make(engine, locator)
+
+
+@pytest.fixture
+def key(pantau: Pantau) -> str:
+    with pantau.sessions.begin() as session:
+        return api_keys.create(session, name="gateway")
+
+
+@pytest.fixture
+def client(pantau: Pantau) -> Iterator[Any]:
+    with pantau.dash.server.test_client() as client:
+        yield client
+
+
+def deliver(client, key: str | None, channel: str, body: bytes, content_type: str, **headers: str):
+    if key:
+        headers["Authorization"] = f"Bearer {key}"
+    return client.post(f"/api/v1/channels/{channel}", data=body, content_type=content_type, headers=headers)
+
+
+def count(pantau: Pantau, model) -> int:
+    with pantau.sessions() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def test_an_sms_becomes_a_classified_located_complaint(client, key, pantau):
+    response = deliver(client, key, "sms", SMS, FORM)
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["created"] == 1
+    complaint = body["complaints"][0]
+    assert (complaint["channel"], complaint["external_id"]) == ("sms", "SMSC-1")
+    assert complaint["category"] == "sampah" and complaint["category_confidence"] >= 0.5
+    assert complaint["kelurahan"] == "Gambir" and complaint["location_precision"] == "kelurahan"
+    assert "6281234567890" not in response.get_data(as_text=True)
+
+
+def test_a_retried_delivery_creates_nothing_new(client, key, pantau):
+    first = deliver(client, key, "sms", SMS, FORM).get_json()["complaints"][0]
+    again = deliver(client, key, "sms", SMS, FORM)
+    assert again.status_code == 200
+    assert again.get_json()["complaints"][0]["id"] == first["id"] and again.get_json()["created"] == 0
+    assert count(pantau, ComplaintRow) == 1
+
+
+def test_without_a_key_nothing_is_read_or_kept(client, pantau):
+    response = deliver(client, None, "sms", SMS, FORM)
+    assert response.status_code == 401 and "pantau keys create" in response.get_json()["error"]
+    assert count(pantau, ComplaintRow) == 0 and count(pantau, DeadLetterRow) == 0
+
+
+@pytest.mark.parametrize(("channel", "body", "content_type", "status", "says"), [
+    ("qlue", b'{"report_id": "Q-1", "description": ', "application/json", 400, "JSON"),
+    ("sms", SMS, "application/json", 415, "Content-Type"),
+    ("telegram", b'{"text": "halo"}', "application/json", 404, "Kanal tidak dikenal"),
+    ("sms", b"message_id=SMSC-2&sender=1&timestamp=2026-11-27+08%3A15%3A02&message=" + b"a" * 5001, FORM, 422,
+     "Laporan tidak sah"),
+    ("kecamatan", json.dumps({"entry_id": "K-1", "desk": "Kec. Tebet", "officer": "Siti", "text": "Jalan rusak",
+                              "lat": -96.2, "lon": 106.8, "visited_at": "2026-11-21T09:40:00+07:00"}).encode(),
+     "application/json", 422, "Laporan tidak sah"),
+])
+def test_bad_input_is_refused_clearly_and_kept(client, key, pantau, channel, body, content_type, status, says):
+    response = deliver(client, key, channel, body, content_type)
+    assert response.status_code == status
+    answer = response.get_json()
+    assert says in answer["error"]
+    letter = client.get(f"/api/v1/dead-letters/{answer['dead_letter_id']}", headers={"Authorization": f"Bearer {key}"})
+    assert letter.status_code == 200
+    kept = letter.get_json()
+    assert (kept["channel"], kept["status"], kept["attempts"]) == (channel, status, 1)
+    assert kept["body"].encode() == body
+    assert "Authorization" not in kept["headers"] and "authorization" not in kept["headers"]
+    assert count(pantau, ComplaintRow) == 0
+    assert deliver(client, key, "sms", SMS, FORM).status_code == 201  # and the server goes on serving
+
+
+def test_a_bad_delivery_retried_is_one_dead_letter_with_more_attempts(client, key, pantau):
+    ids = {deliver(client, key, "qlue", b"{nope", "application/json").get_json()["dead_letter_id"] for _ in range(3)}
+    assert len(ids) == 1
+    listed = client.get("/api/v1/dead-letters", headers={"Authorization": f"Bearer {key}"}).get_json()
+    assert [(d["id"], d["attempts"]) for d in listed["dead_letters"]] == [(ids.pop(), 3)]
+    assert "body" not in listed["dead_letters"][0]  # the list is an index; a letter is read one by one
+
+
+def test_an_oversized_delivery_is_refused_and_kept_truncated(client, key, pantau):
+    response = deliver(client, key, "qlue", b"x" * (MAX_BODY_BYTES + 10), "application/json")
+    assert response.status_code == 413
+    letter_id = response.get_json()["dead_letter_id"]
+    kept = client.get(f"/api/v1/dead-letters/{letter_id}", headers={"Authorization": f"Bearer {key}"}).get_json()
+    assert kept["body_truncated"] and kept["body_bytes"] <= MAX_BODY_BYTES + 1
+    replay = client.post(f"/api/v1/dead-letters/{letter_id}/replay", headers={"Authorization": f"Bearer {key}"})
+    assert replay.status_code == 409
+
+
+def test_dead_letters_need_a_key(client, key):
+    letter_id = deliver(client, key, "qlue", b"{nope", "application/json").get_json()["dead_letter_id"]
+    assert client.get("/api/v1/dead-letters").status_code == 401
+    assert client.get(f"/api/v1/dead-letters/{letter_id}").status_code == 401
+    assert client.post(f"/api/v1/dead-letters/{letter_id}/replay").status_code == 401
+
+
+def signed(body: bytes, secret: str) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def test_a_facebook_delivery_refused_for_want_of_a_secret_is_replayed_once_it_is_set(engine, locator, key):
+    """Facebook signs its webhooks; before the app secret is configured, every delivery is refused
+    and kept. Once an operator sets it, replaying the kept deliveries takes them in."""
+    body = (CHANNEL_DATA / "facebook_feed.json").read_bytes()
+    unconfigured = make(engine, locator)
+    with unconfigured.dash.server.test_client() as client:
+        refused = deliver(client, None, "facebook", body, "application/json",
+                          **{"X-Hub-Signature-256": signed(body, SECRET)})
+    assert refused.status_code == 403 and "PANTAU_FACEBOOK_APP_SECRET" in refused.get_json()["error"]
+
+    configured = make(engine, locator, facebook_app_secret=SECRET)
+    with configured.dash.server.test_client() as client:
+        auth = {"Authorization": f"Bearer {key}"}
+        replayed = client.post(f"/api/v1/dead-letters/{refused.get_json()['dead_letter_id']}/replay", headers=auth)
+        assert replayed.status_code == 201, replayed.get_json()
+        assert replayed.get_json()["complaints"][0]["channel"] == "facebook"
+        pending = client.get("/api/v1/dead-letters", headers=auth).get_json()
+        assert pending["dead_letters"] == []
+        again = deliver(client, None, "facebook", body, "application/json",
+                        **{"X-Hub-Signature-256": signed(body, SECRET)})
+        assert again.status_code == 200 and again.get_json()["created"] == 0  # Facebook's retry
+
+
+def test_facebook_webhook_handshake(engine, locator):
+    with make(engine, locator, facebook_verify_token="tok").dash.server.test_client() as client:
+        ok = client.get("/api/v1/channels/facebook?hub.mode=subscribe&hub.verify_token=tok&hub.challenge=123")
+        assert (ok.status_code, ok.get_data(as_text=True)) == (200, "123")
+        assert client.get("/api/v1/channels/facebook?hub.mode=subscribe&hub.verify_token=no&hub.challenge=1"
+                          ).status_code == 403
+        assert client.get("/api/v1/channels/sms").status_code == 405
+
+
+def test_a_walk_in_entry_outside_its_desk_window_is_accepted_and_flagged(client, key):
+    entry = json.loads((CHANNEL_DATA / "walk_in_kecamatan.json").read_text())
+    tuesday = entry | {"entry_id": "KEC-TEBET-TUE", "visited_at": "2026-11-24T10:00:00+07:00"}
+    saturday = entry | {"entry_id": "KEC-TEBET-SAT", "visited_at": "2026-11-21T09:40:00+07:00"}
+    flagged = [deliver(client, key, "kecamatan", json.dumps(e).encode(), "application/json").get_json()
+               for e in (tuesday, saturday)]
+    assert [f["complaints"][0]["outside_desk_hours"] for f in flagged] == [True, False]
+    assert flagged[0]["complaints"][0]["desk"] == entry["desk"]
+    assert entry["visitor"]["contact"] not in json.dumps(flagged)

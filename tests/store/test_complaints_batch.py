@@ -1,0 +1,71 @@
+"""Storing many deliveries at once, and linking repeats of an open complaint, on SQLite and PostGIS."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from crm.complaint import PRECISE, Status
+from store import complaints
+
+
+def precise(make_complaint, **fields):
+    return make_complaint(location_precision=PRECISE, **fields)
+
+
+def test_a_batch_is_stored_in_order_and_a_retried_batch_creates_nothing(sessions, make_complaint) -> None:
+    batch = [make_complaint(external_id=f"sms-{n}", lon=106.80 + n * 0.01) for n in range(50)]
+    first = complaints.add_many(sessions, complaints=batch)
+    assert [created for _, created in first] == [True] * 50
+    assert [c.external_id for c, _ in first] == [f"sms-{n}" for n in range(50)]
+    assert len({c.id for c, _ in first}) == 50
+
+    retry = [replace(c, ticket="JKT-000000-RETRY") for c in batch[:10]] + [make_complaint(external_id="sms-new")]
+    again = complaints.add_many(sessions, complaints=retry)
+    assert [created for _, created in again] == [False] * 10 + [True]
+    assert [c.id for c, _ in again[:10]] == [c.id for c, _ in first[:10]]
+    with sessions() as session:
+        assert len(complaints.list_complaints(session, limit=500)) == 51
+
+
+def test_the_same_delivery_twice_in_one_batch_is_stored_once(sessions, make_complaint) -> None:
+    complaint = make_complaint(external_id="tweet-1")
+    (one, created_one), (two, created_two) = complaints.add_many(sessions, complaints=[complaint, complaint])
+    assert (created_one, created_two) == (True, False)
+    assert one.id == two.id
+
+
+def test_a_batch_with_a_delivery_stored_meanwhile_keeps_the_rest(sessions, make_complaint) -> None:
+    """The slow path: the multi-row insert fails on a ticket taken since, each row then goes alone."""
+    taken = complaints.add_many(sessions, complaints=[make_complaint()])[0][0]
+    batch = [make_complaint(external_id="a"), make_complaint(external_id="b", ticket=taken.ticket)]
+    stored = complaints.add_many(sessions, complaints=batch)
+    assert [created for _, created in stored] == [True, True]
+    assert stored[1][0].ticket != taken.ticket
+
+
+def test_a_report_near_an_open_complaint_of_its_category_links_to_it(sessions, make_complaint) -> None:
+    first = complaints.add_many(sessions, complaints=[precise(make_complaint)])[0][0]
+    at = first.received_at + timedelta(hours=47)
+    near = precise(make_complaint, received_at=at, lon=first.lon + 0.0015, channel="twitter")  # ~165 m east
+    far = precise(make_complaint, received_at=at, lon=first.lon + 0.0030)  # ~330 m
+    other_category = precise(make_complaint, received_at=at, category="sampah")
+    late = precise(make_complaint, received_at=first.received_at + timedelta(hours=49))
+    gazetteer_point = make_complaint(received_at=at, location_precision="kelurahan")
+    stored = complaints.add_many(sessions, complaints=[near, far, other_category, late, gazetteer_point])
+    assert [c.duplicate_of for c, _ in stored] == [first.id, None, None, None, None]
+
+
+def test_repeats_in_one_batch_link_to_the_first_of_the_cluster(sessions, make_complaint) -> None:
+    flood = [precise(make_complaint, lon=106.8307 + n * 0.0005) for n in range(4)]  # 55 m apart
+    stored = complaints.add_many(sessions, complaints=flood)
+    root = stored[0][0].id
+    assert [c.duplicate_of for c, _ in stored] == [None, root, root, root]
+    with sessions() as session:
+        assert [c.duplicate_of for c in complaints.list_complaints(session, ids=[c.id for c, _ in stored])] == [
+            root, root, root, None]
+
+
+def test_a_closed_complaint_takes_no_repeats(sessions, make_complaint) -> None:
+    closed = complaints.add_many(sessions, complaints=[precise(make_complaint, status=Status.SELESAI)])[0][0]
+    again = complaints.add_many(sessions, complaints=[precise(make_complaint, lon=closed.lon)])[0][0]
+    assert again.duplicate_of is None
