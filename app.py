@@ -59,7 +59,7 @@ def create_app(settings: Settings, locator: Locator | None = None) -> Pantau:
     socketio = make_socketio(dash.server, redis_url=settings.redis_url, channel=settings.redis_channel)
     publisher = Publisher(socketio, sessions)
     register_handlers(socketio, publisher)
-    intake = make_intake(locator, sessions, publisher.complaints_routed, threshold=settings.classifier_threshold)
+    intake = make_intake(locator, sessions, publisher, threshold=settings.classifier_threshold)
     keys = KeyChecker(sessions)
     receiver = Receiver(intake, dead_letter_keeper(sessions))
     dash.server.register_blueprint(make_api(intake, sessions, keys))
@@ -82,13 +82,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     settings = load_settings()
+    if args.demo and not settings.facebook_app_secret:  # the demo signs its own Facebook webhooks
+        settings = settings.model_copy(update={"facebook_app_secret": secrets.token_hex(16)})
     try:
         pantau = create_app(settings)
     except BoundaryError as exc:
         sys.exit(f"Pantau cannot start: {exc}")
     if args.demo:
-        demo = Simulator(load_places(pantau.locator.boundaries), rate=args.rate, seed=args.seed)
-        pantau.socketio.start_background_task(demo.run, pantau.intake)
+        demo = Simulator(load_places(pantau.locator.boundaries), rate=args.rate, seed=args.seed,
+                         secrets=channel_secrets(settings))
+        pantau.socketio.start_background_task(demo.run, pantau.receiver)
         print(f"Demo feed: about {args.rate:g} complaints/s, placed by {demo.places.source}", flush=True)
     print(f"Pantau serves http://{settings.host}:{settings.port}", flush=True)
     pantau.socketio.run(pantau.dash.server, host=settings.host, port=settings.port,

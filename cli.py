@@ -129,3 +129,23 @@ def db_upgrade() -> None:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+@main.group()
+def mailbox() -> None:
+    """The email channel's mailbox."""
+
+
+@mailbox.command("poll")
+@click.argument("maildir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--url", default="http://127.0.0.1:8050", show_default=True, help="The running Pantau to post to.")
+@click.option("--key", envvar="PANTAU_API_KEY", required=True,
+              help="API key (from 'pantau keys create'); read from PANTAU_API_KEY so it stays out of ps.")
+def mailbox_poll(maildir: Path, url: str, key: str) -> None:
+    """Post every new message of MAILDIR to Pantau's email channel, once (run it from cron or a timer)."""
+    from ingest.mailbox import poll_maildir, post_to
+
+    result = poll_maildir(maildir, post_to(url, key))
+    click.echo(f"diterima {result.taken}, ditolak (surat mati) {result.rejected}, tertinggal {result.left}")
+    if result.left:
+        sys.exit(1)

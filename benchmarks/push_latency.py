@@ -115,8 +115,8 @@ def demo_bodies(count: int) -> list[dict[str, Any]]:
     """Realistic reports; the server stamps the time, so `since` polling sees them as new."""
     simulator = Simulator(load_places(load_boundaries(load_settings().boundaries)), seed=200)
     now = datetime.now(timezone.utc)
-    return [{"channel": r.channel, "external_id": r.external_id, "text": r.text, "category": r.category,
-             "lon": r.lon, "lat": r.lat} for r in (simulator.report(now) for _ in range(count))]
+    return [{"channel": f.channel, "external_id": f"demo-{f.serial}", "text": f.text, "category": f.category,
+             "lon": f.place.lon, "lat": f.place.lat} for f in (simulator.facts(now) for _ in range(count))]
 
 
 def send(url: str, key: str, bodies: list[dict[str, Any]], slots: range, start: float, rate: float,

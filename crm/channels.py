@@ -16,5 +16,5 @@ CHANNELS = MappingProxyType({
     "kelurahan": "Meja pengaduan kelurahan",
     "pendopo": "Pendopo Balai Kota",
     "inspektorat": "Kantor Inspektorat",
-    "open311": "Open311 GeoReport v2 (aplikasi mitra)",
+    "open311": "Open311 (aplikasi mitra)",
 })

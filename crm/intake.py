@@ -1,9 +1,10 @@
 """The intake pipeline: one small named step each, the same for every channel.
 
-classify -> locate -> check the desk's hours -> route -> save -> announce. Saving commits before
-anything is announced, so a complaint is acknowledged or published only once it is durable.
-The store, the publisher, the classifier and the gazetteer come in as plain callables: crm/
-knows no database and no web framework.
+classify -> locate -> check the desk's hours -> route -> save and announce. The complaint and
+its live event commit in one transaction before anything is emitted or acknowledged, so a
+complaint is published only once it is durable, and never stored unannounced. The store with
+its publisher, the classifier and the gazetteer come in as plain callables: crm/ knows no
+database and no web framework.
 
 A complaint intake cannot place or classify with confidence is still stored and routed (to the
 kelurahan, or the Biro Pemerintahan when it has no place), and marked for the operators'
@@ -57,8 +58,8 @@ class Report:
 Locate = Callable[[float, float], Jurisdiction | None]
 Classify = Callable[[str], Classification]
 FindPlace = Callable[[str], "Place | None"]
-Save = Callable[[Sequence[Complaint]], list[tuple[Complaint, bool]]]  # (stored complaint, newly created?)
-Announce = Callable[[Sequence[Complaint]], None]
+# Stores and announces, atomically: (stored complaint, newly created?) for each, in order.
+Save = Callable[[Sequence[Complaint]], list[tuple[Complaint, bool]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +77,6 @@ class Intake:
     locate: Locate
     rules: RoutingRules
     save: Save
-    announce: Announce
     classify: Classify
     find_place: FindPlace
     threshold: float = 0.5
@@ -87,9 +87,7 @@ class Intake:
 
     def many(self, reports: Sequence[Report]) -> list[tuple[Complaint, bool]]:
         """Reports in, (complaint, created) out in the same order: one transaction, one announcement."""
-        stored = self.save([self.build(report) for report in reports])
-        self.announce([complaint for complaint, created in stored if created])
-        return stored
+        return self.save([self.build(report) for report in reports])
 
     def build(self, report: Report) -> Complaint:
         """Every step but saving and announcing: pure, so a batch can store many at once."""

@@ -30,9 +30,10 @@ from crm.categories import CATEGORIES, FALLBACK
 from crm.complaint import WIB
 from ingest.channels.base import Inbound
 from ingest.channels.forms import FORM
+from ingest.channels.json_fields import JSON
 from ingest.channels.lapor import LAPOR_CATEGORIES
 from ingest.channels.open311 import CLIENT_HEADER
-from ingest.channels.qlue import JSON, QLUE_CATEGORIES
+from ingest.channels.qlue import QLUE_CATEGORIES
 from ingest.demo_places import Place
 
 PAGE_ID = "108274619351027"  # the Pemprov DKI page in the demo's Facebook webhooks
@@ -208,7 +209,7 @@ def walk_in(facts: Facts) -> Delivery:
     prefix, desk = _DESKS[facts.channel]
     entry: dict[str, Any] = {
         "entry_id": f"{prefix}-{_wib(facts):%Y}-{facts.serial}",  # unique across the channel's offices
-        "desk": desk.format(kelurahan=place.kelurahan, kecamatan=place.kecamatan, rw=f"{details.randint(1, 12):02d}"),
+        "desk": desk.format(kelurahan=place.kelurahan, kecamatan=place.kecamatan),
         "officer": person(details).name,
         "text": facts.text,
         "location": _address(place),
@@ -249,7 +250,7 @@ BUILDERS: Mapping[str, Callable[[Facts], Delivery]] = MappingProxyType({
 _DESKS = {
     "kecamatan": ("KEC", "Kantor Kecamatan {kecamatan}"),
     "kelurahan": ("KEL", "Kantor Kelurahan {kelurahan}"),
-    "balai-warga": ("BW", "Balai Warga RW {rw} {kelurahan}"),
+    "balai-warga": ("BW", "Balai Warga Kelurahan {kelurahan}"),
     "pendopo": ("PDP", "Pendopo Balai Kota"),
     "inspektorat": ("INSP", "Inspektorat Provinsi DKI Jakarta"),
 }

@@ -10,16 +10,19 @@ Message-ID.
 """
 from __future__ import annotations
 
+import json
 import logging
 import mailbox
 import os
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from crm.complaint import utc_now
-from ingest.channels.base import Inbound
+from ingest.channels.base import ChannelError, Inbound
 from ingest.channels.email import CHANNEL, RFC822
 from ingest.receive import Rejected
 
@@ -73,3 +76,29 @@ def _mark_seen(path: Path, name: str, key: str, colon: str) -> None:
     a rename keeps the bytes exactly as received and cannot leave half a file.
     """
     os.replace(path / "new" / name, path / "cur" / f"{key}{colon}2,S")
+
+
+def post_to(url: str, key: str, *, timeout: float = 30.0) -> Callable[[Inbound], object]:
+    """A `receive` that posts each message to a running Pantau's email channel, as a gateway would.
+
+    The poller then needs no database and no Redis: the web process stores, classifies and
+    announces it live. A 4xx with a dead letter is Rejected; anything else unexpected raises, so
+    the message stays in new/ for the next poll.
+    """
+    endpoint = f"{url.rstrip('/')}/api/v1/channels/{CHANNEL}"
+
+    def receive(inbound: Inbound) -> object:
+        request = urllib.request.Request(endpoint, data=inbound.body, method="POST", headers={
+            "Content-Type": inbound.content_type, "Authorization": f"Bearer {key}"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as answer:
+                return json.load(answer)
+        except urllib.error.HTTPError as refused:
+            body = json.loads(refused.read() or b"{}")
+            if "dead_letter_id" not in body:
+                raise
+            error = ChannelError(body.get("error"), errors=body.get("errors"))
+            error.status = refused.code
+            raise Rejected(error, body["dead_letter_id"]) from None
+
+    return receive

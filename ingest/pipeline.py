@@ -5,24 +5,32 @@ imports Dash (tests/live/test_redis.py checks that).
 """
 from __future__ import annotations
 
-from crm.classifier import Classifier
-from geo.gazetteer import Gazetteer
+from collections.abc import Sequence
+
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm.intake import Announce, Intake
+from crm.classifier import Classifier
+from crm.complaint import Complaint
+from crm.intake import Intake
 from crm.routing import RoutingRules
+from geo.gazetteer import Gazetteer
 from geo.locate import Locator
+from live.publish import Publisher
 from store import complaints
 
 
-def make_intake(locator: Locator, sessions: sessionmaker[Session], announce: Announce, *,
+def make_intake(locator: Locator, sessions: sessionmaker[Session], publisher: Publisher, *,
                 threshold: float) -> Intake:
     """The intake with the default routing rules, classifier and a gazetteer of the locator's boundaries."""
+
+    def save_and_announce(batch: Sequence[Complaint]) -> list[tuple[Complaint, bool]]:
+        with publisher.outbox() as outbox:
+            return complaints.add_many(sessions, complaints=batch, on_created=outbox.complaints_routed)
+
     return Intake(
         locate=locator.locate,
         rules=RoutingRules.default(),
-        save=lambda batch: complaints.add_many(sessions, complaints=batch),
-        announce=announce,
+        save=save_and_announce,
         classify=Classifier.default().classify,
         find_place=Gazetteer.from_boundaries(locator.boundaries).find,
         threshold=threshold,

@@ -1,10 +1,10 @@
 """Publish domain events to Socket.IO clients; with Redis, to clients of every process.
 
-Each event is first appended to the store's event log, whose id is the event id screens see
-(a batch of complaints in one short transaction, after the complaints' own commit), then emitted
-once to its rooms (crm/rooms.py). A lock per process keeps append and emit
-together, and a screen's subscribe holds the same lock while it switches rooms and replays the
-log, so a screen catching up from this process gets each event once and in id order.
+Each event is appended to the store's event log, whose id is the event id screens see, in the
+same transaction as the change it announces (Publisher.outbox), then emitted once to its rooms
+(crm/rooms.py). A lock per process keeps append, commit and emit together, and a screen's
+subscribe holds the same lock while it switches rooms and replays the log, so a screen catching
+up from this process gets each event once and in id order.
 Known limit: on PostgreSQL, two processes may commit ids out of order (11 before 10), so a
 catch-up read between the two commits skips 10; live delivery of 10 is unaffected.
 """
@@ -45,32 +45,43 @@ class Publisher:
         self.sessions = sessions
         self._order = threading.Lock()
 
-    def complaints_routed(self, complaints: Sequence[Complaint]) -> None:
-        """Announce newly stored complaints, in order; a batch is logged in one transaction."""
-        events = []
-        for complaint in complaints:
-            payload = public_complaint(complaint)
-            events.append((COMPLAINT_ROUTED, payload, payload["kode_kota"], payload["skpd"]))
-        self.publish(events)
-
-    def publish(self, events: Sequence[tuple[str, dict[str, Any], str | None, str | None]]) -> list[int]:
-        """Log (name, payload, kode_kota, skpd) events in one short transaction, then emit each.
-
-        `to=[rooms]`: python-socketio merges the rooms' members, so a client in several of them
-        receives the event once (socketio.base_manager.get_participants), here and through Redis.
+    @contextmanager
+    def outbox(self) -> Iterator[Outbox]:
+        """Events logged through the outbox join the caller's transaction (the transactional
+        outbox): a complaint and its event commit together or not at all. They are emitted, in id
+        order, when the block ends without error, which is after the caller's commit.
         """
-        if not events:
-            return []
         with self._order:
-            with self.sessions.begin() as session:
-                ids = [live_events.append(session, name=name, payload=payload, kode_kota=kota, skpd=skpd)
-                       for name, payload, kota, skpd in events]
-            for event_id, (name, payload, kota, skpd) in zip(ids, events):
-                self.socketio.emit(name, {**payload, "event_id": event_id}, to=rooms_of(kode_kota=kota, skpd=skpd))
-        return ids
+            box = Outbox()
+            yield box
+            for event_id, name, payload, rooms in box.logged:
+                self.socketio.emit(name, {**payload, "event_id": event_id}, to=rooms)
 
     @contextmanager
     def held(self) -> Iterator[None]:
         """Nothing is published from this process inside: a screen switches rooms and replays."""
         with self._order:
             yield
+
+
+class Outbox:
+    """The events of one transaction, logged in the store and waiting to be emitted."""
+
+    def __init__(self) -> None:
+        self.logged: list[tuple[int, str, dict[str, Any], list[str]]] = []
+
+    def complaints_routed(self, session: Session, complaints: Sequence[Complaint]) -> None:
+        for complaint in complaints:
+            payload = public_complaint(complaint)
+            self.log(session, COMPLAINT_ROUTED, payload, kode_kota=payload["kode_kota"], skpd=payload["skpd"])
+
+    def log(self, session: Session, name: str, payload: dict[str, Any], *, kode_kota: str | None,
+            skpd: str | None) -> int:
+        """Append one event inside the caller's transaction; returns its id.
+
+        `rooms_of`: python-socketio merges the rooms' members, so a client in several of them
+        receives the event once (socketio.base_manager.get_participants), here and through Redis.
+        """
+        event_id = live_events.append(session, name=name, payload=payload, kode_kota=kode_kota, skpd=skpd)
+        self.logged.append((event_id, name, payload, rooms_of(kode_kota=kode_kota, skpd=skpd)))
+        return event_id

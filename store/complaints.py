@@ -4,7 +4,7 @@ Rows and domain Complaints meet only in `_to_row` and `_to_domain`.
 """
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -67,13 +67,20 @@ def add(session: Session, *, complaint: Complaint) -> Complaint:
         complaint = replace(complaint, ticket=new_ticket(complaint.received_at))
 
 
-def add_many(sessions: sessionmaker[Session], *, complaints: Sequence[Complaint]) -> list[tuple[Complaint, bool]]:
+def add_many(
+    sessions: sessionmaker[Session],
+    *,
+    complaints: Sequence[Complaint],
+    on_created: Callable[[Session, list[Complaint]], None] | None = None,
+) -> list[tuple[Complaint, bool]]:
     """Store deliveries once each, in one transaction; commit. Returns (complaint, created) in order.
 
     Already-stored deliveries (a retry, or the same one twice in the batch) come back as stored.
     New ones go in with one multi-row insert; if that fails (another process stored one of them
     a moment ago, or a ticket collided) each is inserted alone, as `add` does, inside the same
     transaction. It owns the transaction because it reads before it writes (store.db.writing).
+    `on_created` runs inside it with the newly stored complaints, so what it writes (the live
+    event log) commits with them or not at all.
     """
     with writing(sessions) as session:
         known = _stored(session, complaints)
@@ -96,6 +103,8 @@ def add_many(sessions: sessionmaker[Session], *, complaints: Sequence[Complaint]
         except IntegrityError:
             created = _add_one_by_one(session, linked)
             known |= _stored(session, [c for c in linked if (c.channel, c.external_id) not in created])
+        if on_created is not None:
+            on_created(session, [created[key] for key in fresh if key in created])
         results = []
         for complaint in complaints:
             key = (complaint.channel, complaint.external_id)

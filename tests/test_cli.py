@@ -41,3 +41,25 @@ def test_locate_refuses_a_csv_without_coordinates(tmp_path: Path):
 def test_locate_needs_a_point_or_files():
     result = CliRunner().invoke(main, ["locate"])
     assert result.exit_code == 2 and "LON LAT" in result.output
+
+
+@pytest.mark.slow
+def test_mailbox_poll_posts_new_mail_to_a_running_pantau_once(server, tmp_path: Path):
+    """A real Maildir, a real server: one complaint taken, one unreadable message kept as a dead letter."""
+    import mailbox
+
+    import requests
+
+    url, key = server
+    box = mailbox.Maildir(tmp_path / "pengaduan", create=True)
+    box.add((Path(__file__).parent / "data" / "channels" / "email_encoded_subject.eml").read_bytes())
+    box.add(b"From: warga@example.id\r\nMessage-ID: <kosong@example.id>\r\nSubject: \r\n\r\n")  # no text at all
+    runner = CliRunner(env={"PANTAU_API_KEY": key})
+    first = runner.invoke(main, ["mailbox", "poll", str(tmp_path / "pengaduan"), "--url", url])
+    assert first.exit_code == 0, first.output
+    assert "diterima 1, ditolak (surat mati) 1, tertinggal 0" in first.output
+    again = runner.invoke(main, ["mailbox", "poll", str(tmp_path / "pengaduan"), "--url", url])
+    assert "diterima 0, ditolak (surat mati) 0, tertinggal 0" in again.output
+    letters = requests.get(f"{url}/api/v1/dead-letters?channel=email", headers={"Authorization": f"Bearer {key}"},
+                           timeout=10).json()["dead_letters"]
+    assert len(letters) == 1 and letters[0]["status"] == 422

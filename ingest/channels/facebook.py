@@ -57,7 +57,13 @@ from typing import Any
 
 from crm.intake import Report
 from ingest.channels.base import BadSignature, Inbound, MalformedPayload, make_report
-from ingest.channels.qlue import objects, optional, read_json, required, timestamp
+from ingest.channels.json_fields import (
+    objects,
+    optional,
+    read_json,
+    required,
+    timestamp,
+)
 
 CHANNEL = "facebook"
 SIGNED = True

@@ -45,7 +45,7 @@ from typing import Any
 
 from crm.intake import Report
 from ingest.channels.base import Inbound, make_report
-from ingest.channels.qlue import optional, read_json, required, timestamp
+from ingest.channels.json_fields import optional, read_json, required, timestamp
 
 CHANNEL = "lapor"
 

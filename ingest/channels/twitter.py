@@ -56,7 +56,13 @@ from typing import Any
 
 from crm.intake import Report
 from ingest.channels.base import Inbound, MalformedPayload, make_report
-from ingest.channels.qlue import objects, optional, read_json, required, timestamp
+from ingest.channels.json_fields import (
+    objects,
+    optional,
+    read_json,
+    required,
+    timestamp,
+)
 
 CHANNEL = "twitter"
 ACCOUNT = "dkijakarta"

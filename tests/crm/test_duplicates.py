@@ -6,7 +6,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from crm.complaint import PRECISE, Complaint, Status
-from crm.duplicates import DUPLICATE_RADIUS_M, Sighting, distance_m, original_of, search_box
+from crm.duplicates import (
+    DUPLICATE_RADIUS_M,
+    Sighting,
+    distance_m,
+    original_of,
+    search_box,
+)
 
 AT = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
 MONAS = (106.8272, -6.1754)

@@ -39,7 +39,7 @@ settings = load_settings()
 sessions = make_sessionmaker(make_engine(settings.database_url))
 emitter = make_socketio(redis_url=settings.redis_url, channel=settings.redis_channel)
 intake = make_intake(Locator(load_boundaries(settings.boundaries)), sessions,
-                     Publisher(emitter, sessions).complaints_routed, threshold=settings.classifier_threshold)
+                     Publisher(emitter, sessions), threshold=settings.classifier_threshold)
 lon, lat = float(sys.argv[2]), float(sys.argv[3])
 complaint, created = intake(Report(channel="sms", external_id=sys.argv[1], text="Sampah menumpuk",
                                    category="sampah", lon=lon, lat=lat, reporter_contact="0812777"))
