@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -37,6 +35,8 @@ import socketio
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from serving import start_pantau, stop  # noqa: E402
 
 from crm.complaint import utc_now  # noqa: E402
 from geo.boundaries import load_boundaries  # noqa: E402
@@ -88,27 +88,6 @@ class Poller(threading.Thread):
             for complaint in page.json()["complaints"]:
                 self.seen.setdefault(complaint["id"], now)
             since = asked - timedelta(seconds=POLL_OVERLAP_S)
-
-
-def start_server(folder: Path) -> tuple[subprocess.Popen[bytes], str, str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = os.environ | {"PANTAU_DATABASE_URL": f"sqlite:///{folder}/pantau.db", "PANTAU_PORT": str(port)}
-    key = subprocess.run([sys.executable, "cli.py", "keys", "create", "bench"], cwd=ROOT, env=env,
-                         capture_output=True, text=True, check=True).stdout.strip()
-    log = folder / "server.log"  # a file, not a pipe: an unread pipe fills up and stalls the server
-    with log.open("w") as out:
-        server = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(240):
-        try:
-            requests.get(f"{url}/api/v1/complaints?limit=1", timeout=2)
-            return server, url, key
-        except requests.ConnectionError:
-            time.sleep(0.25)
-    server.kill()
-    sys.exit(f"Pantau did not start:\n{log.read_text()}")
 
 
 def demo_bodies(count: int) -> list[dict[str, Any]]:
@@ -163,12 +142,11 @@ def main() -> int:
     print(f"load average before the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (others' work skews figures)")
     bodies = demo_bodies(total)
     with tempfile.TemporaryDirectory(prefix="pantau-bench-") as folder:
-        server, url, key = start_server(Path(folder))
+        server, url, key = start_pantau(Path(folder))
         try:
             return measure(args, url, key, bodies)
         finally:
-            server.terminate()
-            server.wait(10)
+            stop(server)
 
 
 def measure(args: argparse.Namespace, url: str, key: str, bodies: list[dict[str, Any]]) -> int:

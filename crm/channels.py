@@ -1,4 +1,6 @@
-"""The twelve doors of Jakarta's CRM. Codes are stable identifiers used in URLs and storage."""
+"""The doors of Jakarta's CRM: its twelve channels, and Open311 for partner apps. Codes are stable
+identifiers used in URLs and storage; each has its adapter in ingest/channels/<code>.py.
+"""
 from __future__ import annotations
 
 from types import MappingProxyType

@@ -65,10 +65,10 @@ class Facts:
     person: Person
     shares_point: bool  # the delivery carries the place's coordinates (Qlue always, SMS never)
     names_category: bool  # the channel's own category field is filled in right
-    seed: int  # the channel's cosmetic details
+    seed: int  # seeds the details the channel adds around the complaint
 
 
-class Delivery(NamedTuple):
+class Payload(NamedTuple):
     body: bytes
     content_type: str
     headers: dict[str, str]  # lower-case names, as Inbound keeps them
@@ -84,7 +84,7 @@ def delivery(facts: Facts, secrets: Mapping[str, str]) -> Inbound:
                    headers=headers, secrets=secrets)
 
 
-def qlue(facts: Facts) -> Delivery:
+def qlue(facts: Facts) -> Payload:
     """The Qlue app's report: always GPS, sometimes as strings; Qlue's own category label."""
     place, details = facts.place, _details(facts)
     as_text = details.random() < 0.5  # the app sends the point both ways
@@ -101,7 +101,7 @@ def qlue(facts: Facts) -> Delivery:
     })
 
 
-def twitter(facts: Facts) -> Delivery:
+def twitter(facts: Facts) -> Payload:
     """A filtered-stream tweet to @DKIJakarta: a pinned spot, a tagged district or neither; maybe a photo."""
     details = _details(facts)
     tweet_id, author_id = str(facts.serial), str(details.randrange(10**17, 10**19))
@@ -125,7 +125,7 @@ def twitter(facts: Facts) -> Delivery:
                   "matching_rules": [{"id": "1861000000000000000", "tag": "dkijakarta"}]})
 
 
-def facebook(facts: Facts, app_secret: str) -> Delivery:
+def facebook(facts: Facts, app_secret: str) -> Payload:
     """A page webhook, signed as Facebook signs it: a visitor post, a comment or a Messenger message."""
     details = _details(facts)
     if facts.shares_point or details.random() < 0.3:
@@ -135,10 +135,10 @@ def facebook(facts: Facts, app_secret: str) -> Delivery:
     body = json.dumps({"object": "page", "entry": [entry]}, separators=(",", ":")).encode()
     digest = hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
     legacy = hmac.new(app_secret.encode(), body, hashlib.sha1).hexdigest()  # Facebook still sends both
-    return Delivery(body, JSON, {"x-hub-signature-256": f"sha256={digest}", "x-hub-signature": f"sha1={legacy}"})
+    return Payload(body, JSON, {"x-hub-signature-256": f"sha256={digest}", "x-hub-signature": f"sha1={legacy}"})
 
 
-def lapor(facts: Facts) -> Delivery:
+def lapor(facts: Facts) -> Payload:
     """A LAPOR! disposition: the citizen's title and letter, a national category, no coordinates."""
     details = _details(facts)
     anonymous, confidential = details.random() < 0.15, details.random() < 0.05
@@ -147,7 +147,7 @@ def lapor(facts: Facts) -> Delivery:
         "tracking_id": str(facts.serial),
         "title": _title(facts, details),
         "content": facts.text,
-        "category": _lapor_label(facts.category) if facts.names_category else "Lainnya",
+        "category": _LAPOR_LABELS.get(facts.category, "Lainnya") if facts.names_category else "Lainnya",
         "location": _address(facts.place),
         "date": f"{_wib(facts):%Y-%m-%d %H:%M:%S}",
         "is_anonymous": anonymous,
@@ -160,7 +160,7 @@ def lapor(facts: Facts) -> Delivery:
     })
 
 
-def email(facts: Facts) -> Delivery:
+def email(facts: Facts) -> Payload:
     """A raw RFC 822 message to the complaints address, Indonesian subject, sometimes a photo attached."""
     details = _details(facts)
     user, domain = facts.person.email.split("@")
@@ -173,10 +173,11 @@ def email(facts: Facts) -> Delivery:
     message.set_content(facts.text)
     if details.random() < 0.3:
         message.add_attachment(PHOTO, maintype="image", subtype="jpeg", filename="foto_lokasi.jpg")
-    return Delivery(message.as_bytes(), "message/rfc822", {})
+        message.set_boundary(f"=_{details.getrandbits(64):016x}")  # the stdlib's is random: a seed must repeat it
+    return Payload(message.as_bytes(), "message/rfc822", {})
 
 
-def sms(facts: Facts) -> Delivery:
+def sms(facts: Facts) -> Payload:
     """The SMS Center gateway's form post: sender, text and its wall clock, never a point."""
     return _form({
         "message_id": f"SMSC-{_wib(facts):%Y%m%d}-{facts.serial}",
@@ -186,7 +187,7 @@ def sms(facts: Facts) -> Delivery:
     })
 
 
-def website(facts: Facts) -> Delivery:
+def website(facts: Facts) -> Payload:
     """The jakarta.go.id form: every input sent, blank when the citizen left it (no pin, no category)."""
     place, person, details = facts.place, facts.person, _details(facts)
     return _form({
@@ -203,7 +204,7 @@ def website(facts: Facts) -> Delivery:
     })
 
 
-def walk_in(facts: Facts) -> Delivery:
+def walk_in(facts: Facts) -> Payload:
     """A desk entry typed by the official on duty; the inspectorate keeps its visitors anonymous."""
     place, details = facts.place, _details(facts)
     prefix, desk = _DESKS[facts.channel]
@@ -224,7 +225,7 @@ def walk_in(facts: Facts) -> Delivery:
     return _json(entry)
 
 
-def open311(facts: Facts) -> Delivery:
+def open311(facts: Facts) -> Payload:
     """A partner app's GeoReport form as the Open311 route passes it on: api_key taken out, client named."""
     place, details = facts.place, _details(facts)
     given, _, family = facts.person.name.partition(" ")
@@ -238,10 +239,10 @@ def open311(facts: Facts) -> Delivery:
     if details.random() < 0.5:
         form["media_url"] = f"https://mitra.example.id/foto/{facts.serial}.jpg"
     body, content_type, _ = _form(form)
-    return Delivery(body, content_type, {CLIENT_HEADER: OPEN311_CLIENT})
+    return Payload(body, content_type, {CLIENT_HEADER: OPEN311_CLIENT})
 
 
-BUILDERS: Mapping[str, Callable[[Facts], Delivery]] = MappingProxyType({
+BUILDERS: Mapping[str, Callable[[Facts], Payload]] = MappingProxyType({
     "qlue": qlue, "twitter": twitter, "lapor": lapor, "email": email, "sms": sms, "website": website,
     "balai-warga": walk_in, "kecamatan": walk_in, "kelurahan": walk_in, "pendopo": walk_in,
     "inspektorat": walk_in, "open311": open311,
@@ -275,7 +276,8 @@ _GIVEN = ("Rina", "Budi", "Siti", "Agus", "Dewi", "Andi", "Putri", "Rizky", "Nur
 _FAMILY = ("Santoso", "Wulandari", "Lestari", "Saputra", "Hidayat", "Rahmawati", "Kurniawan", "Siregar",
            "Nasution", "Simanjuntak", "Pratama", "Sari", "Setiawan", "Hasibuan", "Wijaya", "Purnomo", "Maulana",
            "Permata", "Situmorang", "Nugroho")
-_MAIL = ("gmail.com", "gmail.com", "gmail.com", "yahoo.co.id", "yahoo.com", "outlook.com", "ymail.com")
+_MAIL = ("gmail.com", "gmail.com", "gmail.com",  # most Jakartans write from Gmail
+         "yahoo.co.id", "yahoo.com", "outlook.com", "ymail.com")
 _OPERATORS = ("0811", "0812", "0813", "0821", "0822", "0852", "0857", "0878", "0896", "0838")
 
 
@@ -292,12 +294,12 @@ def _details(facts: Facts) -> random.Random:
     return random.Random(facts.seed)
 
 
-def _json(payload: dict[str, Any]) -> Delivery:
-    return Delivery(json.dumps(payload, ensure_ascii=False).encode(), JSON, {})
+def _json(payload: dict[str, Any]) -> Payload:
+    return Payload(json.dumps(payload, ensure_ascii=False).encode(), JSON, {})
 
 
-def _form(fields: dict[str, str]) -> Delivery:
-    return Delivery(urlencode(fields).encode(), FORM, {})
+def _form(fields: dict[str, str]) -> Payload:
+    return Payload(urlencode(fields).encode(), FORM, {})
 
 
 def _wib(facts: Facts) -> datetime:
@@ -334,10 +336,6 @@ def _subject(facts: Facts, details: random.Random) -> str:
         f"Mohon penanganan: {name} di {facts.place.landmark or facts.place.kelurahan}",
         "Pengaduan masyarakat",
     ))
-
-
-def _lapor_label(category: str) -> str:
-    return _LAPOR_LABELS.get(category, "Lainnya")
 
 
 def _attach_photo(tweet: dict[str, Any], includes: dict[str, Any], details: random.Random) -> None:

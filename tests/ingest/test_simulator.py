@@ -337,7 +337,8 @@ def test_python_app_demo_stores_complaints_within_seconds(tmp_path):
             count = requests.get(url, timeout=5).json()["count"]
         assert count >= 20, log.read_text()
         complaints = requests.get(url, timeout=5).json()["complaints"]
-        assert all(c["channel"] in CHANNELS and c["kode_kelurahan"] for c in complaints)
-        assert "Demo feed" in log.read_text()
+        assert all(c["channel"] in CHANNELS for c in complaints)
+        assert all(c["kode_kelurahan"] or TRIAGE_LOCATION in c["triage"] for c in complaints)
+        assert "Demo feed" in log.read_text() and "refused" not in log.read_text()
     finally:
         stop(process)
