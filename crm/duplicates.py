@@ -8,6 +8,7 @@ cluster, so a cluster is a star, never a chain.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -69,3 +70,31 @@ def original_of(new: Complaint, stored: Iterable[Sighting]) -> int | None:
         if distance <= DUPLICATE_RADIUS_M and (best is None or distance < best[0]):
             best = (distance, old.root)
     return None if best is None else best[1]
+
+
+class Sightings:
+    """Sightings bucketed by category and a grid of cells one radius wide, so a batch of a
+    thousand reports checks each against its neighbours, not against every stored complaint."""
+
+    CELL_DEG = DUPLICATE_RADIUS_M / METRES_PER_DEGREE_LAT
+
+    def __init__(self, sightings: Iterable[Sighting] = ()) -> None:
+        self._cells: dict[tuple[str, int, int], list[Sighting]] = defaultdict(list)
+        for sighting in sightings:
+            self.add(sighting)
+
+    def add(self, sighting: Sighting) -> None:
+        self._cells[(sighting.category, *self._cell(sighting.lon, sighting.lat))].append(sighting)
+
+    def original_of(self, new: Complaint) -> int | None:
+        """As `original_of`, among the sightings in the cells that new's search box touches."""
+        if new.lon is None or new.lat is None or not can_link(new):
+            return None
+        west, south, east, north = search_box(new.lon, new.lat)
+        (x0, y0), (x1, y1) = self._cell(west, south), self._cell(east, north)
+        near = (s for x in range(x0, x1 + 1) for y in range(y0, y1 + 1)
+                for s in self._cells.get((new.category, x, y), ()))
+        return original_of(new, near)
+
+    def _cell(self, lon: float, lat: float) -> tuple[int, int]:
+        return math.floor(lon / self.CELL_DEG), math.floor(lat / self.CELL_DEG)

@@ -71,17 +71,15 @@ class Outbox:
         self.logged: list[tuple[int, str, dict[str, Any], list[str]]] = []
 
     def complaints_routed(self, session: Session, complaints: Sequence[Complaint]) -> None:
-        for complaint in complaints:
-            payload = public_complaint(complaint)
-            self.log(session, COMPLAINT_ROUTED, payload, kode_kota=payload["kode_kota"], skpd=payload["skpd"])
-
-    def log(self, session: Session, name: str, payload: dict[str, Any], *, kode_kota: str | None,
-            skpd: str | None) -> int:
-        """Append one event inside the caller's transaction; returns its id.
+        """Log one complaint_routed event per complaint, in one insert inside the caller's transaction.
 
         `rooms_of`: python-socketio merges the rooms' members, so a client in several of them
         receives the event once (socketio.base_manager.get_participants), here and through Redis.
         """
-        event_id = live_events.append(session, name=name, payload=payload, kode_kota=kode_kota, skpd=skpd)
-        self.logged.append((event_id, name, payload, rooms_of(kode_kota=kode_kota, skpd=skpd)))
-        return event_id
+        events = []
+        for complaint in complaints:
+            payload = public_complaint(complaint)
+            events.append((COMPLAINT_ROUTED, payload, payload["kode_kota"], payload["skpd"]))
+        ids = live_events.append_many(session, events)
+        self.logged += [(event_id, name, payload, rooms_of(kode_kota=kota, skpd=skpd))
+                        for event_id, (name, payload, kota, skpd) in zip(ids, events)]

@@ -7,8 +7,18 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    exists,
+    insert,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -20,7 +30,7 @@ from crm.complaint import (
     new_ticket,
     received_event,
 )
-from crm.duplicates import DUPLICATE_WINDOW, Sighting, can_link, original_of, search_box
+from crm.duplicates import DUPLICATE_WINDOW, Sighting, Sightings, can_link, search_box
 from geo.jurisdiction import Jurisdiction
 from store.db import writing
 from store.models import ComplaintEventRow, ComplaintRow
@@ -92,14 +102,7 @@ def add_many(
         linked = _link_duplicates(session, list(fresh.values()))
         try:
             with session.begin_nested():
-                rows = [_to_row(complaint) for complaint in linked]
-                session.add_all(rows)
-                session.flush()
-                for row in rows:  # links to earlier members of the batch, now that they have ids
-                    if row.duplicate_of is not None and row.duplicate_of < 0:
-                        row.duplicate_of = rows[-row.duplicate_of - 1].id
-                session.flush()
-            created = {(row.channel, row.external_id): _to_domain(row) for row in rows}
+                created = _insert_all(session, linked)
         except IntegrityError:
             created = _add_one_by_one(session, linked)
             known |= _stored(session, [c for c in linked if (c.channel, c.external_id) not in created])
@@ -150,13 +153,13 @@ def _link_duplicates(session: Session, fresh: list[Complaint]) -> list[Complaint
     linkable = [c for c in fresh if c.duplicate_of is None and can_link(c)]
     if not linkable:
         return fresh
-    seen = _sightings_near(session, linkable)
+    seen = Sightings(_sightings_near(session, linkable))
     linked: list[Complaint] = []
     for position, complaint in enumerate(fresh):
         if complaint.duplicate_of is None and can_link(complaint):
-            complaint = replace(complaint, duplicate_of=original_of(complaint, seen))
+            complaint = replace(complaint, duplicate_of=seen.original_of(complaint))
             if complaint.duplicate_of is None:
-                seen.append(_sighting(complaint, -(position + 1)))
+                seen.add(_sighting(complaint, -(position + 1)))
         linked.append(complaint)
     return linked
 
@@ -240,48 +243,73 @@ def _delivered(channel: str, external_id: str) -> ColumnElement[bool]:
     return and_(ComplaintRow.channel == channel, ComplaintRow.external_id == external_id)
 
 
-def _to_row(complaint: Complaint) -> ComplaintRow:
+def _insert_all(session: Session, linked: list[Complaint]) -> dict[tuple[str, str], Complaint]:
+    """One multi-row insert of the complaints and one of their histories (ORM bulk INSERT, not the
+    unit of work: a thousand objects cost more to track than to store); links within the batch
+    are resolved once the ids exist."""
+    if not linked:
+        return {}
+    ids = session.scalars(insert(ComplaintRow).returning(ComplaintRow.id, sort_by_parameter_order=True),
+                          [_row_values(c) for c in linked]).all()
+    stored = []
+    for complaint, complaint_id in zip(linked, ids):
+        if complaint.duplicate_of is not None and complaint.duplicate_of < 0:
+            complaint = replace(complaint, duplicate_of=ids[-complaint.duplicate_of - 1])
+        stored.append(replace(complaint, id=complaint_id, history=_history(complaint)))
+    relinked = [{"id": c.id, "duplicate_of": c.duplicate_of} for c, old in zip(stored, linked)
+                if c.duplicate_of != old.duplicate_of]
+    if relinked:
+        session.execute(update(ComplaintRow), relinked)
+    session.execute(insert(ComplaintEventRow), [
+        {"complaint_id": c.id, **_event_values(event)} for c in stored for event in c.history])
+    return {(c.channel, c.external_id): c for c in stored}
+
+
+def _history(complaint: Complaint) -> list[ComplaintEvent]:
+    return complaint.history or [received_event(complaint.received_at)]
+
+
+def _row_values(complaint: Complaint) -> dict[str, Any]:
     where = complaint.jurisdiction
-    history = complaint.history or [received_event(complaint.received_at)]
-    return ComplaintRow(
-        ticket=complaint.ticket,
-        channel=complaint.channel,
-        external_id=complaint.external_id,
-        received_at=complaint.received_at,
-        text=complaint.text,
-        category=complaint.category,
-        lon=complaint.lon,
-        lat=complaint.lat,
-        kode_kelurahan=where.kode_kelurahan if where else None,
-        kelurahan=where.kelurahan if where else None,
-        kode_kecamatan=where.kode_kecamatan if where else None,
-        kecamatan=where.kecamatan if where else None,
-        kode_kota=where.kode_kota if where else None,
-        kota=where.kota if where else None,
-        location_flag=complaint.location_flag,
-        skpd=complaint.skpd,
-        status=Status(complaint.status).value,
-        reporter_contact=complaint.reporter_contact,
-        reporter_name=complaint.reporter_name,
-        category_confidence=complaint.category_confidence,
-        triage=complaint.triage,
-        location_precision=complaint.location_precision,
-        duplicate_of=complaint.duplicate_of,
-        media=list(complaint.media),
-        desk=complaint.desk,
-        officer=complaint.officer,
-        outside_desk_hours=complaint.outside_desk_hours,
-        events=[
-            ComplaintEventRow(
-                kind=event.kind,
-                at=event.at,
-                status=Status(event.status).value,
-                actor=event.actor,
-                note=event.note,
-            )
-            for event in history
-        ],
-    )
+    return {
+        "ticket": complaint.ticket,
+        "channel": complaint.channel,
+        "external_id": complaint.external_id,
+        "received_at": complaint.received_at,
+        "text": complaint.text,
+        "category": complaint.category,
+        "lon": complaint.lon,
+        "lat": complaint.lat,
+        "kode_kelurahan": where.kode_kelurahan if where else None,
+        "kelurahan": where.kelurahan if where else None,
+        "kode_kecamatan": where.kode_kecamatan if where else None,
+        "kecamatan": where.kecamatan if where else None,
+        "kode_kota": where.kode_kota if where else None,
+        "kota": where.kota if where else None,
+        "location_flag": complaint.location_flag,
+        "skpd": complaint.skpd,
+        "status": Status(complaint.status).value,
+        "reporter_contact": complaint.reporter_contact,
+        "reporter_name": complaint.reporter_name,
+        "category_confidence": complaint.category_confidence,
+        "triage": complaint.triage,
+        "location_precision": complaint.location_precision,
+        "duplicate_of": complaint.duplicate_of,
+        "media": list(complaint.media),
+        "desk": complaint.desk,
+        "officer": complaint.officer,
+        "outside_desk_hours": complaint.outside_desk_hours,
+    }
+
+
+def _event_values(event: ComplaintEvent) -> dict[str, Any]:
+    return {"kind": event.kind, "at": event.at, "status": Status(event.status).value, "actor": event.actor,
+            "note": event.note}
+
+
+def _to_row(complaint: Complaint) -> ComplaintRow:
+    return ComplaintRow(**_row_values(complaint),
+                        events=[ComplaintEventRow(**_event_values(event)) for event in _history(complaint)])
 
 
 def _to_domain(row: ComplaintRow) -> Complaint:

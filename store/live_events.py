@@ -25,6 +25,14 @@ def append(
     return row.id
 
 
+def append_many(session: Session, events: list[tuple[str, dict[str, Any], str | None, str | None]]) -> list[int]:
+    """Log (name, payload, kode_kota, skpd) events in one multi-row insert; their ids, ascending, in order."""
+    rows = [LiveEventRow(name=name, payload=payload, kode_kota=kota, skpd=skpd) for name, payload, kota, skpd in events]
+    session.add_all(rows)
+    session.flush()
+    return [row.id for row in rows]
+
+
 def since(session: Session, *, after_id: int, rooms: list[str], limit: int = 1000) -> list[Event]:
     """Events with id > after_id in any of `rooms`, oldest first, each once, at most `limit`.
 
