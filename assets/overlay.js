@@ -11,8 +11,9 @@
 (function (pantau) {
   const RADIUS = 6.5;
   const PICK_PX = RADIUS + 5;
-  const state = {cfg: null, points: [], mode: 'category', map: null, canvas: null, onPick: null, poll: null,
-                 gd: null, settling: null, settled: null};
+  const DUPLICATE_OF = 8;  // customdata column, dashboard/figures.py POINT_FIELDS
+  const state = {cfg: null, points: [], clusters: new Map(), mode: 'category', map: null, canvas: null,
+                 onPick: null, poll: null, gd: null, settling: null, settled: null};
 
   function graphDiv() {
     return document.querySelector('#jakarta-map .js-plotly-plot');
@@ -58,6 +59,67 @@
       ctx.lineWidth = 1.2;
       ctx.strokeStyle = '#1b1f23';
       ctx.stroke();
+    }
+    drawClusters(ctx, map);
+  }
+
+  /* Repeats of one open complaint (crm/duplicates.py) make a cluster: a ring around the first
+   * report with the number of reports, built from the snapshot's points and grown live. */
+  function snapshotTrace() {
+    const trace = state.gd && state.gd.data && state.gd.data[state.cfg.trace];
+    return trace && trace.customdata ? trace : null;
+  }
+
+  function snapshotClusters() {
+    const clusters = new Map();
+    const trace = snapshotTrace();
+    if (!trace) return clusters;
+    const index = new Map(Array.from(trace.customdata, (c, i) => [c[0], i]));
+    for (const c of trace.customdata) {
+      const i = index.get(c[DUPLICATE_OF]);
+      if (i === undefined) continue;
+      const cluster = clusters.get(c[DUPLICATE_OF]) || {lon: trace.lon[i], lat: trace.lat[i], reports: 1};
+      cluster.reports += 1;
+      clusters.set(c[DUPLICATE_OF], cluster);
+    }
+    return clusters;
+  }
+
+  function whereIs(id) {
+    const live = state.points.find((p) => p.id === id);
+    if (live) return {lon: live.lon, lat: live.lat};
+    const trace = snapshotTrace();
+    const i = trace ? Array.from(trace.customdata, (c) => c[0]).indexOf(id) : -1;
+    return i < 0 ? null : {lon: trace.lon[i], lat: trace.lat[i]};
+  }
+
+  function grow(payload) {
+    const root = payload.duplicate_of;
+    const cluster = state.clusters.get(root) || Object.assign({reports: 1}, whereIs(root));
+    if (cluster.lon === undefined) return;  // its first report is not on this map
+    cluster.reports += 1;
+    state.clusters.set(root, cluster);
+  }
+
+  function drawClusters(ctx, map) {
+    ctx.font = 'bold 12px system-ui, sans-serif';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    for (const cluster of state.clusters.values()) {
+      const at = map.project([cluster.lon, cluster.lat]);
+      const radius = RADIUS + 5 + 2 * Math.sqrt(cluster.reports);
+      ctx.beginPath();
+      ctx.arc(at.x, at.y, radius, 0, 2 * Math.PI);
+      ctx.lineWidth = 2.5;
+      ctx.strokeStyle = '#1b1f23';
+      ctx.stroke();
+      const bx = at.x + radius * 0.75, by = at.y - radius * 0.75;
+      ctx.beginPath();
+      ctx.arc(bx, by, 9, 0, 2 * Math.PI);
+      ctx.fillStyle = '#1b1f23';
+      ctx.fill();
+      ctx.fillStyle = '#ffffff';
+      ctx.fillText(String(cluster.reports), bx, by + 0.5);
     }
   }
 
@@ -113,6 +175,7 @@
     if (map && map !== state.map) attach(map);
     if (gd && gd !== state.gd && gd.on) {
       state.gd = gd;
+      state.clusters = snapshotClusters();
       gd.on('plotly_afterplot', afterPlot);
     }
   }
@@ -130,12 +193,14 @@
     state.cfg = cfg;
     state.onPick = onPick;
     state.points = [];
+    state.gd = null;  // a fresh snapshot: its clusters are read again from the new figure
     if (state.poll === null) state.poll = setInterval(follow, 500);
     follow();
   }
 
   function add(payload) {
     if (payload.lon === null || payload.lat === null) return;
+    if (payload.duplicate_of !== null && payload.duplicate_of !== undefined) grow(payload);
     state.points.push({id: payload.id, lon: payload.lon, lat: payload.lat, category: payload.category,
                        status: payload.status, payload: payload});
   }
@@ -150,7 +215,8 @@
   function inspect() {
     const map = mapOf(graphDiv());
     const attached = Boolean(map) && map === state.map && state.canvas.isConnected;
-    return {attached, settled: attached && state.settled === map, ids: state.points.map((p) => p.id), mode: state.mode};
+    return {attached, settled: attached && state.settled === map, ids: state.points.map((p) => p.id), mode: state.mode,
+            clusters: Object.fromEntries(Array.from(state.clusters, ([id, c]) => [id, c.reports]))};
   }
 
   pantau.overlay = {init, add, draw, setMode, inspect, graphDiv};

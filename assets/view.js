@@ -87,6 +87,8 @@
         ...fact('SKPD', 'Agency', skpd + ' (' + c.skpd + ')'),
         ...fact('Diterima', 'Received', pantau.dom.dateTime(c.received_at)),
         ...fact('Kanal', 'Channel', cfg.channels[c.channel] || c.channel),
+        ...(c.duplicate_of ? fact('Laporan ulang dari', 'Repeat of', '#' + c.duplicate_of) : []),
+        ...(c.triage ? fact('Triase', 'Triage', c.triage) : []),
       ]),
       el('h4', {}, bi('Riwayat', 'History')),
       el('ol', {className: 'detail-history'}, c.history.map((e) => el('li', {}, [

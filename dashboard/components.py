@@ -42,6 +42,9 @@ def legend_card() -> html.Div:
         ]) for mode in COLOUR_MODES],
         html.Div(bi("Titik bercincin: masuk sejak halaman dibuka", "Ringed dots: arrived since the page opened"),
                  className="legend-note"),
+        html.Div(bi("Lingkaran besar + angka: laporan serupa (kategori sama, ≤250 m, 48 jam)",
+                    "Large ring + number: repeated reports (same category, within 250 m and 48 h)"),
+                 className="legend-note"),
     ])
 
 

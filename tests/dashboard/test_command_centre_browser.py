@@ -220,3 +220,16 @@ def test_clicking_a_snapshot_complaint_shows_its_detail(server, page):
     assert detail.inner_text() == complaint["ticket"]
     assert "Sampah menumpuk di pinggir kali" in page.inner_text("#cc-detail")
     assert CONTACT not in page.content()
+
+
+def test_repeats_of_an_open_complaint_show_as_one_cluster_live_and_after_a_reload(server, page):
+    first = post(server, lon=106.7800, lat=-6.1500, category="saluran_air", text="Got mampet meluap ke jalan")
+    repeats = [post(server, lon=106.7800 + n * 0.0006, lat=-6.1500, category="saluran_air",
+                    text="Saluran tersumbat, air meluap", channel=channel)
+               for n, channel in ((1, "twitter"), (2, "sms"))]
+    assert [r["duplicate_of"] for r in repeats] == [first["id"], first["id"]]
+    page.wait_for_function(f"window.pantau.overlay.inspect().clusters[{first['id']}] === 3", timeout=2_000)
+    screenshot(page, "command_centre_cluster.png")
+    page.reload()
+    page.wait_for_function(LIVE_READY, timeout=60_000)
+    page.wait_for_function(f"window.pantau.overlay.inspect().clusters[{first['id']}] === 3", timeout=5_000)

@@ -32,6 +32,6 @@ def test_outlines_then_complaints_coloured_and_clickable(boundaries):
     row = dict(zip(POINT_FIELDS, points.customdata[0]))
     assert row == {"id": 7, "ticket": "JKT-261127-AAAAA", "category_id": "Banjir", "category_en": "Flooding",
                    "place": "Gambir, Gambir", "time_wib": "2026-11-27 10:00 WIB", "category": "banjir",
-                   "status": "Menunggu"}
+                   "status": "Menunggu", "duplicate_of": None}
     assert list(points.marker.color) == ["#D55E00"] and points.hovertemplate == HOVER["id"]
     assert fig.layout.map.style == "white-bg"
