@@ -12,7 +12,7 @@ from flask import Blueprint, Response, jsonify, request
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm.complaint import Status
+from crm.complaint import TRIAGE_CATEGORY, TRIAGE_LOCATION, Status
 from crm.events import public_complaint
 from crm.intake import Intake
 from ingest.auth import KeyChecker
@@ -21,6 +21,8 @@ from store import complaints
 
 MAX_PAGE = 500
 MAX_BATCH = 1000
+# ?triage=: every complaint an operator must look at, or those waiting for one reason
+TRIAGE_FILTERS = {"semua": complaints.ANY_TRIAGE, TRIAGE_CATEGORY: TRIAGE_CATEGORY, TRIAGE_LOCATION: TRIAGE_LOCATION}
 
 
 def error(status: int, message: str, **extra: Any) -> tuple[Response, int]:
@@ -95,6 +97,9 @@ def make_api(intake: Intake, sessions: sessionmaker[Session], keys: KeyChecker) 
             else:
                 if since.tzinfo is None:
                     problems.append({"field": "since", "message": "sertakan zona waktu, misalnya +07:00"})
+        triage = args.get("triage")
+        if triage is not None and triage not in TRIAGE_FILTERS:
+            problems.append({"field": "triage", "message": f"gunakan: {', '.join(TRIAGE_FILTERS)}"})
         limit = args.get("limit", "100")
         if not limit.isdigit() or not 1 <= int(limit) <= MAX_PAGE:
             problems.append({"field": "limit", "message": f"bilangan 1 sampai {MAX_PAGE}"})
@@ -104,6 +109,7 @@ def make_api(intake: Intake, sessions: sessionmaker[Session], keys: KeyChecker) 
             found = complaints.list_complaints(
                 session, kode_kelurahan=args.get("kelurahan") or None, skpd=args.get("skpd") or None,
                 status=Status(status) if status else None, since=since, limit=int(limit),
+                triage=TRIAGE_FILTERS[triage] if triage else None,
             )
         return jsonify({"complaints": [public_complaint(c) for c in found], "count": len(found)})
 

@@ -36,6 +36,7 @@ from store.db import writing
 from store.models import ComplaintEventRow, ComplaintRow
 
 TICKET_ATTEMPTS = 5
+ANY_TRIAGE = "*"
 
 
 class DuplicateComplaint(ValueError):
@@ -191,12 +192,16 @@ def list_complaints(
     statuses: Collection[Status] | None = None,
     categories: Collection[str] | None = None,
     ids: Collection[int] | None = None,
+    triage: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> list[Complaint]:
-    """Complaints newest first (by received_at), optionally narrowed; `since` and `until` are inclusive."""
+    """Complaints newest first (by received_at), optionally narrowed; `since` and `until` are inclusive.
+
+    `triage`: ANY_TRIAGE for every complaint waiting for an operator, or one reason (TRIAGE_*).
+    """
     query = _with_history().order_by(ComplaintRow.received_at.desc(), ComplaintRow.id.desc())
     if kode_kelurahan is not None:
         query = query.where(ComplaintRow.kode_kelurahan == kode_kelurahan)
@@ -210,6 +215,10 @@ def list_complaints(
         query = query.where(ComplaintRow.category.in_(list(categories)))
     if ids is not None:
         query = query.where(ComplaintRow.id.in_(list(ids)))
+    if triage == ANY_TRIAGE:
+        query = query.where(ComplaintRow.triage.is_not(None))
+    elif triage is not None:
+        query = query.where(ComplaintRow.triage.contains(triage))
     if since is not None:
         query = query.where(ComplaintRow.received_at >= since)
     if until is not None:

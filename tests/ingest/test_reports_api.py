@@ -209,3 +209,14 @@ def test_a_batch_with_one_bad_report_stores_nothing_and_says_which(client, key, 
 @pytest.mark.parametrize("reports", [[], "x", [report()] * 1001])
 def test_a_batch_must_hold_1_to_1000_reports(client, key, reports):
     assert batch(client, key, reports).status_code == 400
+
+
+def test_the_triage_queue_lists_what_an_operator_must_look_at(client, key):
+    post(client, key, report(external_id="clear"))
+    post(client, key, report(external_id="vague", category=None, text="Halo min, tolong dicek ya"))
+    post(client, key, report(external_id="nowhere", lon=None, lat=None, text="Jalan berlubang besar"))
+    queue = lambda which: [c["external_id"] for c in client.get(f"/api/v1/complaints?triage={which}")  # noqa: E731
+                           .get_json()["complaints"]]
+    assert sorted(queue("semua")) == ["nowhere", "vague"]
+    assert queue("kategori_ragu") == ["vague"] and queue("lokasi_tidak_ditemukan") == ["nowhere"]
+    assert client.get("/api/v1/complaints?triage=maybe").status_code == 422
