@@ -86,37 +86,43 @@ def add_many(
 ) -> list[tuple[Complaint, bool]]:
     """Store deliveries once each, in one transaction; commit. Returns (complaint, created) in order.
 
-    Already-stored deliveries (a retry, or the same one twice in the batch) come back as stored.
-    New ones go in with one multi-row insert; if that fails (another process stored one of them
-    a moment ago, or a ticket collided) each is inserted alone, as `add` does, inside the same
-    transaction. It owns the transaction because it reads before it writes (store.db.writing).
-    `on_created` runs inside it with the newly stored complaints, so what it writes (the live
-    event log) commits with them or not at all.
+    Optimistic, because nearly every delivery is new: one multi-row insert, with no lookup first.
+    If the unique (channel, external_id) refuses it (a retry, or another process stored one a
+    moment ago), the stored ones are looked up and only the rest inserted; if that fails too (a
+    ticket collided), each goes in alone, as `add` does. All inside one transaction, which it
+    owns because it reads before it writes (store.db.writing). `on_created` runs inside it with
+    the newly stored complaints, so what it writes (the live event log) commits with them or not
+    at all. The same delivery twice in one batch is stored once.
     """
+    unique = list({(c.channel, c.external_id): c for c in reversed(complaints)}.values())[::-1]
     with writing(sessions) as session:
-        known = _stored(session, complaints)
-        fresh: dict[tuple[str, str], Complaint] = {}
-        for complaint in complaints:
-            key = (complaint.channel, complaint.external_id)
-            if key not in known and key not in fresh:
-                fresh[key] = complaint
-        linked = _link_duplicates(session, list(fresh.values()))
+        known: dict[tuple[str, str], Complaint] = {}
         try:
             with session.begin_nested():
-                created = _insert_all(session, linked)
+                created = _insert_all(session, _link_duplicates(session, unique))
         except IntegrityError:
-            created = _add_one_by_one(session, linked)
-            known |= _stored(session, [c for c in linked if (c.channel, c.external_id) not in created])
+            known = _stored(session, unique)
+            created = _insert_rest(session, [c for c in unique if (c.channel, c.external_id) not in known])
+            done = created.keys() | known.keys()
+            known |= _stored(session, [c for c in unique if (c.channel, c.external_id) not in done])
         if on_created is not None:
-            on_created(session, [created[key] for key in fresh if key in created])
-        results = []
+            on_created(session, list(created.values()))
+        results, answered = [], set()
         for complaint in complaints:
             key = (complaint.channel, complaint.external_id)
-            if key in created and fresh.pop(key, None) is not None:  # the first of any repeats in the batch
-                results.append((created[key], True))
-            else:
-                results.append((created.get(key) or known[key], False))
+            first = key in created and key not in answered
+            answered.add(key)
+            results.append((created[key], True) if first else (created.get(key) or known[key], False))
         return results
+
+
+def _insert_rest(session: Session, rest: list[Complaint]) -> dict[tuple[str, str], Complaint]:
+    """The slow path: the deliveries not stored yet, in one insert, else one by one."""
+    try:
+        with session.begin_nested():
+            return _insert_all(session, _link_duplicates(session, rest))
+    except IntegrityError:
+        return _add_one_by_one(session, _link_duplicates(session, rest))
 
 
 def _stored(session: Session, complaints: Sequence[Complaint]) -> dict[tuple[str, str], Complaint]:
