@@ -1,6 +1,6 @@
 """Push latency: from a complaint's HTTP 201 to its receipt by live clients, beside 1 s polling.
 
-    python benchmarks/push_latency.py [--rate 200] [--seconds 10] [--clients 3] [--senders 4]
+    python benchmarks/push_latency.py [--rate 200] [--seconds 10] [--clients 3] [--senders 4] [--batch 1]
 
 Starts a real `python app.py` on a fresh SQLite file in a temporary folder, with its own API key
 (`python cli.py keys create bench`). Connects N python-socketio clients (websocket transport) and
@@ -8,13 +8,16 @@ one poller that asks `GET /api/v1/complaints?since=...` every second, as a dcc.I
 does. Then POSTs demo-simulator reports at the given rate from a few threads, each on its own
 requests.Session, open loop (every POST has its slot in the schedule), and measures per complaint
 the time from its 201 to its receipt by each client, matched by id, and to the poll that first
-returned it. Prints p50/p99/max per path, the achieved POST rate and any errors; exits 1 if a
-client missed a complaint.
+returned it. Prints p50/p99/max per path, the achieved rate and any errors; exits 1 if a
+client missed a complaint. With `--batch N` each POST carries N reports to /api/v1/reports/batch
+(a gateway that forwards what arrived in the last tenth of a second, say); the latency of each
+complaint is then measured from its batch's 201.
 
 A push may reach a client before the 201 reaches the sender (the server publishes after the
 commit, then answers): those latencies are negative and kept as they are. The development server
-(Werkzeug, threaded) serves about 590 trivial requests/s on this 2-core machine (STACK-NOTES), so
-200/s leaves room; the clients share the server's cores, so figures include that contention.
+(Werkzeug, threaded) serves about 590 trivial requests/s on this 2-core machine (STACK-NOTES), and
+a report alone costs Pantau about 4 ms of its own, so one report per POST tops out near 100-150/s
+here; the clients share the server's cores, so figures include that contention.
 """
 from __future__ import annotations
 
@@ -98,20 +101,26 @@ def demo_bodies(count: int) -> list[dict[str, Any]]:
              "lon": f.place.lon, "lat": f.place.lat} for f in (simulator.facts(now) for _ in range(count))]
 
 
-def send(url: str, key: str, bodies: list[dict[str, Any]], slots: range, start: float, rate: float,
+def send(url: str, key: str, chunks: list[list[dict[str, Any]]], slots: range, start: float, rate: float,
          sent: dict[int, float], acked: dict[int, float], errors: Counter[str]) -> None:
-    """POST bodies[k] for k in `slots`, each at start + k/rate, until the last slot's time has
-    passed (a server that falls behind gets fewer, not a longer run); record times by id."""
+    """POST chunks[k] for k in `slots`, each at its place in the schedule (a chunk of n reports
+    every n/rate seconds), until the last slot's time has passed (a server that falls behind gets
+    fewer, not a longer run); record times by complaint id. A chunk of one goes to
+    /api/v1/reports, a bigger one to the batch path."""
     http = requests.Session()
     http.headers["Authorization"] = f"Bearer {key}"
-    end = start + len(bodies) / rate
+    size = len(chunks[0])
+    end = start + len(chunks) * size / rate
     for k in slots:
         if time.perf_counter() > end:
             return
-        time.sleep(max(0.0, start + k / rate - time.perf_counter()))
+        time.sleep(max(0.0, start + k * size / rate - time.perf_counter()))
         began = time.perf_counter()
         try:
-            answer = http.post(f"{url}/api/v1/reports", json=bodies[k], timeout=10)
+            if size == 1:
+                answer = http.post(f"{url}/api/v1/reports", json=chunks[k][0], timeout=10)
+            else:
+                answer = http.post(f"{url}/api/v1/reports/batch", json={"reports": chunks[k]}, timeout=10)
         except requests.RequestException as exc:
             errors[type(exc).__name__] += 1
             continue
@@ -119,8 +128,9 @@ def send(url: str, key: str, bodies: list[dict[str, Any]], slots: range, start: 
         if answer.status_code != 201:
             errors[f"HTTP {answer.status_code}"] += 1
             continue
-        complaint_id = answer.json()["id"]
-        sent[complaint_id], acked[complaint_id] = began, done
+        ids = [answer.json()["id"]] if size == 1 else [r["id"] for r in answer.json()["results"]]
+        for complaint_id in ids:
+            sent[complaint_id], acked[complaint_id] = began, done
 
 
 def quantiles_ms(values: list[float]) -> str:
@@ -137,6 +147,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="how long to POST")
     parser.add_argument("--clients", type=int, default=3, help="live socket.io clients")
     parser.add_argument("--senders", type=int, default=4, help="threads that POST")
+    parser.add_argument("--batch", type=int, default=1,
+                        help="reports per POST: 1 posts each alone, more use /api/v1/reports/batch")
     args = parser.parse_args()
     total = int(args.rate * args.seconds)
     print(f"load average before the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (others' work skews figures)")
@@ -157,7 +169,8 @@ def measure(args: argparse.Namespace, url: str, key: str, bodies: list[dict[str,
     acked: dict[int, float] = {}
     errors: Counter[str] = Counter()
     start = time.perf_counter() + 0.5
-    senders = [threading.Thread(target=send, args=(url, key, bodies, range(i, len(bodies), args.senders),
+    chunks = [bodies[k:k + args.batch] for k in range(0, len(bodies), args.batch)]
+    senders = [threading.Thread(target=send, args=(url, key, chunks, range(i, len(chunks), args.senders),
                                                    start, args.rate, sent, acked, errors))
                for i in range(args.senders)]
     for thread in senders:
@@ -178,9 +191,9 @@ def measure(args: argparse.Namespace, url: str, key: str, bodies: list[dict[str,
         return [seen[i] - sent[i] for i in acked if i in seen]
 
     print(f"Pantau push latency: {len(bodies)} complaints scheduled at {args.rate:g}/s over {args.seconds:g} s, "
-          f"{args.senders} sender threads, {args.clients} websocket clients, 1 poller")
+          f"{args.senders} sender threads, {args.clients} websocket clients, 1 poller, {args.batch} per POST")
     achieved = len(acked) / elapsed
-    print(f"achieved POST rate: {achieved:.1f}/s ({len(acked)} of {len(bodies)} scheduled answered 201 "
+    print(f"achieved complaint rate: {achieved:.1f}/s ({len(acked)} of {len(bodies)} scheduled answered 201 "
           f"in {elapsed:.2f} s)" + (" - the server did not keep up" if achieved < 0.95 * args.rate else ""))
     print(f"errors: {dict(errors + poller.errors) or 'none'}")
     print()
