@@ -109,6 +109,12 @@ class ComplaintRow(Base):
     desk: Mapped[str | None] = mapped_column(String)
     officer: Mapped[str | None] = mapped_column(String)
     outside_desk_hours: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The SLA clock's deadlines (crm/sla.py) and what the follow-up did against them.
+    first_action_due: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    completion_due: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    first_action_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    reopened: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(
         UtcDateTime, default=_utc_now, server_default=func.current_timestamp()
     )
@@ -193,3 +199,54 @@ class DeadLetterRow(Base):
     last_received_at: Mapped[datetime] = mapped_column(UtcDateTime)
     replayed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     complaint_ids: Mapped[list[int] | None] = mapped_column(JSON)
+
+
+class UserRow(Base):
+    """A person who signs in (officials, operators, validators) or whose token a back office uses.
+
+    Only hashes are kept: the password's (werkzeug scrypt) and the token's (sha256).
+    `skpd` scopes SKPD heads and staff; `area` (a kota, kecamatan or kelurahan code) scopes
+    wali kota, camat and lurah.
+    """
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String, unique=True)
+    role: Mapped[str] = mapped_column(String)
+    skpd: Mapped[str | None] = mapped_column(String)
+    area: Mapped[str | None] = mapped_column(String)
+    password_hash: Mapped[str] = mapped_column(String)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(
+        UtcDateTime, default=_utc_now, server_default=func.current_timestamp()
+    )
+    disabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class AuditRow(Base):
+    """Every write a person made: who, when, what, to which thing. Only ever inserted."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    actor: Mapped[str] = mapped_column(String)
+    action: Mapped[str] = mapped_column(String)
+    target: Mapped[str | None] = mapped_column(String)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class EvidenceRow(Base):
+    """A photo sent as evidence of a follow-up; its sha256 lets a reused photo be recognised."""
+
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(BigId, ForeignKey("complaints.id"), index=True)
+    event_id: Mapped[int | None] = mapped_column(BigId)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    media_type: Mapped[str] = mapped_column(String)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[str] = mapped_column(String)
+    uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime)
