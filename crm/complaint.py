@@ -76,6 +76,11 @@ class Complaint:
     desk: str | None = None
     officer: str | None = None
     outside_desk_hours: bool = False
+    first_action_due: datetime | None = None  # the SLA clock's deadlines (crm/sla.py)
+    completion_due: datetime | None = None
+    first_action_at: datetime | None = None  # when the holder first moved it on from Menunggu
+    closed_at: datetime | None = None
+    reopened: int = 0  # times a citizen said the follow-up did not fix it
     id: int | None = None
     history: list[ComplaintEvent] = field(default_factory=list)
 

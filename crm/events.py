@@ -5,6 +5,7 @@ is internal): this is the only shape published or served.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from crm.complaint import WIB, Complaint
@@ -42,8 +43,16 @@ def public_complaint(complaint: Complaint) -> dict[str, Any]:
         "media": list(complaint.media),
         "desk": complaint.desk,
         "outside_desk_hours": complaint.outside_desk_hours,
+        "first_action_due": _iso(complaint.first_action_due),
+        "completion_due": _iso(complaint.completion_due),
+        "closed_at": _iso(complaint.closed_at),
+        "reopened": complaint.reopened,
         "history": [
             {"kind": e.kind, "at": e.at.isoformat(), "status": str(e.status), "actor": e.actor, "note": e.note}
             for e in complaint.history
         ],
     }
+
+
+def _iso(at: datetime | None) -> str | None:
+    return None if at is None else at.isoformat()

@@ -1,6 +1,6 @@
 """The intake pipeline: one small named step each, the same for every channel.
 
-classify -> locate -> check the desk's hours -> route -> save and announce. The complaint and
+classify -> locate -> check the desk's hours -> route -> set the SLA deadlines -> save and announce. The complaint and
 its live event commit in one transaction before anything is emitted or acknowledged, so a
 complaint is published only once it is durable, and never stored unannounced. The store with
 its publisher, the classifier and the gazetteer come in as plain callables: crm/ knows no
@@ -31,6 +31,7 @@ from crm.complaint import (
 )
 from crm.desks import is_open
 from crm.routing import RoutingRules
+from crm.sla import SlaClock
 
 if TYPE_CHECKING:
     from geo.gazetteer import Place
@@ -79,6 +80,7 @@ class Intake:
     save: Save
     classify: Classify
     find_place: FindPlace
+    sla: SlaClock
     threshold: float = 0.5
 
     def __call__(self, report: Report) -> tuple[Complaint, bool]:
@@ -97,6 +99,7 @@ class Intake:
         triage = [reason for reason, needed in ((TRIAGE_CATEGORY, category_note is not None),
                                                 (TRIAGE_LOCATION, placed.precision is None)) if needed]
         notes = [f"Diterima melalui kanal {report.channel}", category_note, place_note(placed)]
+        due = self.sla.deadlines(channel=report.channel, category=category, received_at=received_at)
         return Complaint(
             ticket=new_ticket(received_at),
             channel=report.channel,
@@ -117,6 +120,8 @@ class Intake:
             desk=report.desk,
             officer=report.officer,
             outside_desk_hours=not is_open(report.channel, received_at),
+            first_action_due=due.first_action,
+            completion_due=due.completion,
             history=[received_event(received_at, ". ".join(n for n in notes if n))],
         )
 

@@ -13,6 +13,7 @@ from crm.classifier import Classifier
 from crm.complaint import Complaint
 from crm.intake import Intake
 from crm.routing import RoutingRules
+from crm.sla import SlaClock
 from geo.gazetteer import Gazetteer
 from geo.locate import Locator
 from live.publish import Publisher
@@ -33,5 +34,6 @@ def make_intake(locator: Locator, sessions: sessionmaker[Session], publisher: Pu
         save=save_and_announce,
         classify=Classifier.default().classify,
         find_place=Gazetteer.from_boundaries(locator.boundaries).find,
+        sla=SlaClock.default(),
         threshold=threshold,
     )

@@ -314,6 +314,11 @@ def _row_values(complaint: Complaint) -> dict[str, Any]:
         "desk": complaint.desk,
         "officer": complaint.officer,
         "outside_desk_hours": complaint.outside_desk_hours,
+        "first_action_due": complaint.first_action_due,
+        "completion_due": complaint.completion_due,
+        "first_action_at": complaint.first_action_at,
+        "closed_at": complaint.closed_at,
+        "reopened": complaint.reopened,
     }
 
 
@@ -362,6 +367,11 @@ def _to_domain(row: ComplaintRow) -> Complaint:
         desk=row.desk,
         officer=row.officer,
         outside_desk_hours=row.outside_desk_hours,
+        first_action_due=row.first_action_due,
+        completion_due=row.completion_due,
+        first_action_at=row.first_action_at,
+        closed_at=row.closed_at,
+        reopened=row.reopened,
         history=[
             ComplaintEvent(
                 kind=event.kind,

@@ -24,7 +24,8 @@ def test_three_commands_are_documented():
 
 def test_documented_cli_commands_exist():
     runner = CliRunner()
-    for args in (["locate", "--help"], ["keys", "create", "--help"], ["db", "upgrade", "--help"]):
+    for args in (["locate", "--help"], ["keys", "create", "--help"], ["db", "upgrade", "--help"],
+                 ["users", "create", "--help"], ["users", "token", "--help"], ["mailbox", "poll", "--help"]):
         assert runner.invoke(main, args).exit_code == 0
 
 
