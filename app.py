@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crm.complaint import Complaint
 from crm.intake import Intake
+from crm.sla import SlaClock
 from dashboard.app import make_dash
+from followup.api import make_follow_up_api
 from geo.boundaries import BoundaryError, load_boundaries
 from geo.locate import Locator
 from ingest.api import make_api
@@ -59,12 +61,14 @@ def create_app(settings: Settings, locator: Locator | None = None) -> Pantau:
     socketio = make_socketio(dash.server, redis_url=settings.redis_url, channel=settings.redis_channel)
     publisher = Publisher(socketio, sessions)
     register_handlers(socketio, publisher)
-    intake = make_intake(locator, sessions, publisher, threshold=settings.classifier_threshold)
+    sla = SlaClock.default()
+    intake = make_intake(locator, sessions, publisher, threshold=settings.classifier_threshold, sla=sla)
     keys = KeyChecker(sessions)
     receiver = Receiver(intake, dead_letter_keeper(sessions))
     dash.server.register_blueprint(make_api(intake, sessions, keys))
     dash.server.register_blueprint(make_channel_api(receiver, sessions, keys, channel_secrets(settings)))
     dash.server.register_blueprint(make_open311_api(receiver, sessions, keys))
+    dash.server.register_blueprint(make_follow_up_api(sessions, publisher, sla))
     return Pantau(dash=dash, socketio=socketio, sessions=sessions, locator=locator, intake=intake, receiver=receiver)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from crm.complaint import WIB, Complaint
 
 COMPLAINT_ROUTED = "complaint_routed"
+STATUS_CHANGED = "status_changed"
 
 
 def public_complaint(complaint: Complaint) -> dict[str, Any]:
@@ -56,3 +57,14 @@ def public_complaint(complaint: Complaint) -> dict[str, Any]:
 
 def _iso(at: datetime | None) -> str | None:
     return None if at is None else at.isoformat()
+
+
+def public_tracking(complaint: Complaint) -> dict[str, Any]:
+    """What a citizen sees by ticket: where it stands and its history, without any person's name."""
+    shown = public_complaint(complaint)
+    keep = ("ticket", "status", "category", "kelurahan", "kecamatan", "kota", "skpd", "received_at",
+            "received_at_wib", "first_action_due", "completion_due", "closed_at", "reopened")
+    return {key: shown[key] for key in keep} | {
+        "history": [{"at": e.at.isoformat(), "at_wib": e.at.astimezone(WIB).strftime("%Y-%m-%d %H:%M WIB"),
+                     "status": str(e.status), "note": e.note} for e in complaint.history],
+    }

@@ -21,7 +21,7 @@ from store import complaints
 
 
 def make_intake(locator: Locator, sessions: sessionmaker[Session], publisher: Publisher, *,
-                threshold: float) -> Intake:
+                threshold: float, sla: SlaClock | None = None) -> Intake:
     """The intake with the default routing rules, classifier and a gazetteer of the locator's boundaries."""
 
     def save_and_announce(batch: Sequence[Complaint]) -> list[tuple[Complaint, bool]]:
@@ -34,6 +34,6 @@ def make_intake(locator: Locator, sessions: sessionmaker[Session], publisher: Pu
         save=save_and_announce,
         classify=Classifier.default().classify,
         find_place=Gazetteer.from_boundaries(locator.boundaries).find,
-        sla=SlaClock.default(),
+        sla=sla or SlaClock.default(),
         threshold=threshold,
     )

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from flask_socketio import SocketIO
 
 from crm.complaint import Complaint
-from crm.events import COMPLAINT_ROUTED, public_complaint
+from crm.events import COMPLAINT_ROUTED, STATUS_CHANGED, public_complaint
 from crm.rooms import rooms_of
 from store import live_events
 
@@ -71,7 +71,15 @@ class Outbox:
         self.logged: list[tuple[int, str, dict[str, Any], list[str]]] = []
 
     def complaints_routed(self, session: Session, complaints: Sequence[Complaint]) -> None:
-        """Log one complaint_routed event per complaint, in one insert inside the caller's transaction.
+        """Log one complaint_routed event per newly stored complaint (one insert for a batch)."""
+        self.log(session, COMPLAINT_ROUTED, complaints)
+
+    def status_changed(self, session: Session, complaint: Complaint) -> None:
+        """Log the status_changed event of a follow-up step, to the rooms of the unit now holding it."""
+        self.log(session, STATUS_CHANGED, [complaint])
+
+    def log(self, session: Session, name: str, complaints: Sequence[Complaint]) -> None:
+        """Log one `name` event per complaint inside the caller's transaction, in one insert.
 
         `rooms_of`: python-socketio merges the rooms' members, so a client in several of them
         receives the event once (socketio.base_manager.get_participants), here and through Redis.
@@ -79,7 +87,7 @@ class Outbox:
         events = []
         for complaint in complaints:
             payload = public_complaint(complaint)
-            events.append((COMPLAINT_ROUTED, payload, payload["kode_kota"], payload["skpd"]))
+            events.append((name, payload, payload["kode_kota"], payload["skpd"]))
         ids = live_events.append_many(session, events)
         self.logged += [(event_id, name, payload, rooms_of(kode_kota=kota, skpd=skpd))
                         for event_id, (name, payload, kota, skpd) in zip(ids, events)]

@@ -183,6 +183,12 @@ def get(session: Session, *, complaint_id: int) -> Complaint | None:
     return None if row is None else _to_domain(row)
 
 
+def get_by_ticket(session: Session, *, ticket: str) -> Complaint | None:
+    """The complaint a citizen quotes by its ticket, or None."""
+    row = session.scalars(_with_history().where(ComplaintRow.ticket == ticket)).one_or_none()
+    return None if row is None else _to_domain(row)
+
+
 def get_by_external(session: Session, *, channel: str, external_id: str) -> Complaint | None:
     """The complaint a channel delivered under its own message id, or None."""
     row = session.scalars(_with_history().where(_delivered(channel, external_id))).one_or_none()
@@ -383,3 +389,34 @@ def _to_domain(row: ComplaintRow) -> Complaint:
             for event in row.events
         ],
     )
+
+
+def change(
+    sessions: sessionmaker[Session],
+    *,
+    complaint_id: int,
+    step: Callable[[Complaint], Complaint],
+    on_changed: Callable[[Session, Complaint, Complaint], None] | None = None,
+) -> Complaint | None:
+    """Apply a domain step to one stored complaint under a row lock; write only what changed.
+
+    `step` sees the complaint as stored now (locked: PostgreSQL FOR UPDATE, SQLite's write lock)
+    and returns it changed, or raises, which leaves everything as it was. `on_changed(session,
+    before, after)` writes what goes with the change (evidence, audit, the live event) in the
+    same transaction. None when there is no such complaint.
+    """
+    with writing(sessions) as session:
+        row = session.scalars(_with_history().where(ComplaintRow.id == complaint_id).with_for_update()).one_or_none()
+        if row is None:
+            return None
+        before = _to_domain(row)
+        after = step(before)
+        for column in ("status", "skpd", "first_action_at", "closed_at", "completion_due", "reopened"):
+            value = getattr(after, column)
+            setattr(row, column, Status(value).value if column == "status" else value)
+        session.add_all(ComplaintEventRow(complaint_id=complaint_id, **_event_values(event))
+                        for event in after.history[len(before.history):])
+        session.flush()
+        if on_changed is not None:
+            on_changed(session, before, after)
+        return after

@@ -1,0 +1,43 @@
+"""A follow-up step as the CRM records it: the status chain's move plus what the SLA clock and the
+ranking need to know of it (first action, closing time, a new completion deadline, reopenings).
+
+crm/transitions.py decides whether a step is allowed; this module keeps the clock's fields in
+step with it, so the store only writes what changed.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from crm.complaint import Complaint, ComplaintEvent, Status
+from crm.sla import SlaClock
+from crm.transitions import InvalidTransition, TransitionRequest, apply
+
+REOPENED = "dibuka_ulang"
+CITIZEN = "warga"
+
+
+def advance(complaint: Complaint, request: TransitionRequest, sla: SlaClock) -> Complaint:
+    """The complaint after one step by an official; TransitionError if the chain forbids it."""
+    moved = apply(complaint, request)
+    due = complaint.completion_due
+    if request.ews is not None:
+        due = sla.deadlines(channel=complaint.channel, category=complaint.category,
+                            received_at=complaint.received_at, ews=request.ews).completion
+    return replace(
+        moved,
+        first_action_at=complaint.first_action_at or request.at,
+        closed_at=request.at if moved.status == Status.SELESAI else None,
+        completion_due=due,
+    )
+
+
+def reopen(complaint: Complaint, *, at: datetime, reason: str, sla: SlaClock) -> Complaint:
+    """The citizen says the follow-up did not fix it: back to Proses with the unit that closed it,
+    a fresh completion deadline from today, and one more reopening charged to that unit."""
+    if complaint.status != Status.SELESAI:
+        raise InvalidTransition(complaint.status, Status.PROSES)
+    event = ComplaintEvent(REOPENED, at, Status.PROSES, CITIZEN, f"Dibuka ulang oleh pelapor: {reason}")
+    due = sla.deadlines(channel=complaint.channel, category=complaint.category, received_at=at).completion
+    return replace(complaint, status=Status.PROSES, closed_at=None, completion_due=due,
+                   reopened=complaint.reopened + 1, history=[*complaint.history, event])

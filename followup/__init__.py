@@ -1,0 +1,1 @@
+"""Follow-up by people: officials' transitions through the API, public tracking by ticket."""

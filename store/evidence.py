@@ -1,0 +1,26 @@
+"""Evidence photos of follow-ups, kept with their sha256 so a photo used twice can be recognised."""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from store.models import EvidenceRow
+
+
+def add(session: Session, *, complaint_id: int, photos: list[tuple[bytes, str]], by: str, at: datetime) -> list[str]:
+    """Store (content, media type) photos inside the caller's transaction; their sha256 digests."""
+    digests = [hashlib.sha256(content).hexdigest() for content, _ in photos]
+    session.add_all(EvidenceRow(complaint_id=complaint_id, sha256=digest, media_type=media_type, content=content,
+                                uploaded_by=by, uploaded_at=at)
+                    for (content, media_type), digest in zip(photos, digests))
+    return digests
+
+
+def complaints_using(session: Session, *, sha256: str) -> list[int]:
+    """The complaints a photo was sent for, oldest first: more than one means a reused photo."""
+    query = (select(EvidenceRow.complaint_id).where(EvidenceRow.sha256 == sha256)
+             .group_by(EvidenceRow.complaint_id).order_by(func.min(EvidenceRow.id)))
+    return list(session.scalars(query))
