@@ -1,7 +1,7 @@
 /* The KPI tiles and the channel mix, counted from one row per complaint on the page.
  *
- * Rows come from dashboard/kpis.py (the snapshot) and from live.js (new complaints):
- * [id, received_ms, channel, status, response_ms | null]. Windows, the overdue rule and the WIB
+ * Rows come from dashboard/kpis.py (the snapshot) and from `row` here (live complaints and status
+ * changes): [id, received_ms, channel, status, response_ms | null]. Windows, the overdue rule and the WIB
  * offset come from dashboard/client.py, so counting here decides nothing of its own. Counting in
  * the browser lets the tiles follow the clock (midnight WIB, a complaint turning overdue).
  */
@@ -18,6 +18,14 @@
   /* Start of today in WIB, as epoch ms. */
   function wibDayStart(now, offsetMs) {
     return Math.floor((now + offsetMs) / DAY_MS) * DAY_MS - offsetMs;
+  }
+
+  /* The row dashboard/kpis.py kpi_row makes, so a live complaint counts as it will after a reload:
+   * its response is the time to the first step of its history that is not Menunggu. */
+  function row(c, cfg) {
+    const received = Date.parse(c.received_at);
+    const acted = c.history.find((event) => event.status !== cfg.waiting);
+    return [c.id, received, c.channel, c.status, acted ? Date.parse(acted.at) - received : null];
   }
 
   function summarise(rows, now, cfg) {
@@ -38,5 +46,5 @@
     return {today, open, overdue, median_response_ms: median(responses), channels};
   }
 
-  pantau.kpis = {summarise, wibDayStart};
+  pantau.kpis = {row, summarise, wibDayStart};
 })(window.pantau = window.pantau || {});

@@ -2,15 +2,16 @@
  *
  * Events are received here rather than through a Dash component prop: a prop set many times in
  * one burst is read once by its callback, so events are lost (dash-socketio's `data-<event>`
- * kept 5 of 200 in a burst). Each `complaint_routed` goes into a queue; a flush at most every
- * flush_ms adds the queue to the map overlay, the feed and the KPI rows and repaints them once
- * (view.js). A lone complaint is drawn at once; a burst costs four repaints a second, never one
- * per event and never a server round trip.
+ * kept 5 of 200 in a burst). Each `complaint_routed` and `status_changed` goes into one queue, so
+ * a complaint's change never overtakes its arrival; a flush at most every flush_ms applies the
+ * queue to the map overlay, the feed and the KPI rows and repaints them once (view.js). A lone
+ * event is drawn at once; a burst costs four repaints a second, never one per event and never a
+ * server round trip (only an open detail card of a changed complaint is read again).
  * On reconnect it asks for what it missed: `subscribe` with the last event id it saw.
  */
 (function (pantau) {
   const state = {
-    cfg: null, rows: [], known: new Set(), feed: [], queue: [], socket: null, timer: null,
+    cfg: null, rows: [], rowAt: new Map(), applied: new Map(), feed: [], queue: [], socket: null, timer: null,
     lastFlush: -Infinity, lastEventId: null, connected: false, received: 0, flushes: 0, ticker: null,
   };
 
@@ -26,16 +27,35 @@
   function flush() {
     state.timer = null;
     state.lastFlush = performance.now();
-    const batch = state.queue.splice(0);
-    for (const payload of batch) {
-      state.rows.push([payload.id, Date.parse(payload.received_at), payload.channel, payload.status, null]);
-      state.feed.unshift(payload);
-      pantau.overlay.add(payload);
+    const changed = new Set();
+    for (const [name, payload] of state.queue.splice(0)) {
+      if (name === state.cfg.event) {
+        arrive(payload);
+      } else {
+        change(payload);
+        changed.add(payload.id);
+      }
     }
     state.feed.length = Math.min(state.feed.length, state.cfg.feed_size);
     state.flushes += 1;
     pantau.overlay.draw();
     publish();
+    pantau.view.refreshDetail(changed, state.cfg);
+  }
+
+  function arrive(payload) {
+    state.rowAt.set(payload.id, state.rows.push(pantau.kpis.row(payload, state.cfg)) - 1);
+    state.feed.unshift(payload);
+    pantau.overlay.add(payload);
+  }
+
+  /* The payload is the whole complaint as it now is: it replaces the row and the feed entry
+   * (never mutated: snapshot ones belong to Dash's store) and recolours its point. */
+  function change(payload) {
+    state.rows[state.rowAt.get(payload.id)] = pantau.kpis.row(payload, state.cfg);
+    const i = state.feed.findIndex((p) => p.id === payload.id);
+    if (i >= 0) state.feed[i] = payload;
+    pantau.overlay.update(payload);
   }
 
   function schedule() {
@@ -44,16 +64,24 @@
     state.timer = setTimeout(flush, wait);
   }
 
-  /* A new complaint has no response yet, so its row's response is null. */
-  function receive(payload) {
-    if (typeof payload.event_id === 'number') {
-      state.lastEventId = Math.max(state.lastEventId === null ? payload.event_id : state.lastEventId,
-                                   payload.event_id);
-    }
-    if (state.known.has(payload.id)) return;  // a replay after reconnect, or already in the snapshot
-    state.known.add(payload.id);
+  /* Whether the page lacks this event. A complaint it already shows (a replay after reconnect, or
+   * in the snapshot) is skipped, and so is a change it has applied or one older than the last it
+   * applied (across processes replays may repeat or reorder). A change to a complaint the page
+   * does not show is skipped too: every open one is in the snapshot and a new one arrives before
+   * its changes, so it is one whose arrival was missed, which a reload repairs like any other. */
+  function wanted(name, payload) {
+    const last = state.applied.get(payload.id);
+    if (name === state.cfg.event) return last === undefined;
+    return last !== undefined && (last === null || payload.event_id > last);
+  }
+
+  function receive(name, payload) {
+    const eventId = typeof payload.event_id === 'number' ? payload.event_id : null;
+    if (eventId !== null) state.lastEventId = Math.max(state.lastEventId ?? eventId, eventId);
+    if (!wanted(name, payload)) return;
+    state.applied.set(payload.id, eventId);
     state.received += 1;
-    state.queue.push(payload);
+    state.queue.push([name, payload]);
     schedule();
   }
 
@@ -72,7 +100,7 @@
     });
     socket.on('disconnect', () => setConnected(false));
     socket.on('resync', () => window.location.reload());  // missed too much to replay: a fresh snapshot
-    socket.on(state.cfg.event, receive);
+    for (const name of [state.cfg.event, state.cfg.status_event]) socket.on(name, (payload) => receive(name, payload));
     return socket;
   }
 
@@ -84,7 +112,8 @@
   function start(snapshot, cfg) {
     state.cfg = cfg;
     state.rows = snapshot.rows.slice();
-    state.known = new Set(state.rows.map((row) => row[0]));
+    state.rowAt = new Map(state.rows.map((row, i) => [row[0], i]));
+    state.applied = new Map(state.rows.map((row) => [row[0], null]));  // as read, before any event
     state.feed = snapshot.feed.slice();
     state.queue = [];
     pantau.overlay.init(cfg, select);

@@ -198,11 +198,22 @@
     follow();
   }
 
+  const pointOf = (payload) => ({id: payload.id, lon: payload.lon, lat: payload.lat, category: payload.category,
+                                 status: payload.status, payload: payload});
+
   function add(payload) {
     if (payload.lon === null || payload.lat === null) return;
     if (payload.duplicate_of !== null && payload.duplicate_of !== undefined) grow(payload);
-    state.points.push({id: payload.id, lon: payload.lon, lat: payload.lat, category: payload.category,
-                       status: payload.status, payload: payload});
+    state.points.push(pointOf(payload));
+  }
+
+  /* A complaint changed (its status, perhaps its holder). A live point takes the new state. One
+   * drawn only by the snapshot trace becomes a live point too, drawn above its old dot and hiding
+   * it: recolouring the trace would repaint the whole WebGL map (see above) for every change. */
+  function update(payload) {
+    const point = state.points.find((p) => p.id === payload.id);
+    if (point) Object.assign(point, pointOf(payload));
+    else if (payload.lon !== null && payload.lat !== null) state.points.push(pointOf(payload));
   }
 
   function setMode(mode) {
@@ -210,14 +221,15 @@
     draw();
   }
 
-  /* For tests and benchmarks: what the overlay holds, whether it sits on the current map and
+  /* For tests and benchmarks: what the overlay holds and in which colours, whether it sits on the current map and
    * whether that map has had its settings (fit, colours, language) applied. */
   function inspect() {
     const map = mapOf(graphDiv());
     const attached = Boolean(map) && map === state.map && state.canvas.isConnected;
     return {attached, settled: attached && state.settled === map, ids: state.points.map((p) => p.id), mode: state.mode,
+            colours: Object.fromEntries(state.points.map((p) => [p.id, colour(p)])),
             clusters: Object.fromEntries(Array.from(state.clusters, ([id, c]) => [id, c.reports]))};
   }
 
-  pantau.overlay = {init, add, draw, setMode, inspect, graphDiv};
+  pantau.overlay = {init, add, update, draw, setMode, inspect, graphDiv};
 })(window.pantau = window.pantau || {});

@@ -40,7 +40,8 @@
       el('span', {className: 'feed-main'}, [
         el('span', {className: 'feed-category'},
            [swatch(cfg.colours.category[p.category] || cfg.colours.fallback), categoryName(p.category, cfg)]),
-        el('span', {className: 'feed-place'}, place(p)),
+        el('span', {className: 'feed-place'}, [swatch(cfg.colours.status[p.status] || cfg.colours.fallback),
+                                                 statusName(p.status, cfg), ' · ' + place(p)]),
       ]),
       el('span', {className: 'feed-meta'}, [
         el('span', {className: 'feed-ticket'}, p.ticket),
@@ -99,23 +100,39 @@
     ];
   }
 
+  const detail = {id: null, asked: 0};  // the complaint in the card, and the newest read of it
+
   function setDetailOpen(open) {
     const card = document.getElementById('cc-detail');
     if (card) card.classList.toggle('hidden', !open);
+    if (!open) detail.id = null;
   }
 
-  /* Details come from the public read API, so they are current and never carry contact. */
-  async function showDetail(id, cfg) {
-    setDetailOpen(true);
-    fill('cc-detail-body', bi('Memuat…', 'Loading…'));
+  /* Details come from the public read API, so they are current and never carry contact. Only the
+   * newest read fills the card: an older one may answer last, or be of another complaint. */
+  async function loadDetail(id, cfg) {
+    const asked = ++detail.asked;
+    let body;
     try {
       const answer = await fetch(cfg.detail_url + encodeURIComponent(id));
       if (!answer.ok) throw new Error('HTTP ' + answer.status);
-      fill('cc-detail-body', ...detailBody(await answer.json(), cfg));
+      body = detailBody(await answer.json(), cfg);
     } catch (err) {
-      fill('cc-detail-body', bi('Rincian tidak dapat dimuat (' + err.message + ').',
-                                'Details could not be loaded (' + err.message + ').'));
+      body = [bi('Rincian tidak dapat dimuat (' + err.message + ').', 'Details could not be loaded (' + err.message + ').')];
     }
+    if (asked === detail.asked) fill('cc-detail-body', ...body);
+  }
+
+  function showDetail(id, cfg) {
+    setDetailOpen(true);
+    detail.id = id;
+    fill('cc-detail-body', bi('Memuat…', 'Loading…'));
+    return loadDetail(id, cfg);
+  }
+
+  /* `ids` changed: an open card of one of them is read again, in place, without "Memuat…". */
+  function refreshDetail(ids, cfg) {
+    if (ids.has(detail.id)) loadDetail(detail.id, cfg);
   }
 
   function tooltip(p, cfg) {
@@ -131,5 +148,5 @@
     if (row) pantau.live.select(Number(row.getAttribute('data-complaint-id')));
   });
 
-  pantau.view = {render, showDetail, tooltip};
+  pantau.view = {render, showDetail, refreshDetail, tooltip};
 })(window.pantau = window.pantau || {});

@@ -11,7 +11,7 @@ from typing import Any
 from crm.categories import CATEGORIES
 from crm.channels import CHANNELS
 from crm.complaint import WIB, Status
-from crm.events import COMPLAINT_ROUTED
+from crm.events import COMPLAINT_ROUTED, STATUS_CHANGED
 from crm.rooms import CITY
 from crm.skpd import SKPDS
 from dashboard.figures import COMPLAINTS_TRACE, HOVER, MAINLAND_BOUNDS
@@ -22,7 +22,7 @@ from dashboard.snapshot import WINDOW
 FLUSH_MS = 250  # at most four repaints a second, however many complaints arrive
 FEED_SIZE = 12
 DETAIL_URL = "/api/v1/complaints/"  # the public read API: never reporter contact
-FEED_FIELDS = ("id", "ticket", "channel", "received_at", "category", "kelurahan", "kecamatan", "lon")
+FEED_FIELDS = ("id", "ticket", "channel", "received_at", "category", "status", "kelurahan", "kecamatan", "lon")
 
 
 def _ms(delta: timedelta) -> int:
@@ -32,9 +32,10 @@ def _ms(delta: timedelta) -> int:
 def client_config(now: datetime) -> dict[str, Any]:
     wib_offset = now.astimezone(WIB).utcoffset() or timedelta(0)
     return {
-        "event": COMPLAINT_ROUTED, "room": CITY, "flush_ms": FLUSH_MS, "feed_size": FEED_SIZE,
-        "window_ms": _ms(WINDOW), "overdue_after_ms": _ms(OVERDUE_AFTER), "wib_offset_ms": _ms(wib_offset),
-        "closed": Status.SELESAI.value, "detail_url": DETAIL_URL, "trace": COMPLAINTS_TRACE, "hover": HOVER,
+        "event": COMPLAINT_ROUTED, "status_event": STATUS_CHANGED, "room": CITY, "flush_ms": FLUSH_MS,
+        "feed_size": FEED_SIZE, "window_ms": _ms(WINDOW), "overdue_after_ms": _ms(OVERDUE_AFTER),
+        "wib_offset_ms": _ms(wib_offset), "waiting": Status.MENUNGGU.value, "closed": Status.SELESAI.value,
+        "detail_url": DETAIL_URL, "trace": COMPLAINTS_TRACE, "hover": HOVER,
         "fit_bounds": MAINLAND_BOUNDS,
         "colours": {"category": dict(CATEGORY_COLOURS), "status": dict(STATUS_COLOURS), "fallback": GREY},
         "categories": {code: [c.name, c.name_en] for code, c in CATEGORIES.items()},

@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 from geo.boundaries import Boundaries, load_boundaries
 from geo.locate import Locator
 from store.db import make_engine
-from tests.processes import create_key, free_port, start, stop, wait_serving
+from tests.processes import Server, create_key, create_user_token, free_port, start, stop, wait_serving
 
 ROOT = Path(__file__).resolve().parents[1]
 BOUNDARIES = Path(os.environ.get(
@@ -32,15 +32,16 @@ POSTGIS_URL = os.environ.get(
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """A real Pantau process on a fresh SQLite file, with one API key."""
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A real Pantau process on a fresh SQLite file, with one API key and one governor's token."""
     data = tmp_path_factory.mktemp("server")
     env = os.environ | {"PANTAU_DATABASE_URL": f"sqlite:///{data}/pantau.db", "PANTAU_PORT": str(free_port())}
     key = create_key(env)
+    governor = create_user_token(env, "gubernur", "governor")
     log = data / "server.log"
     process = start(env, log)
     url = wait_serving(process, env, log)
-    yield url, key
+    yield Server(url, key, governor)
     stop(process)
 
 

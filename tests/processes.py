@@ -1,16 +1,26 @@
 """Real Pantau processes for tests, started as a user would: a key from the CLI, then `python app.py`."""
 from __future__ import annotations
 
+import secrets
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+class Server(NamedTuple):
+    """A running Pantau: its URL, an API key for reports and a governor's personal token."""
+
+    url: str
+    key: str
+    governor: str
 
 
 def free_port() -> int:
@@ -23,6 +33,16 @@ def create_key(env: dict[str, str], name: str = "test") -> str:
     """`python cli.py keys create NAME` on env's database (migrating it first); the new key."""
     return subprocess.run([sys.executable, "cli.py", "keys", "create", name], cwd=ROOT, env=env,
                           capture_output=True, text=True, check=True).stdout.strip()
+
+
+def create_user_token(env: dict[str, str], name: str, role: str) -> str:
+    """`python cli.py users create NAME --role ROLE --password-stdin`, then `users token NAME`: the token."""
+    def cli(*args: str, stdin: str | None = None) -> str:
+        return subprocess.run([sys.executable, "cli.py", "users", *args], cwd=ROOT, env=env, input=stdin,
+                              capture_output=True, text=True, check=True).stdout.strip()
+
+    cli("create", name, "--role", role, "--password-stdin", stdin=secrets.token_urlsafe() + "\n")
+    return cli("token", name)
 
 
 def start(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:

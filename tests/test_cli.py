@@ -50,7 +50,7 @@ def test_mailbox_poll_posts_new_mail_to_a_running_pantau_once(server, tmp_path: 
 
     import requests
 
-    url, key = server
+    url, key = server.url, server.key
     box = mailbox.Maildir(tmp_path / "pengaduan", create=True)
     box.add((Path(__file__).parent / "data" / "channels" / "email_encoded_subject.eml").read_bytes())
     box.add(b"From: warga@example.id\r\nMessage-ID: <kosong@example.id>\r\nSubject: \r\n\r\n")  # no text at all

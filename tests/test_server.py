@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.mark.slow
 def test_serves_the_command_centre_page(server):
-    url, _ = server
+    url = server.url
     page = requests.get(url, timeout=5)
     assert page.status_code == 200 and "Pantau" in page.text
     layout = requests.get(f"{url}/_dash-layout", timeout=30).json()
@@ -25,7 +25,7 @@ def test_serves_the_command_centre_page(server):
 
 @pytest.mark.slow
 def test_a_real_socketio_client_receives_the_routed_complaint(server):
-    url, key = server
+    url, key = server.url, server.key
     client = socketio.SimpleClient()
     client.connect(url, transports=["websocket"])
     try:

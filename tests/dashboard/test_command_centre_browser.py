@@ -20,6 +20,7 @@ import requests
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from dashboard.palette import STATUS_COLOURS
+from tests.processes import Server
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -57,30 +58,47 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(server: tuple[str, str], browser: Browser) -> Iterator[Page]:
+def page(server: Server, browser: Browser) -> Iterator[Page]:
     """The command centre, open and connected, at a wall screen's size."""
-    url, _ = server
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(url)
+    page.goto(server.url)
     page.wait_for_function(LIVE_READY, timeout=60_000)
     yield page
     page.close()
     assert errors == []
 
 
-def post(server: tuple[str, str], **fields: Any) -> dict[str, Any]:
-    url, key = server
+def post(server: Server, **fields: Any) -> dict[str, Any]:
     body = {"channel": "qlue", "external_id": f"browser-{uuid.uuid4().hex}", "text": "Pohon tumbang menutup jalan",
             "category": "pohon", "lon": 106.8133, "lat": -6.1852, "reporter_contact": CONTACT} | fields
-    answer = requests.post(f"{url}/api/v1/reports", json=body, headers={"Authorization": f"Bearer {key}"}, timeout=30)
+    answer = requests.post(f"{server.url}/api/v1/reports", json=body,
+                           headers={"Authorization": f"Bearer {server.key}"}, timeout=30)
     assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+def transition(server: Server, complaint_id: int, **body: Any) -> dict[str, Any]:
+    """A follow-up step through the API, as the governor (who may take every step)."""
+    answer = requests.post(f"{server.url}/api/v1/complaints/{complaint_id}/transitions", json=body,
+                           headers={"Authorization": f"Bearer {server.governor}"}, timeout=30)
+    assert answer.status_code == 200, answer.text
     return answer.json()
 
 
 def tile(page: Page, tile_id: str) -> int:
     return int(page.inner_text(f"#{tile_id} .t-id").replace(".", ""))
+
+
+def wait_coloured(page: Page, complaint: dict[str, Any], status: str) -> None:
+    """Until the live layer draws the complaint in its status colour (the map coloured by status)."""
+    page.wait_for_function(f"window.pantau.overlay.inspect().colours[{complaint['id']}] === "
+                           f"'{STATUS_COLOURS[status]}'", timeout=2_000)
+
+
+def feed_row(page: Page, complaint: dict[str, Any]) -> str:
+    return page.inner_text(f"#cc-feed li[data-complaint-id='{complaint['id']}']")
 
 
 def screenshot(page: Page, name: str) -> None:
@@ -140,7 +158,8 @@ def test_a_burst_of_100_arrives_whole_and_the_page_stays_responsive(server, page
     before = page.evaluate("window.pantau.live.stats()")
     # Reports come from other machines in life; here the sender runs niced, so that its 16 threads
     # do not starve the browser of the 2 cores it shares with them and the server.
-    burst = subprocess.Popen([sys.executable, "-c", BURST, *server], stdout=subprocess.PIPE, text=True,
+    burst = subprocess.Popen([sys.executable, "-c", BURST, server.url, server.key], stdout=subprocess.PIPE,
+                             text=True,
                              preexec_fn=lambda: os.nice(10))
     round_trips = []  # the brief's measure: a round trip into the page while the burst lands
     while burst.poll() is None:
@@ -233,3 +252,36 @@ def test_repeats_of_an_open_complaint_show_as_one_cluster_live_and_after_a_reloa
     page.reload()
     page.wait_for_function(LIVE_READY, timeout=60_000)
     page.wait_for_function(f"window.pantau.overlay.inspect().clusters[{first['id']}] === 3", timeout=5_000)
+
+
+def test_status_changes_recolour_the_map_and_update_feed_kpis_and_detail_live(server, page):
+    shown = post(server, lon=106.7600, lat=-6.2000, category="jalan", text="Jalan berlubang dalam")
+    page.reload()
+    page.wait_for_function(LIVE_READY, timeout=60_000)
+    live = post(server, lon=106.9400, lat=-6.1600, text="Pohon tumbang menimpa pagar")
+    page.wait_for_function(f"window.pantau.overlay.inspect().ids.includes({live['id']})", timeout=2_000)
+    assert shown["id"] not in page.evaluate("window.pantau.overlay.inspect().ids")  # drawn by the snapshot trace
+    page.click("#cc-colour-by input[value=status]")
+    page.wait_for_function("window.pantau.overlay.inspect().mode === 'status'")
+    opened = tile(page, "kpi-open")
+    click_on_map(page, 106.9400, -6.1600)
+    page.wait_for_selector(f"#cc-detail:not(.hidden) .detail-ticket:text-is('{live['ticket']}')")
+
+    for complaint in (shown, live):
+        assert transition(server, complaint["id"], to="Proses", note="Petugas menuju lokasi")["status"] == "Proses"
+        wait_coloured(page, complaint, "Proses")
+        assert "Proses" in feed_row(page, complaint)
+    assert tile(page, "kpi-open") == opened  # Proses is still open
+    page.wait_for_function("document.querySelector('#cc-detail .detail-status').innerText.includes('Proses')")
+
+    tiny_jpeg = page.evaluate("() => { const c = document.createElement('canvas'); c.width = c.height = 1;"
+                              " return c.toDataURL('image/jpeg').split(',')[1]; }")
+    transition(server, live["id"], to="Menunggu Validasi", note="Sudah diperbaiki", evidence=[tiny_jpeg])
+    transition(server, live["id"], to="Selesai")
+    page.wait_for_function(f"document.querySelector('#kpi-open .t-id').innerText === '{opened - 1}'",
+                           timeout=2_000)
+    wait_coloured(page, live, "Selesai")
+    assert "Selesai" in feed_row(page, live) and "Proses" in feed_row(page, shown)
+    page.wait_for_function("document.querySelector('#cc-detail .detail-status').innerText.includes('Selesai')")
+    assert "Sudah diperbaiki" in page.inner_text("#cc-detail .detail-history")
+    screenshot(page, "command_centre_status.png")

@@ -14,14 +14,15 @@ from georeport import GeoReport
 
 from crm.categories import CATEGORIES
 from crm.complaint import WIB, utc_now
+from tests.processes import Server
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def root(server: tuple[str, str]) -> str:
+def root(server: Server) -> str:
     """The endpoint, as a client finds it: from the discovery document."""
-    url, _ = server
+    url = server.url
     discovery = requests.get(f"{url}/open311/v2/discovery.json", timeout=10)
     assert discovery.status_code == 200
     [endpoint] = discovery.json()["endpoints"]
@@ -32,9 +33,9 @@ def root(server: tuple[str, str]) -> str:
 
 
 @pytest.fixture(scope="module")
-def posted(root: str, server: tuple[str, str]) -> str:
+def posted(root: str, server: Server) -> str:
     """One request POSTed as the spec's form; its service_request_id."""
-    _, key = server
+    key = server.key
     form = {"api_key": key, "jurisdiction_id": "jakarta.go.id", "service_code": "pohon", "lat": -6.2297,
             "long": 106.8295, "description": "Pohon tumbang menutup trotoar dekat halte",
             "email": "sari@example.id", "device_id": "client-test", "account_id": "acc-client"}

@@ -11,12 +11,13 @@ import requests
 import socketio
 
 from tests.live.places import ANCOL, MELAWAI, Place
+from tests.processes import Server
 
 pytestmark = pytest.mark.slow
 
 
-def post(server: tuple[str, str], place: Place) -> dict[str, Any]:
-    url, key = server
+def post(server: Server, place: Place) -> dict[str, Any]:
+    url, key = server.url, server.key
     lon, lat, category = place
     body = {"channel": "website", "external_id": uuid.uuid4().hex, "text": "Laporan warga",
             "category": category, "lon": lon, "lat": lat}
@@ -45,7 +46,7 @@ def nothing_more(client: socketio.SimpleClient) -> bool:
 
 
 def test_a_kota_screen_gets_its_kota_only(server):
-    with screen(server[0]) as client:
+    with screen(server.url) as client:
         assert client.call("subscribe", {"rooms": ["kota:31.72"]}, timeout=5) == {
             "rooms": ["kota:31.72"], "replayed": 0}
         post(server, MELAWAI)
@@ -57,19 +58,19 @@ def test_a_kota_screen_gets_its_kota_only(server):
 
 
 def test_a_bad_room_gets_an_error_event(server):
-    with screen(server[0]) as client:
+    with screen(server.url) as client:
         ack = client.call("subscribe", {"rooms": ["jakarta-utara"]}, timeout=5)
         name, error = client.receive(timeout=5)
         assert name == "error" and "kota:<kode_kota>" in error["message"] and ack == {"error": error["message"]}
 
 
 def test_reconnecting_catches_up_over_the_wire(server):
-    with screen(server[0]) as client:
+    with screen(server.url) as client:
         client.call("subscribe", {"rooms": ["kota:31.72"]}, timeout=5)
         post(server, ANCOL)
         _, seen = client.receive(timeout=5)
     missed = [post(server, ANCOL), post(server, MELAWAI), post(server, ANCOL)]
-    with screen(server[0]) as client:
+    with screen(server.url) as client:
         subscription = {"rooms": ["kota:31.72"], "last_event_id": seen["event_id"]}
         assert client.call("subscribe", subscription, timeout=5)["replayed"] == 2
         replayed = [client.receive(timeout=5) for _ in range(2)]
