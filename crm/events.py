@@ -12,6 +12,7 @@ from crm.complaint import WIB, Complaint
 
 COMPLAINT_ROUTED = "complaint_routed"
 STATUS_CHANGED = "status_changed"
+SLA_BREACHED = "sla_breached"  # payload: public_complaint plus "breach" (crm/breaches.py: which deadline)
 
 
 def public_complaint(complaint: Complaint) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from flask_socketio import SocketIO
 
 from crm.complaint import Complaint
-from crm.events import COMPLAINT_ROUTED, STATUS_CHANGED, public_complaint
+from crm.events import COMPLAINT_ROUTED, SLA_BREACHED, STATUS_CHANGED, public_complaint
 from crm.rooms import rooms_of
 from store import live_events
 
@@ -77,6 +77,18 @@ class Outbox:
     def status_changed(self, session: Session, complaint: Complaint) -> None:
         """Log the status_changed event of a follow-up step, to the rooms of the unit now holding it."""
         self.log(session, STATUS_CHANGED, [complaint])
+
+    def sla_breached(self, session: Session, complaint: Complaint, breach: str) -> None:
+        """Log the sla_breached event of one passed deadline (`breach`: crm.breaches.FIRST_ACTION or
+        COMPLETION) to the rooms of the unit holding the complaint, whose head it is escalated to."""
+        payload = public_complaint(complaint) | {"breach": breach}
+        self.log_event(session, SLA_BREACHED, payload, kode_kota=payload["kode_kota"], skpd=payload["skpd"])
+
+    def log_event(self, session: Session, name: str, payload: dict[str, Any], *, kode_kota: str | None,
+                  skpd: str | None) -> None:
+        """Log one event whose payload is more than a complaint, inside the caller's transaction."""
+        [event_id] = live_events.append_many(session, [(name, payload, kode_kota, skpd)])
+        self.logged.append((event_id, name, payload, rooms_of(kode_kota=kode_kota, skpd=skpd)))
 
     def log(self, session: Session, name: str, complaints: Sequence[Complaint]) -> None:
         """Log one `name` event per complaint inside the caller's transaction, in one insert.

@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from crm.breaches import COMPLETION, FIRST_ACTION, breach_kind
 from crm.complaint import (
     PRECISE,
     Complaint,
@@ -420,3 +421,20 @@ def change(
         if on_changed is not None:
             on_changed(session, before, after)
         return after
+
+
+def overdue_candidates(session: Session, *, now: datetime, limit: int = 500) -> list[int]:
+    """Ids of open complaints with a deadline passed before `now` and its breach not yet recorded,
+    oldest first: crm/breaches.py's rule in SQL, so the watcher locks only complaints it will
+    change, and `limit` paces a backlog (the rest come in the next rounds) instead of hiding it."""
+    def unrecorded(deadline: str, due: ColumnElement[datetime]) -> ColumnElement[bool]:
+        return ~exists().where(ComplaintEventRow.complaint_id == ComplaintRow.id,
+                               ComplaintEventRow.kind == breach_kind(deadline), ComplaintEventRow.at >= due)
+
+    first_action = and_(ComplaintRow.first_action_at.is_(None), ComplaintRow.first_action_due < now,
+                        unrecorded(FIRST_ACTION, ComplaintRow.first_action_due))
+    completion = and_(ComplaintRow.completion_due < now, unrecorded(COMPLETION, ComplaintRow.completion_due))
+    query = (select(ComplaintRow.id)
+             .where(ComplaintRow.status != Status.SELESAI.value, first_action | completion)
+             .order_by(ComplaintRow.id).limit(limit))
+    return list(session.scalars(query))

@@ -1,0 +1,65 @@
+"""The SLA watch: a background task that finds passed deadlines, records them and announces them.
+
+Each breach takes the road of every later event (crm -> store -> live): crm.breaches records it in
+the complaint's history, store.complaints.change writes it under the row lock with an audit row
+and the `sla_breached` event in the same transaction, and the publisher emits it after the commit
+to the city, the kota and the SKPD holding the complaint, whose head it is escalated to. The
+history is what says a breach was announced, so two watchers, or a restart, announce it once.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+from typing import TYPE_CHECKING
+
+from crm.breaches import new_breaches, record_breaches
+from crm.complaint import SYSTEM_ACTOR, Complaint, utc_now
+from store import complaints, users
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from live.publish import Publisher
+
+log = logging.getLogger(__name__)
+
+AUDIT_ACTION = "complaint.sla_breached"
+
+
+def watch_once(sessions: sessionmaker[Session], publisher: Publisher, now: datetime) -> int:
+    """One round: record and announce every deadline passed before `now`; how many were announced."""
+    with sessions() as session:
+        candidates = complaints.overdue_candidates(session, now=now)
+    return sum(_announce(sessions, publisher, complaint_id, now) for complaint_id in candidates)
+
+
+def _announce(sessions: sessionmaker[Session], publisher: Publisher, complaint_id: int, now: datetime) -> int:
+    """Record one complaint's breaches under its row lock, which re-reads it: a first action taken
+    since the candidates were listed means nothing to announce."""
+    with publisher.outbox() as outbox:
+        def record(session: Session, before: Complaint, after: Complaint) -> None:
+            for breach, due in new_breaches(before, now):
+                users.audit(session, actor=SYSTEM_ACTOR, action=AUDIT_ACTION, target=str(after.id), at=now,
+                            detail={"breach": breach, "due": due.isoformat(), "skpd": after.skpd})
+                outbox.sla_breached(session, after, breach)
+
+        complaints.change(sessions, complaint_id=complaint_id, step=partial(record_breaches, now=now),
+                          on_changed=record)
+        return len(outbox.logged)
+
+
+def run_watch(sessions: sessionmaker[Session], publisher: Publisher, stop: threading.Event | None = None,
+              every_s: float = 60, clock: Callable[[], datetime] = utc_now) -> None:
+    """Watch every `every_s` seconds until `stop` is set. A failed round (the database away) is
+    logged and the next one tries again: a background task that died would stop escalations silently."""
+    stop = stop or threading.Event()
+    while True:
+        try:
+            watch_once(sessions, publisher, clock())
+        except Exception:
+            log.exception("Pengawasan SLA gagal; dicoba lagi dalam %g detik", every_s)
+        if stop.wait(every_s):
+            return
