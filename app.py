@@ -17,6 +17,7 @@ from crm.complaint import Complaint
 from crm.intake import Intake
 from crm.sla import SlaClock
 from dashboard.app import make_dash
+from dashboard.context import FollowUpContext, install_follow_up
 from followup.api import make_follow_up_api
 from geo.boundaries import BoundaryError, load_boundaries
 from geo.locate import Locator
@@ -30,6 +31,7 @@ from ingest.receive import Receiver, dead_letter_keeper
 from ingest.simulator import Simulator
 from live.handlers import register_handlers
 from live.publish import Publisher, make_socketio
+from live.sla_watch import run_watch
 from settings import Settings, channel_secrets, load_settings
 from store import complaints
 from store.db import make_engine, make_sessionmaker, upgrade
@@ -43,6 +45,7 @@ class Pantau:
     locator: Locator
     intake: Intake
     receiver: Receiver
+    publisher: Publisher
 
 
 def create_app(settings: Settings, locator: Locator | None = None) -> Pantau:
@@ -69,7 +72,9 @@ def create_app(settings: Settings, locator: Locator | None = None) -> Pantau:
     dash.server.register_blueprint(make_channel_api(receiver, sessions, keys, channel_secrets(settings)))
     dash.server.register_blueprint(make_open311_api(receiver, sessions, keys))
     dash.server.register_blueprint(make_follow_up_api(sessions, publisher, sla))
-    return Pantau(dash=dash, socketio=socketio, sessions=sessions, locator=locator, intake=intake, receiver=receiver)
+    install_follow_up(dash.server, FollowUpContext(sessions, publisher, sla))
+    return Pantau(dash=dash, socketio=socketio, sessions=sessions, locator=locator, intake=intake, receiver=receiver,
+                  publisher=publisher)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -97,6 +102,7 @@ def main(argv: list[str] | None = None) -> None:
                          secrets=channel_secrets(settings))
         pantau.socketio.start_background_task(demo.run, pantau.receiver)
         print(f"Demo feed: about {args.rate:g} complaints/s, placed by {demo.places.source}", flush=True)
+    pantau.socketio.start_background_task(run_watch, pantau.sessions, pantau.publisher)  # SLA breaches, each minute
     print(f"Pantau serves http://{settings.host}:{settings.port}", flush=True)
     pantau.socketio.run(pantau.dash.server, host=settings.host, port=settings.port,
                         allow_unsafe_werkzeug=True)

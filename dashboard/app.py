@@ -31,6 +31,7 @@ def frame() -> html.Div:
         dcc.Interval(id="clock-tick", interval=1000),
         html.Header(className="pantau-header", children=[
             html.H1(bi("Pantau — Pusat Komando Pengaduan Jakarta", "Pantau — Jakarta Complaint Command Centre")),
+            html.A(bi("Lacak pengaduan", "Track a complaint"), href="/lacak", className="header-link"),
             html.Span(id="clock", className="clock"),
             html.Div(className="lang-toggle", role="group", children=[
                 html.Button("ID", id="lang-id", title="Bahasa Indonesia"),

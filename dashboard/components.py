@@ -40,7 +40,8 @@ def legend_card() -> html.Div:
             html.Li([html.Span(className="swatch", style={"background": s.colour}), bi(s.label_id, s.label_en)])
             for s in legend(mode)
         ]) for mode in COLOUR_MODES],
-        html.Div(bi("Titik bercincin: masuk sejak halaman dibuka", "Ringed dots: arrived since the page opened"),
+        html.Div(bi("Titik bercincin: masuk atau berubah sejak halaman dibuka",
+                    "Ringed dots: arrived or changed since the page opened"),
                  className="legend-note"),
         html.Div(bi("Lingkaran besar + angka: laporan serupa (kategori sama, ≤250 m, 48 jam)",
                     "Large ring + number: repeated reports (same category, within 250 m and 48 h)"),

@@ -9,10 +9,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app
+from sqlalchemy.orm import Session, sessionmaker
 
+from crm.sla import SlaClock
 from dashboard.snapshot import RecentComplaints
+from live.publish import Publisher
 
 EXTENSION = "pantau.dashboard"
+FOLLOW_UP = "pantau.dashboard.follow_up"
 
 
 @dataclass(frozen=True)
@@ -29,3 +33,21 @@ def install(server: Flask, context: PageContext) -> None:
 def page_context() -> PageContext:
     """The context of the app serving the current request (page layouts run inside one)."""
     return current_app.extensions[EXTENSION]
+
+
+@dataclass(frozen=True)
+class FollowUpContext:
+    """What the tracking page changes complaints with: the follow-up API's own store, live outbox and
+    SLA clock. Installed apart from PageContext because the publisher needs the Dash server first."""
+
+    sessions: sessionmaker[Session]
+    publisher: Publisher
+    sla: SlaClock
+
+
+def install_follow_up(server: Flask, context: FollowUpContext) -> None:
+    server.extensions[FOLLOW_UP] = context
+
+
+def follow_up_context() -> FollowUpContext:
+    return current_app.extensions[FOLLOW_UP]

@@ -20,13 +20,15 @@ from flask import Blueprint, Response, jsonify, request
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm.complaint import Complaint, Status, utc_now
-from crm.events import public_complaint, public_tracking
-from crm.follow_up import CITIZEN, advance, reopen
+from crm.events import public_complaint
+from crm.follow_up import advance
 from crm.roles import Person, covers, may_transition
 from crm.skpd import SKPDS
 from crm.sla import SlaClock
 from crm.transitions import TransitionError, TransitionRequest
+from followup import tracking
 from followup.evidence import BadEvidence, decode
+from followup.tracking import MAX_REASON, BadReason, NotClosed, UnknownTicket
 from live.publish import Publisher
 from store import complaints, evidence, users
 
@@ -68,7 +70,7 @@ def make_follow_up_api(sessions: sessionmaker[Session], publisher: Publisher, sl
         try:
             step, photos = read_step(body, who)
         except (ValueError, BadEvidence) as exc:
-            field, _, message = str(exc).partition(": ")
+            field = str(exc).partition(": ")[0]
             return error(422, str(exc), field=field)
 
         def checked(current: Complaint) -> Complaint:
@@ -97,37 +99,25 @@ def make_follow_up_api(sessions: sessionmaker[Session], publisher: Publisher, sl
 
     @api.get("/track/<ticket>")
     def track(ticket: str) -> Any:
-        with sessions() as session:
-            found = complaints.get_by_ticket(session, ticket=ticket.strip().upper())
-        if found is None:
+        try:
+            return jsonify(tracking.track(sessions, ticket))
+        except UnknownTicket:
             return error(404, f"Tiket {ticket} tidak ditemukan; periksa penulisannya (contoh: JKT-261127-7K2QF).")
-        return jsonify(public_tracking(found))
 
     @api.post("/track/<ticket>/reopen")
     def reopen_ticket(ticket: str) -> Any:
         body = request.get_json(silent=True)
         reason = body.get("reason") if isinstance(body, dict) else None
-        if not isinstance(reason, str) or not 1 <= len(reason.strip()) <= MAX_NOTE:
-            return error(422, f"reason: tulis mengapa tindak lanjut belum menyelesaikan masalah (1-{MAX_NOTE} huruf).",
-                         field="reason")
-        with sessions() as session:
-            found = complaints.get_by_ticket(session, ticket=ticket.strip().upper())
-        if found is None:
-            return error(404, f"Tiket {ticket} tidak ditemukan.")
-        at = utc_now()
-
-        def record(session: Session, before: Complaint, after: Complaint) -> None:
-            users.audit(session, actor=CITIZEN, action="complaint.reopen", target=str(found.id), at=at,
-                        detail={"ticket": found.ticket, "closed_by": before.skpd})
-            outbox.status_changed(session, after)
-
         try:
-            with publisher.outbox() as outbox:
-                after = complaints.change(sessions, complaint_id=found.id, on_changed=record,
-                                          step=lambda c: reopen(c, at=at, reason=reason.strip(), sla=sla))
-        except TransitionError:
+            return jsonify(tracking.reopen_ticket(sessions, publisher, sla, ticket,
+                                                  reason if isinstance(reason, str) else ""))
+        except BadReason:
+            return error(422, f"reason: tulis mengapa tindak lanjut belum menyelesaikan masalah (1-{MAX_REASON} huruf).",
+                         field="reason")
+        except UnknownTicket:
+            return error(404, f"Tiket {ticket} tidak ditemukan.")
+        except NotClosed:
             return error(409, "Hanya pengaduan berstatus Selesai yang dapat dibuka ulang.")
-        return jsonify(public_tracking(after))
 
     return api
 

@@ -19,7 +19,15 @@ from sqlalchemy.exc import OperationalError
 from geo.boundaries import Boundaries, load_boundaries
 from geo.locate import Locator
 from store.db import make_engine
-from tests.processes import Server, create_key, create_user_token, free_port, start, stop, wait_serving
+from tests.processes import (
+    Server,
+    create_key,
+    create_user_token,
+    free_port,
+    start,
+    stop,
+    wait_serving,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 BOUNDARIES = Path(os.environ.get(

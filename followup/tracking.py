@@ -1,0 +1,82 @@
+"""Public tracking by ticket, shared by the API (followup/api.py) and the tracking page (/lacak).
+
+One place decides what a citizen sees (crm.events.public_tracking) and what their reopening does,
+so the page and the API cannot drift apart. Errors carry no wording: each caller words them for
+its own audience (the API in HTTP answers, the page in both languages).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from crm.complaint import Complaint, utc_now
+from crm.events import public_tracking
+from crm.follow_up import CITIZEN, reopen
+from crm.sla import SlaClock
+from crm.transitions import TransitionError
+from live.publish import Publisher
+from store import complaints, users
+
+MAX_REASON = 2000
+
+
+class TrackingError(Exception):
+    """A citizen's tracking request that cannot be done."""
+
+
+class UnknownTicket(TrackingError):
+    """No complaint has this ticket."""
+
+
+class BadReason(TrackingError):
+    """The reopening reason is empty or longer than MAX_REASON."""
+
+
+class NotClosed(TrackingError):
+    """Only a complaint in Selesai can be reopened."""
+
+
+def normalise(ticket: str) -> str:
+    """Tickets as citizens type them ("jkt 261127 7k2qf ") become the stored JKT-261127-7K2QF."""
+    return "-".join(part for part in re.split(r"[\s\-]+", ticket.upper()) if part)
+
+
+def find(sessions: sessionmaker[Session], ticket: str) -> Complaint:
+    with sessions() as session:
+        found = complaints.get_by_ticket(session, ticket=normalise(ticket))
+    if found is None:
+        raise UnknownTicket(ticket)
+    return found
+
+
+def track(sessions: sessionmaker[Session], ticket: str) -> dict[str, Any]:
+    """Where the complaint stands and its history, without any person's name."""
+    return public_tracking(find(sessions, ticket))
+
+
+def reopen_ticket(sessions: sessionmaker[Session], publisher: Publisher, sla: SlaClock, ticket: str,
+                  reason: str) -> dict[str, Any]:
+    """The citizen says the follow-up did not fix it: back to Proses, charged to the unit that closed it
+    (audited with `closed_by`), announced live in the same transaction."""
+    reason = reason.strip()
+    if not 1 <= len(reason) <= MAX_REASON:
+        raise BadReason(reason)
+    found = find(sessions, ticket)
+    at = utc_now()
+
+    def record(session: Session, before: Complaint, after: Complaint) -> None:
+        users.audit(session, actor=CITIZEN, action="complaint.reopen", target=str(found.id), at=at,
+                    detail={"ticket": found.ticket, "closed_by": before.skpd})
+        outbox.status_changed(session, after)
+
+    try:
+        with publisher.outbox() as outbox:
+            after = complaints.change(sessions, complaint_id=found.id, on_changed=record,
+                                      step=lambda c: reopen(c, at=at, reason=reason, sla=sla))
+    except TransitionError:
+        raise NotClosed(ticket) from None
+    if after is None:
+        raise UnknownTicket(ticket)
+    return public_tracking(after)
