@@ -19,6 +19,7 @@ from crm.sla import SlaClock
 from dashboard.app import make_dash
 from dashboard.context import FollowUpContext, install_follow_up
 from followup.api import make_follow_up_api
+from followup.auth import install_auth
 from geo.boundaries import BoundaryError, load_boundaries
 from geo.locate import Locator
 from ingest.api import make_api
@@ -61,6 +62,7 @@ def create_app(settings: Settings, locator: Locator | None = None) -> Pantau:
 
     dash = make_dash(locator.boundaries, recent, settings.map_style)
     dash.server.secret_key = settings.secret_key or secrets.token_hex(32)
+    install_auth(dash.server, sessions, secure_cookies=settings.secure_cookies)
     socketio = make_socketio(dash.server, redis_url=settings.redis_url, channel=settings.redis_channel)
     publisher = Publisher(socketio, sessions)
     register_handlers(socketio, publisher)

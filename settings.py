@@ -30,6 +30,11 @@ class Settings(BaseSettings):
         default=None,
         description="Flask session secret. Unset: a random one per start (sessions end on restart).",
     )
+    secure_cookies: bool = Field(
+        default=True,
+        description="Send the sign-in cookie only over HTTPS (Secure); browsers also accept it on "
+        "http://127.0.0.1 and localhost. Set false only for plain HTTP on another address.",
+    )
     map_style: str = Field(
         default="white-bg",
         description="Map background: white-bg works offline; open-street-map or carto-positron "

@@ -1,16 +1,20 @@
 """The Dash application: the pages of the command centre on one Flask server, in a shared frame.
 
-The frame (title, WIB clock, language toggle) is the same on every page; pages live in
-dashboard/pages/, one file each with its own callbacks.
+The frame (title, WIB clock, language toggle, who is signed in) is the same on every page; pages
+live in dashboard/pages/, one file each with its own callbacks. The frame is built per page load,
+so the header shows the person of that request's session.
 """
 from __future__ import annotations
 
 from dash import ClientsideFunction, Dash, Input, Output, dcc, html, page_container
+from flask import has_request_context
+from flask_wtf.csrf import generate_csrf
 
 from dashboard.context import PageContext, install
 from dashboard.figures import outlines_geojson
 from dashboard.i18n import bi
 from dashboard.snapshot import RecentComplaints
+from followup.auth import LOGIN_PATH, LOGOUT_PATH, current_person
 from geo.boundaries import Boundaries
 from settings import PROJECT_DIR
 
@@ -20,7 +24,7 @@ def make_dash(boundaries: Boundaries, recent: RecentComplaints, map_style: str) 
     dash = Dash("dashboard", title="Pantau", use_pages=True, pages_folder="pages",
                 assets_folder=str(PROJECT_DIR / "assets"), update_title=None)
     install(dash.server, PageContext(outlines_geojson(boundaries.kelurahan), recent, map_style))
-    dash.layout = frame()
+    dash.layout = frame
     frame_callbacks(dash)
     return dash
 
@@ -33,12 +37,26 @@ def frame() -> html.Div:
             html.H1(bi("Pantau — Pusat Komando Pengaduan Jakarta", "Pantau — Jakarta Complaint Command Centre")),
             html.A(bi("Lacak pengaduan", "Track a complaint"), href="/lacak", className="header-link"),
             html.Span(id="clock", className="clock"),
+            account(),
             html.Div(className="lang-toggle", role="group", children=[
                 html.Button("ID", id="lang-id", title="Bahasa Indonesia"),
                 html.Button("EN", id="lang-en", title="English"),
             ]),
         ]),
         page_container,
+    ])
+
+
+def account() -> html.A | html.Form:
+    """"Masuk", or the signed-in person with a Keluar button (a form POST carrying the CSRF token).
+    Dash also builds the frame outside any request, to check it: then nobody is signed in."""
+    person = current_person() if has_request_context() else None
+    if person is None:
+        return html.A(bi("Masuk", "Sign in"), href=LOGIN_PATH, className="header-link")
+    return html.Form(action=LOGOUT_PATH, method="post", className="account", children=[
+        html.Span(f"{person.name} · {person.role}", className="account-name"),
+        dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
+        html.Button(bi("Keluar", "Sign out"), type="submit", className="account-button"),
     ])
 
 

@@ -13,6 +13,7 @@ from types import MappingProxyType
 
 from crm.categories import FALLBACK
 from crm.complaint import Status
+from crm.sla import AMAN, PERINGATAN, TERLAMBAT
 
 VERMILLION, ORANGE, SKY_BLUE, BLUISH_GREEN = "#D55E00", "#E69F00", "#56B4E9", "#009E73"
 BLUE, REDDISH_PURPLE, BLACK, GREY = "#0072B2", "#CC79A7", "#000000", "#999999"
@@ -61,6 +62,9 @@ CATEGORY_COLOURS: Mapping[str, str] = MappingProxyType(
     {code: swatch.colour for swatch, codes in CATEGORY_GROUPS for code in codes}
 )
 STATUS_COLOURS: Mapping[str, str] = MappingProxyType({str(s.key): s.colour for s in STATUS_SWATCHES})
+
+# The SLA countdown of the work queues, by crm.sla.SlaClock.state: green, amber, red.
+SLA_COLOURS: Mapping[str, str] = MappingProxyType({AMAN: BLUISH_GREEN, PERINGATAN: ORANGE, TERLAMBAT: VERMILLION})
 
 COLOUR_MODES = ("category", "status")
 

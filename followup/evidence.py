@@ -15,7 +15,7 @@ class BadEvidence(ValueError):
 
 def decode(items: object) -> list[tuple[bytes, str]]:
     """(content, media type) of each photo; BadEvidence naming the first bad one."""
-    if not isinstance(items, list) or len(items) > MAX_PHOTOS:
+    if not isinstance(items, list | tuple) or len(items) > MAX_PHOTOS:
         raise BadEvidence(f"evidence: daftar berisi paling banyak {MAX_PHOTOS} foto base64")
     photos = []
     for index, item in enumerate(items):

@@ -438,3 +438,17 @@ def overdue_candidates(session: Session, *, now: datetime, limit: int = 500) -> 
              .where(ComplaintRow.status != Status.SELESAI.value, first_action | completion)
              .order_by(ComplaintRow.id).limit(limit))
     return list(session.scalars(query))
+
+
+def list_held(
+    session: Session, *, skpds: Collection[str] | None, statuses: Collection[Status], limit: int = 500
+) -> list[Complaint]:
+    """Complaints in `statuses` held by one of `skpds` (by anyone when None), newest first: a work queue.
+
+    The caller still asks crm.roles.covers of each: the holder narrows the read, the rule decides.
+    """
+    query = (_with_history().where(ComplaintRow.status.in_([Status(s).value for s in statuses]))
+             .order_by(ComplaintRow.received_at.desc(), ComplaintRow.id.desc()))
+    if skpds is not None:
+        query = query.where(ComplaintRow.skpd.in_(list(skpds)))
+    return [_to_domain(row) for row in session.scalars(query.limit(limit))]

@@ -24,3 +24,16 @@ def complaints_using(session: Session, *, sha256: str) -> list[int]:
     query = (select(EvidenceRow.complaint_id).where(EvidenceRow.sha256 == sha256)
              .group_by(EvidenceRow.complaint_id).order_by(func.min(EvidenceRow.id)))
     return list(session.scalars(query))
+
+
+def count_for(session: Session, *, complaint_id: int) -> int:
+    """How many photos were sent for the complaint, so a page can link each without loading them."""
+    return session.scalar(select(func.count()).where(EvidenceRow.complaint_id == complaint_id)) or 0
+
+
+def nth(session: Session, *, complaint_id: int, index: int) -> tuple[bytes, str] | None:
+    """(content, media type) of the complaint's photo number `index` (0 first, in the order sent)."""
+    query = (select(EvidenceRow.content, EvidenceRow.media_type).where(EvidenceRow.complaint_id == complaint_id)
+             .order_by(EvidenceRow.id).offset(index).limit(1))
+    row = session.execute(query).one_or_none()
+    return None if row is None else (row.content, row.media_type)

@@ -100,3 +100,10 @@ def _hash(token: str) -> str:
 @cache
 def _decoy_hash() -> str:
     return generate_password_hash(secrets.token_hex(16), method="scrypt")
+
+
+def by_name(session: Session, *, name: str) -> Person | None:
+    """The active person of that name, else None: a signed-in session is re-read with it on every
+    request, so disabling someone ends their session at their next request."""
+    row = session.scalar(select(UserRow).where(UserRow.name == name, UserRow.disabled_at.is_(None)))
+    return None if row is None else _person(row)

@@ -35,14 +35,21 @@ def create_key(env: dict[str, str], name: str = "test") -> str:
                           capture_output=True, text=True, check=True).stdout.strip()
 
 
-def create_user_token(env: dict[str, str], name: str, role: str) -> str:
-    """`python cli.py users create NAME --role ROLE --password-stdin`, then `users token NAME`: the token."""
-    def cli(*args: str, stdin: str | None = None) -> str:
-        return subprocess.run([sys.executable, "cli.py", "users", *args], cwd=ROOT, env=env, input=stdin,
-                              capture_output=True, text=True, check=True).stdout.strip()
+def users_cli(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
+    """`python cli.py users ARGS...` on env's database; its output."""
+    return subprocess.run([sys.executable, "cli.py", "users", *args], cwd=ROOT, env=env, input=stdin,
+                          capture_output=True, text=True, check=True).stdout.strip()
 
-    cli("create", name, "--role", role, "--password-stdin", stdin=secrets.token_urlsafe() + "\n")
-    return cli("token", name)
+
+def create_user(env: dict[str, str], name: str, role: str, password: str, *scope: str) -> None:
+    """`python cli.py users create NAME --role ROLE [--skpd CODE | --area CODE] --password-stdin`."""
+    users_cli(env, "create", name, "--role", role, *scope, "--password-stdin", stdin=password + "\n")
+
+
+def create_user_token(env: dict[str, str], name: str, role: str) -> str:
+    """A user with a random password (`users create`), then `users token NAME`: the token."""
+    create_user(env, name, role, secrets.token_urlsafe())
+    return users_cli(env, "token", name)
 
 
 def start(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:

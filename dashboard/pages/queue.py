@@ -1,0 +1,231 @@
+"""The SKPD work queue at `/antrian`: the open complaints the signed-in person covers, newest first,
+with their SLA countdown, and the follow-up steps they may take (Ambil, Koordinasi, Disposisi,
+Estimasi Waktu Selesai, Minta validasi).
+
+A step opens one form under the list with the fields it needs; sending it calls
+followup.steps.take_step with the person of this request's session, the same function as the
+transitions API, so it is checked, stored with its evidence, audited and published live to the
+command centre in one transaction. Buttons only show what crm.roles allows: take_step decides.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from dash import (
+    ALL,
+    Input,
+    Output,
+    State,
+    callback,
+    ctx,
+    dcc,
+    html,
+    no_update,
+    register_page,
+)
+
+from crm.complaint import Complaint, Status, utc_now
+from crm.roles import FOLLOW_UP, Person, Role, covers, may_transition
+from crm.skpd import SKPDS, kelurahan_office, sudin_for
+from crm.transitions import ALLOWED, TransitionError
+from dashboard.context import follow_up_context
+from dashboard.i18n import bi
+from dashboard.work import (
+    category_label,
+    notice,
+    place,
+    refused,
+    sign_in_prompt,
+    sla_countdown,
+    status_badge,
+)
+from followup.auth import current_person
+from followup.steps import MAX_NOTE, StepError, take_step
+from store import complaints
+
+PATH = "/antrian"
+OPEN = tuple(status for status in Status if status is not Status.SELESAI)
+# The steps of this page, in the order of the chain, with their button labels.
+ACTIONS: dict[Status, tuple[str, str]] = {
+    Status.PROSES: ("Ambil", "Take"),
+    Status.KOORDINASI: ("Koordinasi", "Coordinate"),
+    Status.DISPOSISI: ("Disposisi", "Dispose"),
+    Status.ESTIMASI_WAKTU_SELESAI: ("Estimasi Waktu Selesai", "Set a completion date"),
+    Status.MENUNGGU_VALIDASI: ("Minta validasi", "Ask for validation"),
+}
+REFRESH_MS = 60_000  # the countdowns move; steps by others show up at the next refresh
+
+register_page(__name__, path=PATH, title="Antrian kerja SKPD", name="Antrian kerja SKPD")
+
+
+def layout(**_query: str) -> html.Main:
+    person = current_person()
+    if person is None:
+        return html.Main(className="work", children=[html.H2(bi("Antrian kerja SKPD", "SKPD work queue")),
+                                                     sign_in_prompt(PATH)])
+    return html.Main(className="work", children=[
+        dcc.Store(id="queue-action"),
+        dcc.Store(id="queue-done", data=0),
+        dcc.Interval(id="queue-tick", interval=REFRESH_MS),
+        html.H2(bi("Antrian kerja SKPD", "SKPD work queue")),
+        html.P(f"{person.name} · {person.role}" + (f" · {person.skpd}" if person.skpd else ""), className="work-who"),
+        html.Div(className="work-filters", children=[
+            html.Label(bi("Status", "Status"), htmlFor="queue-status"),
+            dcc.Dropdown(id="queue-status", options=[{"label": str(s), "value": str(s)} for s in OPEN],
+                         placeholder="Semua status / all", className="work-dropdown"),
+            html.Label(bi("Kelurahan", "Kelurahan"), htmlFor="queue-kelurahan"),
+            dcc.Input(id="queue-kelurahan", type="search", debounce=True, placeholder="Gambir",
+                      className="work-text"),
+        ]),
+        html.Div(id="queue-list", children=rows(person, None, None)),
+        html.Section(id="queue-form", className="card work-form", hidden=True, children=[
+            html.H3(id="queue-form-title"),
+            html.Div(id="queue-skpd-field", hidden=True, children=[
+                html.Label(bi("Ke SKPD", "To SKPD"), htmlFor="queue-skpd"),
+                dcc.Dropdown(id="queue-skpd", className="work-dropdown"),
+            ]),
+            html.Div(id="queue-ews-field", hidden=True, children=[
+                html.Label(bi("Estimasi selesai", "Estimated completion"), htmlFor="queue-ews"),
+                dcc.Input(id="queue-ews", type="date", className="work-text"),
+            ]),
+            html.Label(bi("Catatan", "Note"), htmlFor="queue-note"),
+            dcc.Textarea(id="queue-note", maxLength=MAX_NOTE, className="track-reason"),
+            html.Div(id="queue-photo-field", hidden=True, children=[
+                dcc.Upload(id="queue-photos", multiple=True, accept="image/jpeg,image/png", className="work-upload",
+                           children=bi("Pilih foto bukti (JPEG/PNG)", "Choose evidence photos (JPEG/PNG)")),
+                html.Div(id="queue-photo-names", className="work-photo-names"),
+            ]),
+            html.Div(className="work-buttons", children=[
+                html.Button(bi("Kirim", "Send"), id="queue-send", className="track-button"),
+                html.Button(bi("Batal", "Cancel"), id="queue-cancel", className="work-button-quiet"),
+            ]),
+        ]),
+        html.Div(id="queue-message", role="status"),
+    ])
+
+
+def open_complaints(person: Person) -> list[Complaint]:
+    """Not Selesai and covered by the person; an SKPD role reads only its units' rows."""
+    skpds = None
+    if person.role in (Role.SKPD_STAFF, Role.SKPD_HEAD) and person.skpd:
+        skpds = {person.skpd}
+        if person.role is Role.SKPD_HEAD:
+            skpds |= {code for code, unit in SKPDS.items() if unit.parent == person.skpd}
+    with follow_up_context().sessions() as session:
+        found = complaints.list_held(session, skpds=skpds, statuses=OPEN)
+    return [complaint for complaint in found if covers(person, complaint)]
+
+
+def steps_for(person: Person, complaint: Complaint) -> list[Status]:
+    return [to for to in ACTIONS if to in ALLOWED[complaint.status] and to in FOLLOW_UP
+            and may_transition(person, complaint, to)]
+
+
+def rows(person: Person, status: str | None, kelurahan: str | None) -> html.Table | html.P:
+    shown = [c for c in open_complaints(person)
+             if (not status or c.status == status)
+             and (not kelurahan or (c.jurisdiction and kelurahan.strip().lower() in c.jurisdiction.kelurahan.lower()))]
+    if not shown:
+        return notice(bi("Tidak ada pengaduan terbuka untuk Anda.", "No open complaints for you."), "ok")
+    sla, now = follow_up_context().sla, utc_now()
+    return html.Table(className="work-table", children=[
+        html.Thead(html.Tr([html.Th(bi(*label)) for label in (
+            ("Tiket", "Ticket"), ("Kategori", "Category"), ("Tempat", "Place"), ("Status", "Status"),
+            ("Batas waktu", "Deadline"), ("Aksi", "Actions"))])),
+        html.Tbody([html.Tr(**{"data-complaint-id": c.id}, children=[
+            html.Td(c.ticket, className="work-ticket"),
+            html.Td(category_label(c)),
+            html.Td(place(c)),
+            html.Td([status_badge(c.status), html.Div(c.skpd, className="work-holder")]),
+            html.Td(sla_countdown(c, sla, now)),
+            html.Td(className="work-actions", children=[
+                html.Button(bi(*ACTIONS[to]), id={"type": "queue-act", "id": c.id, "to": str(to)},
+                            className="work-button")
+                for to in steps_for(person, c)]),
+        ]) for c in shown]),
+    ])
+
+
+@callback(Output("queue-list", "children"),
+          Input("queue-status", "value"), Input("queue-kelurahan", "value"), Input("queue-tick", "n_intervals"),
+          Input("queue-done", "data"), prevent_initial_call=True)
+def refresh(status: str | None, kelurahan: str | None, _tick: int | None, _done: int) -> Any:
+    person = current_person()
+    return rows(person, status, kelurahan) if person else sign_in_prompt(PATH)
+
+
+@callback(Output("queue-action", "data"), Output("queue-form", "hidden"), Output("queue-form-title", "children"),
+          Output("queue-skpd-field", "hidden"), Output("queue-skpd", "options"), Output("queue-skpd", "value"),
+          Output("queue-ews-field", "hidden"), Output("queue-photo-field", "hidden"),
+          Output("queue-note", "value"), Output("queue-ews", "value"), Output("queue-photos", "contents"),
+          Output("queue-message", "children"),
+          Input({"type": "queue-act", "id": ALL, "to": ALL}, "n_clicks"), Input("queue-cancel", "n_clicks"),
+          prevent_initial_call=True)
+def choose(clicks: list[int | None], _cancel: int | None) -> tuple[Any, ...]:
+    """The form for the clicked step, with the fields that step needs; Batal closes it."""
+    chosen = ctx.triggered_id
+    if chosen == "queue-cancel":
+        return None, True, None, True, [], None, True, True, "", None, None, None
+    if not isinstance(chosen, dict) or not any(clicks):  # the list was redrawn, nothing was clicked
+        return (no_update,) * 12
+    to = Status(chosen["to"])
+    with follow_up_context().sessions() as session:
+        complaint = complaints.get(session, complaint_id=chosen["id"])
+    if complaint is None:
+        return (no_update,) * 11 + (notice(bi("Pengaduan ini tidak ditemukan.", "This complaint was not found."),
+                                           "bad"),)
+    options, value = targets(complaint, to)
+    title = [bi(*ACTIONS[to]), f" · {complaint.ticket}"]
+    return ({"id": complaint.id, "to": str(to)}, False, title, not options, options, value,
+            to is not Status.ESTIMASI_WAKTU_SELESAI, to is not Status.MENUNGGU_VALIDASI, "", None, None, None)
+
+
+def targets(complaint: Complaint, to: Status) -> tuple[list[dict[str, str]], str | None]:
+    """Where Koordinasi may pass it (any other SKPD or the place's kelurahan office) or Disposisi
+    may hand it (the holder's Suku Dinas in the complaint's kota, preselected)."""
+    if to is Status.KOORDINASI:
+        units = [(code, unit.name) for code, unit in SKPDS.items() if code != complaint.skpd]
+        if complaint.jurisdiction:
+            office = kelurahan_office(complaint.jurisdiction)
+            units.insert(0, (office.code, office.name))
+        return [{"label": f"{code} — {name}", "value": code} for code, name in units], None
+    if to is Status.DISPOSISI:
+        units = [code for code, unit in SKPDS.items() if unit.parent == complaint.skpd]
+        kota = complaint.jurisdiction.kode_kota if complaint.jurisdiction else None
+        expected = sudin_for(complaint.skpd, kota) if kota else None
+        return ([{"label": f"{code} — {SKPDS[code].name}", "value": code} for code in units],
+                expected if expected in units else None)
+    return [], None
+
+
+@callback(Output("queue-photo-names", "children"), Input("queue-photos", "filename"), prevent_initial_call=True)
+def photo_names(names: list[str] | None) -> str:
+    return ", ".join(names or [])
+
+
+@callback(Output("queue-message", "children", allow_duplicate=True), Output("queue-done", "data"),
+          Output("queue-form", "hidden", allow_duplicate=True),
+          Input("queue-send", "n_clicks"),
+          State("queue-action", "data"), State("queue-note", "value"), State("queue-skpd", "value"),
+          State("queue-ews", "value"), State("queue-photos", "contents"), State("queue-done", "data"),
+          prevent_initial_call=True)
+def send(_send: int | None, action: dict[str, Any] | None, note: str | None, to_skpd: str | None,
+         ews: str | None, photos: list[str] | None, done: int) -> tuple[Any, ...]:
+    """Take the step as the person of this request's session: take_step checks everything again."""
+    person = current_person()
+    if person is None:
+        return sign_in_prompt(PATH), no_update, no_update
+    if not action:
+        return no_update, no_update, no_update
+    to = Status(action["to"])
+    context = follow_up_context()
+    try:
+        after = take_step(context.sessions, context.publisher, context.sla, person, action["id"], to=to,
+                          note=note or "", ews=ews or None,
+                          to_skpd=to_skpd if to in (Status.KOORDINASI, Status.DISPOSISI) else None,
+                          evidence=[data.partition(",")[2] for data in photos or []])
+    except (StepError, TransitionError) as exc:
+        return notice(refused(exc), "bad"), no_update, no_update
+    done_text = bi(f"{after.ticket}: sekarang {after.status}, dipegang {after.skpd}.",
+                   f"{after.ticket}: now {after.status}, held by {after.skpd}.")
+    return notice(done_text, "ok"), done + 1, True

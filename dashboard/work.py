@@ -1,0 +1,93 @@
+"""What the two work queues (/antrian for SKPD staff, /validasi for validators) show alike: the
+sign-in prompt, a complaint's labels, its SLA countdown, and a refused step worded for people.
+
+Both pages change complaints only through followup.steps.take_step, the function behind the
+transitions API, so its checks (role, scope, chain, fields) guard every button.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from dash import dcc, html
+
+from crm.categories import CATEGORIES
+from crm.complaint import Complaint, Status
+from crm.sla import SlaClock
+from crm.transitions import TransitionError
+from dashboard.i18n import bi
+from dashboard.palette import GREY, SLA_COLOURS, STATUS_COLOURS, STATUS_SWATCHES
+from followup.auth import LOGIN_PATH
+from followup.steps import BadField, Forbidden, NotFound, StepError
+
+STATUS_LABELS = {str(swatch.key): swatch for swatch in STATUS_SWATCHES}
+
+
+def sign_in_prompt(path: str) -> html.P:
+    return html.P(className="track-notice track-notice-bad", children=[
+        bi("Halaman ini untuk petugas yang sudah masuk. ", "This page is for signed-in staff. "),
+        dcc.Link(bi("Masuk", "Sign in"), href=f"{LOGIN_PATH}?next={path}", refresh=True, className="work-sign-in"),
+    ])
+
+
+def notice(text: html.Span, kind: str) -> html.P:
+    return html.P(text, className=f"track-notice track-notice-{kind}")
+
+
+def status_badge(status: str) -> html.Span:
+    swatch = STATUS_LABELS.get(status)
+    return html.Span(className="work-status", children=[
+        html.Span(className="swatch", style={"background": STATUS_COLOURS.get(status, GREY)}),
+        bi(swatch.label_id, swatch.label_en) if swatch else status,
+    ])
+
+
+def category_label(complaint: Complaint) -> html.Span | str:
+    category = CATEGORIES.get(complaint.category)
+    return bi(category.name, category.name_en) if category else complaint.category
+
+
+def place(complaint: Complaint) -> str:
+    place = complaint.jurisdiction
+    return f"{place.kelurahan}, {place.kecamatan}" if place else "—"
+
+
+def sla_countdown(complaint: Complaint, sla: SlaClock, now: datetime) -> html.Span:
+    """Time left to the first action while Menunggu, else to completion, coloured by SlaClock.state."""
+    first = complaint.status is Status.MENUNGGU
+    deadline = complaint.first_action_due if first else complaint.completion_due
+    if deadline is None:
+        return html.Span("—", className="work-sla")
+    state = sla.state(deadline, now)
+    left = sla.time_left(deadline, now)
+    span_id, span_en = duration(abs(left))
+    what_id, what_en = ("tindakan pertama", "first action") if first else ("selesai", "completion")
+    text = (bi(f"sisa {span_id} ({what_id})", f"{span_en} left ({what_en})") if left >= timedelta(0)
+            else bi(f"lewat {span_id} ({what_id})", f"{span_en} overdue ({what_en})"))
+    return html.Span(text, className=f"work-sla work-sla-{state}", style={"background": SLA_COLOURS[state]})
+
+
+def duration(span: timedelta) -> tuple[str, str]:
+    days, hours = divmod(int(span.total_seconds() // 3600), 24)
+    if days:
+        return f"{days} hari {hours} jam", f"{days} d {hours} h"
+    if hours:
+        return f"{hours} jam", f"{hours} h"
+    minutes = int(span.total_seconds() // 60)
+    return f"{minutes} menit", f"{minutes} min"
+
+
+def refused(exc: StepError | TransitionError) -> html.Span:
+    """Why take_step refused, in both languages; the chain's own messages already carry both."""
+    if isinstance(exc, Forbidden):
+        return bi(f"Anda tidak berwenang mengubah pengaduan ini menjadi {exc.to}.",
+                  f"You may not move this complaint to {exc.to}.")
+    if isinstance(exc, NotFound):
+        return bi("Pengaduan ini tidak ditemukan.", "This complaint was not found.")
+    if isinstance(exc, BadField) and exc.field.startswith("evidence"):
+        return bi("Foto bukti harus JPEG atau PNG, paling banyak 10 foto, masing-masing di bawah 5 MB.",
+                  "Evidence photos must be JPEG or PNG, at most 10, each under 5 MB.")
+    text_id, _, text_en = str(exc).partition(" / ")
+    field = getattr(exc, "field", None)
+    if field:  # "note: ..." names an API field; the form's label already says which
+        text_id = text_id.removeprefix(f"{field}: ")
+    return bi(text_id, text_en or text_id)

@@ -1,0 +1,185 @@
+"""The SKPD work queue (/antrian) and the validator queue (/validasi) in a real browser (Debian's Chromium,
+driven by Playwright) against `python app.py`: an SKPD officer signs in, takes a road complaint to
+Menunggu Validasi with a photo, a validator signs in and accepts it, and the command centre, open in
+another page, shows it Selesai live. People are made with `pantau users create`, as an admin would;
+screenshots go to artifacts/."""
+from __future__ import annotations
+
+import os
+import struct
+import uuid
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pytest
+import requests
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from dashboard.palette import SLA_COLOURS
+from tests.processes import (
+    create_key,
+    create_user,
+    free_port,
+    start,
+    stop,
+    wait_serving,
+)
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"]
+LIVE_READY = ("() => window.pantau && window.pantau.overlay.inspect().settled"
+              " && window.pantau.live.stats().connected")
+PASSWORD = "kata-sandi-panjang-sekali"
+STAFF, VALIDATOR = "staf_binamarga_jp", "validator_crm"
+
+pytestmark = pytest.mark.slow
+
+
+class Desk(NamedTuple):
+    url: str
+    key: str
+
+
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
+    """A Pantau process with an SKPD officer of Suku Dinas Bina Marga Jakarta Pusat and a validator."""
+    data = tmp_path_factory.mktemp("desk")
+    env = os.environ | {"PANTAU_DATABASE_URL": f"sqlite:///{data}/pantau.db", "PANTAU_PORT": str(free_port())}
+    key = create_key(env)
+    create_user(env, STAFF, "skpd_staff", PASSWORD, "--skpd", "BINAMARGA-JP")
+    create_user(env, VALIDATOR, "validator", PASSWORD)
+    log = data / "server.log"
+    process = start(env, log)
+    yield Desk(wait_serving(process, env, log), key)
+    stop(process)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+def watched(browser: Browser, size: dict[str, int]) -> tuple[Page, list[str]]:
+    """A page in its own browser context (its own cookies: one person each) and its script errors."""
+    page = browser.new_context(viewport=size).new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return page, errors
+
+
+def post(desk: Desk) -> dict[str, Any]:
+    """A pothole at Monas (Gambir, Jakarta Pusat): routed to BINAMARGA-JP."""
+    body = {"channel": "qlue", "external_id": f"queue-{uuid.uuid4().hex}", "text": "Jalan berlubang dalam dekat Monas",
+            "category": "jalan", "lon": 106.8272, "lat": -6.1754, "reporter_contact": "0811-rahasia"}
+    answer = requests.post(f"{desk.url}/api/v1/reports", json=body, headers={"Authorization": f"Bearer {desk.key}"},
+                           timeout=30)
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+def sign_in(page: Page, desk: Desk, path: str, name: str) -> None:
+    """Open a work page signed out, follow its link to /masuk, sign in, land back on the page."""
+    page.goto(f"{desk.url}{path}")
+    page.click(".work-sign-in")
+    page.wait_for_url(f"**/masuk?next={path}")
+    page.fill("#name", name)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{desk.url}{path}")
+
+
+def png(width: int = 96, height: int = 64) -> bytes:
+    """A small solid PNG, as a phone camera's photo stands in for one."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\x00" + b"\x2a\x80\x55" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def sla_pill(page: Page, row: str) -> tuple[str, str]:
+    """The row's SLA state (from its class) and the colour the browser paints it, as #RRGGBB."""
+    state, colour = page.evaluate(
+        "(row) => { const e = document.querySelector(row + ' .work-sla');"
+        " const [r, g, b] = getComputedStyle(e).backgroundColor.match(/\\d+/g).map(Number);"
+        " return [e.className.replace('work-sla work-sla-', ''),"
+        " '#' + [r, g, b].map(v => v.toString(16).padStart(2, '0')).join('').toUpperCase()]; }", row)
+    return state, colour
+
+
+def screenshot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def test_an_officer_takes_a_complaint_to_validation_and_the_validator_closes_it_live(desk, browser):
+    centre, centre_errors = watched(browser, {"width": 1920, "height": 1080})
+    centre.goto(desk.url)
+    centre.wait_for_function(LIVE_READY, timeout=60_000)
+    complaint = post(desk)
+    feed_row = f"#cc-feed li[data-complaint-id='{complaint['id']}']"
+    centre.wait_for_selector(feed_row)
+
+    officer, officer_errors = watched(browser, {"width": 1440, "height": 900})
+    sign_in(officer, desk, "/antrian", STAFF)
+    row = f"#queue-list tr[data-complaint-id='{complaint['id']}']"
+    officer.wait_for_selector(row)
+    assert complaint["ticket"] in officer.inner_text(row) and "Gambir" in officer.inner_text(row)
+    # 6 hours for the first action is inside the 24-hour warning: amber from the start
+    assert sla_pill(officer, row) == ("peringatan", SLA_COLOURS["peringatan"])
+    assert "tindakan pertama" in officer.inner_text(f"{row} .work-sla")
+    assert "Minta validasi" not in officer.inner_text(row)  # the chain: take it first
+
+    officer.click(f"{row} button:has-text('Ambil')")
+    officer.fill("#queue-note", "Tim menuju lokasi")
+    officer.click("#queue-send")
+    officer.wait_for_selector(f"{row} .work-status >> text=Proses")
+    assert sla_pill(officer, row) == ("aman", SLA_COLOURS["aman"])  # 7 working days to completion: green
+
+    officer.click(f"{row} button:has-text('Minta validasi')")
+    officer.click("#queue-send")  # no note and no photo: refused by take_step, nothing changes
+    officer.wait_for_selector("#queue-message .track-notice-bad")
+    officer.fill("#queue-note", "Lubang sudah ditambal aspal")
+    officer.set_input_files("#queue-photos input[type=file]",
+                            files=[{"name": "bukti.png", "mimeType": "image/png", "buffer": png()}])
+    officer.wait_for_selector("#queue-photo-names >> text=bukti.png")
+    screenshot(officer, "queue_ask_validation.png")
+    officer.click("#queue-send")
+    officer.wait_for_selector("#queue-message .track-notice-ok >> text=Menunggu Validasi")
+    officer.wait_for_selector(f"{row} .work-status >> text=Menunggu Validasi")
+    assert officer.locator(f"{row} button").count() == 0  # validation is not the unit's to do
+    screenshot(officer, "queue_waiting_validation.png")
+    centre.wait_for_function(f"document.querySelector(\"{feed_row}\").innerText.includes('Menunggu Validasi')")
+
+    validator, validator_errors = watched(browser, {"width": 1440, "height": 900})
+    sign_in(validator, desk, "/validasi", VALIDATOR)
+    card = f"#validation-list [data-complaint-id='{complaint['id']}']"
+    validator.wait_for_selector(card)
+    assert "Lubang sudah ditambal aspal" in validator.inner_text(f"{card} .work-note")
+    validator.wait_for_function(f"document.querySelector(\"{card} .work-photos img\").naturalWidth === 96")
+    validator.click(f"{card} button:has-text('Tolak')")  # no reason: refused
+    validator.wait_for_selector("#validation-message .track-notice-bad")
+    screenshot(validator, "validation_queue.png")
+    validator.click(f"{card} button:has-text('Terima')")
+    validator.wait_for_selector("#validation-message .track-notice-ok >> text=Selesai")
+    assert validator.locator(card).count() == 0
+
+    centre.wait_for_function(f"document.querySelector(\"{feed_row}\").innerText.includes('Selesai')")
+    centre.wait_for_timeout(800)
+    screenshot(centre, "queue_command_centre_selesai.png")
+    tracked = requests.get(f"{desk.url}/api/v1/track/{complaint['ticket']}", timeout=30).json()
+    assert [e["status"] for e in tracked["history"]] == ["Menunggu", "Proses", "Menunggu Validasi", "Selesai"]
+    assert (centre_errors, officer_errors, validator_errors) == ([], [], [])
+
+
+def test_the_evidence_of_a_complaint_is_not_public(desk):
+    complaint = post(desk)
+    answer = requests.get(f"{desk.url}/api/v1/complaints/{complaint['id']}/evidence/0", timeout=30)
+    assert answer.status_code == 401
