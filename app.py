@@ -104,7 +104,8 @@ def main(argv: list[str] | None = None) -> None:
                          secrets=channel_secrets(settings))
         pantau.socketio.start_background_task(demo.run, pantau.receiver)
         print(f"Demo feed: about {args.rate:g} complaints/s, placed by {demo.places.source}", flush=True)
-    pantau.socketio.start_background_task(run_watch, pantau.sessions, pantau.publisher)  # SLA breaches, each minute
+    pantau.socketio.start_background_task(run_watch, pantau.sessions, pantau.publisher,  # SLA breaches
+                                          every_s=settings.sla_watch_seconds)
     print(f"Pantau serves http://{settings.host}:{settings.port}", flush=True)
     pantau.socketio.run(pantau.dash.server, host=settings.host, port=settings.port,
                         allow_unsafe_werkzeug=True)

@@ -63,6 +63,11 @@ class Settings(BaseSettings):
         description="Classifier confidence below which a complaint goes to the operators' triage queue "
         "instead of a guessed category.",
     )
+    sla_watch_seconds: float = Field(
+        default=60, gt=0,
+        description="Seconds between two rounds of the SLA watch, which announces passed deadlines as "
+        "sla_breached.",
+    )
 
 
 def load_settings() -> Settings:

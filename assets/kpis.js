@@ -1,8 +1,8 @@
 /* The KPI tiles and the channel mix, counted from one row per complaint on the page.
  *
  * Rows come from dashboard/kpis.py (the snapshot) and from `row` here (live complaints and status
- * changes): [id, received_ms, channel, status, response_ms | null]. Windows, the overdue rule and the WIB
- * offset come from dashboard/client.py, so counting here decides nothing of its own. Counting in
+ * changes): [id, received_ms, channel, status, response_ms | null, overdue_at_ms]. Windows, the overdue rule
+ * and the WIB offset come from dashboard/client.py, so counting here decides nothing of its own. Counting in
  * the browser lets the tiles follow the clock (midnight WIB, a complaint turning overdue).
  */
 (function (pantau) {
@@ -21,11 +21,13 @@
   }
 
   /* The row dashboard/kpis.py kpi_row makes, so a live complaint counts as it will after a reload:
-   * its response is the time to the first step of its history that is not Menunggu. */
+   * its response is the time to the first step of its history that is not Menunggu, and it is
+   * overdue after its completion deadline, or overdue_after_ms after receipt without one. */
   function row(c, cfg) {
     const received = Date.parse(c.received_at);
     const acted = c.history.find((event) => event.status !== cfg.waiting);
-    return [c.id, received, c.channel, c.status, acted ? Date.parse(acted.at) - received : null];
+    const overdueAt = c.completion_due ? Date.parse(c.completion_due) : received + cfg.overdue_after_ms;
+    return [c.id, received, c.channel, c.status, acted ? Date.parse(acted.at) - received : null, overdueAt];
   }
 
   function summarise(rows, now, cfg) {
@@ -34,11 +36,11 @@
     const channels = {};
     const responses = [];
     let today = 0, open = 0, overdue = 0;
-    for (const [, received, channel, status, response] of rows) {
+    for (const [, received, channel, status, response, overdueAt] of rows) {
       if (received >= dayStart) today += 1;
       if (status !== cfg.closed) {
         open += 1;
-        if (now - received > cfg.overdue_after_ms) overdue += 1;
+        if (now > overdueAt) overdue += 1;
       }
       if (received >= windowStart) channels[channel] = (channels[channel] || 0) + 1;
       if (response !== null) responses.push(response);

@@ -2,22 +2,24 @@
  *
  * Events are received here rather than through a Dash component prop: a prop set many times in
  * one burst is read once by its callback, so events are lost (dash-socketio's `data-<event>`
- * kept 5 of 200 in a burst). Each `complaint_routed` and `status_changed` goes into one queue, so
- * a complaint's change never overtakes its arrival; a flush at most every flush_ms applies the
- * queue to the map overlay, the feed and the KPI rows and repaints them once (view.js). A lone
+ * kept 5 of 200 in a burst). Each `complaint_routed`, `status_changed` and `sla_breached` goes into
+ * one queue, so a complaint's change never overtakes its arrival; a flush at most every flush_ms
+ * applies the queue to the map overlay, the feed, the Eskalasi list and the KPI rows and repaints
+ * them once (view.js). A lone
  * event is drawn at once; a burst costs four repaints a second, never one per event and never a
  * server round trip (only an open detail card of a changed complaint is read again).
  * On reconnect it asks for what it missed: `subscribe` with the last event id it saw.
  */
 (function (pantau) {
   const state = {
-    cfg: null, rows: [], rowAt: new Map(), applied: new Map(), feed: [], queue: [], socket: null, timer: null,
+    cfg: null, rows: [], rowAt: new Map(), applied: new Map(), feed: [], escalations: [], queue: [], socket: null,
+    timer: null,
     lastFlush: -Infinity, lastEventId: null, connected: false, received: 0, flushes: 0, ticker: null,
   };
 
   function summary() {
     return {kpis: pantau.kpis.summarise(state.rows, Date.now(), state.cfg), feed: state.feed,
-            connected: state.connected, at: Date.now()};
+            escalations: state.escalations, connected: state.connected, at: Date.now()};
   }
 
   function publish() {
@@ -32,11 +34,12 @@
       if (name === state.cfg.event) {
         arrive(payload);
       } else {
-        change(payload);
+        change(payload, name === state.cfg.breach_event ? payload.breach : undefined);
         changed.add(payload.id);
       }
     }
     state.feed.length = Math.min(state.feed.length, state.cfg.feed_size);
+    state.escalations.length = Math.min(state.escalations.length, state.cfg.escalations_size);
     state.flushes += 1;
     pantau.overlay.draw();
     publish();
@@ -50,12 +53,22 @@
   }
 
   /* The payload is the whole complaint as it now is: it replaces the row and the feed entry
-   * (never mutated: snapshot ones belong to Dash's store) and recolours its point. */
-  function change(payload) {
+   * (never mutated: snapshot ones belong to Dash's store) and recolours its point. A `breach`
+   * (sla_breached) names the deadline passed, which the feed entry keeps through later changes,
+   * as dashboard/client.py last_breach reads it from the history after a reload. */
+  function change(payload, breach) {
     state.rows[state.rowAt.get(payload.id)] = pantau.kpis.row(payload, state.cfg);
     const i = state.feed.findIndex((p) => p.id === payload.id);
-    if (i >= 0) state.feed[i] = payload;
+    if (i >= 0) state.feed[i] = Object.assign({}, payload, {breach: breach || state.feed[i].breach || null});
+    if (breach) state.escalations.unshift(escalation(payload, breach));
     pantau.overlay.update(payload);
+  }
+
+  /* An Eskalasi entry as dashboard/client.py escalations makes it: dated by the breach's history event. */
+  function escalation(payload, breach) {
+    const kind = Object.keys(state.cfg.breach_kinds).find((k) => state.cfg.breach_kinds[k] === breach);
+    const recorded = payload.history.filter((event) => event.kind === kind).pop();
+    return Object.assign({}, payload, {breach, at: recorded ? recorded.at : new Date().toISOString()});
   }
 
   function schedule() {
@@ -100,7 +113,9 @@
     });
     socket.on('disconnect', () => setConnected(false));
     socket.on('resync', () => window.location.reload());  // missed too much to replay: a fresh snapshot
-    for (const name of [state.cfg.event, state.cfg.status_event]) socket.on(name, (payload) => receive(name, payload));
+    for (const name of [state.cfg.event, state.cfg.status_event, state.cfg.breach_event]) {
+      socket.on(name, (payload) => receive(name, payload));
+    }
     return socket;
   }
 
@@ -115,6 +130,7 @@
     state.rowAt = new Map(state.rows.map((row, i) => [row[0], i]));
     state.applied = new Map(state.rows.map((row) => [row[0], null]));  // as read, before any event
     state.feed = snapshot.feed.slice();
+    state.escalations = snapshot.escalations.slice();
     state.queue = [];
     pantau.overlay.init(cfg, select);
     if (state.socket === null) state.socket = connect();

@@ -1,5 +1,5 @@
-/* Writes the live boxes of the command centre: KPI values, the feed, the channel mix, the
- * connection line, a complaint's details and the overlay's tooltip.
+/* Writes the live boxes of the command centre: KPI values, the feed, the Eskalasi list, the
+ * channel mix, the connection line, a complaint's details and the overlay's tooltip.
  *
  * These boxes are written straight into the DOM rather than through Dash props: every Dash prop
  * update makes each component on the page re-run its store selector, which cost 0.6-1 s per
@@ -29,6 +29,12 @@
     return el('span', {className: 'swatch', style: {background: colour}});
   }
 
+  /* A passed SLA deadline: words and a warning sign, never colour alone (colour-blind safe). */
+  function lateBadge(breach, cfg) {
+    const [labelId, labelEn] = cfg.breaches[breach] || [breach, breach];
+    return bi(labelId, labelEn, {className: 'late-badge', 'data-breach': breach});
+  }
+
   function fill(id, ...children) {
     const box = document.getElementById(id);
     if (box) box.replaceChildren(...children);
@@ -45,7 +51,18 @@
       ]),
       el('span', {className: 'feed-meta'}, [
         el('span', {className: 'feed-ticket'}, p.ticket),
-        el('span', {className: 'feed-channel'}, cfg.channels[p.channel] || p.channel),
+        // A late complaint shows its badge where the channel was: the row keeps its size, the detail its channel.
+        p.breach ? lateBadge(p.breach, cfg) : el('span', {className: 'feed-channel'}, cfg.channels[p.channel] || p.channel),
+      ]),
+    ]);
+  }
+
+  function escalationRow(e, cfg) {
+    return el('li', {className: 'escalation-row', 'data-complaint-id': e.id, title: 'Klik untuk rincian / click for details'}, [
+      el('span', {className: 'feed-time'}, pantau.dom.time(e.at)),
+      el('span', {className: 'feed-main'}, [
+        el('span', {className: 'feed-category'}, [lateBadge(e.breach, cfg), categoryName(e.category, cfg)]),
+        el('span', {className: 'feed-place'}, e.ticket + ' · ' + place(e) + ' · ' + e.skpd),
       ]),
     ]);
   }
@@ -65,6 +82,9 @@
     fill('kpi-overdue', pantau.dom.number(k.overdue));
     fill('kpi-median', pantau.dom.duration(k.median_response_ms));
     fill('cc-feed', ...summary.feed.map((p) => feedRow(p, cfg)));
+    fill('cc-escalations', ...(summary.escalations.length
+      ? summary.escalations.map((e) => escalationRow(e, cfg))
+      : [el('li', {className: 'escalation-none'}, bi('Belum ada batas SLA terlewati', 'No SLA deadline passed yet'))]));
     const max = Math.max(1, ...Object.values(k.channels));
     fill('cc-channels', ...Object.entries(cfg.channels).map(([code, label]) => channelRow(code, label, k.channels[code] || 0, max)));
     const at = pantau.dom.seconds(summary.at);
@@ -76,9 +96,11 @@
   function detailBody(c, cfg) {
     const skpd = cfg.skpd[c.skpd] || (c.kelurahan && c.skpd.startsWith('KEL-') ? 'Kelurahan ' + c.kelurahan : c.skpd);
     const fact = (labelId, labelEn, value) => [el('dt', {}, bi(labelId, labelEn)), el('dd', {}, value)];
+    const breaches = new Set(c.history.map((e) => cfg.breach_kinds[e.kind]).filter(Boolean));
     return [
       el('h3', {className: 'detail-ticket'}, c.ticket),
-      el('div', {className: 'detail-status'}, [swatch(cfg.colours.status[c.status] || cfg.colours.fallback), statusName(c.status, cfg)]),
+      el('div', {className: 'detail-status'}, [swatch(cfg.colours.status[c.status] || cfg.colours.fallback), statusName(c.status, cfg),
+                                               ...Array.from(breaches, (b) => lateBadge(b, cfg))]),
       el('blockquote', {className: 'detail-text'}, c.text),
       el('dl', {className: 'detail-facts'}, [
         ...fact('Kategori', 'Category', categoryName(c.category, cfg)),

@@ -8,10 +8,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from crm.breaches import COMPLETION, FIRST_ACTION, breach_kind
 from crm.categories import CATEGORIES
 from crm.channels import CHANNELS
 from crm.complaint import WIB, Status
-from crm.events import COMPLAINT_ROUTED, STATUS_CHANGED
+from crm.events import COMPLAINT_ROUTED, SLA_BREACHED, STATUS_CHANGED
 from crm.rooms import CITY
 from crm.skpd import SKPDS
 from dashboard.figures import COMPLAINTS_TRACE, HOVER, MAINLAND_BOUNDS
@@ -21,8 +22,14 @@ from dashboard.snapshot import WINDOW
 
 FLUSH_MS = 250  # at most four repaints a second, however many complaints arrive
 FEED_SIZE = 12
+ESCALATIONS_SIZE = 3  # the Eskalasi card's fixed rows: the newest breaches
 DETAIL_URL = "/api/v1/complaints/"  # the public read API: never reporter contact
 FEED_FIELDS = ("id", "ticket", "channel", "received_at", "category", "status", "kelurahan", "kecamatan", "lon")
+ESCALATION_FIELDS = ("id", "ticket", "category", "kelurahan", "kecamatan", "lon", "skpd")
+# Which deadline a history event of each breach kind says was passed (crm/breaches.py).
+BREACH_KINDS = {breach_kind(deadline): deadline for deadline in (FIRST_ACTION, COMPLETION)}
+BREACH_LABELS = {FIRST_ACTION: ["Terlambat: tindakan pertama", "Late: first action"],
+                 COMPLETION: ["Terlambat: penyelesaian", "Late: completion"]}
 
 
 def _ms(delta: timedelta) -> int:
@@ -32,8 +39,9 @@ def _ms(delta: timedelta) -> int:
 def client_config(now: datetime) -> dict[str, Any]:
     wib_offset = now.astimezone(WIB).utcoffset() or timedelta(0)
     return {
-        "event": COMPLAINT_ROUTED, "status_event": STATUS_CHANGED, "room": CITY, "flush_ms": FLUSH_MS,
-        "feed_size": FEED_SIZE, "window_ms": _ms(WINDOW), "overdue_after_ms": _ms(OVERDUE_AFTER),
+        "event": COMPLAINT_ROUTED, "status_event": STATUS_CHANGED, "breach_event": SLA_BREACHED, "room": CITY,
+        "flush_ms": FLUSH_MS, "feed_size": FEED_SIZE, "escalations_size": ESCALATIONS_SIZE,
+        "window_ms": _ms(WINDOW), "overdue_after_ms": _ms(OVERDUE_AFTER),
         "wib_offset_ms": _ms(wib_offset), "waiting": Status.MENUNGGU.value, "closed": Status.SELESAI.value,
         "detail_url": DETAIL_URL, "trace": COMPLAINTS_TRACE, "hover": HOVER,
         "fit_bounds": MAINLAND_BOUNDS,
@@ -42,12 +50,33 @@ def client_config(now: datetime) -> dict[str, Any]:
         "statuses": {str(s.key): [s.label_id, s.label_en] for s in STATUS_SWATCHES},
         "channels": dict(CHANNELS),
         "skpd": {code: s.name for code, s in SKPDS.items()},
+        "breach_kinds": BREACH_KINDS, "breaches": BREACH_LABELS,
     }
 
 
+def breach_events(complaint: dict[str, Any]) -> list[dict[str, Any]]:
+    """The complaint's recorded breaches, oldest first: history events of a breach kind."""
+    return [event for event in complaint["history"] if event["kind"] in BREACH_KINDS]
+
+
+def last_breach(complaint: dict[str, Any]) -> str | None:
+    """The deadline of the newest recorded breach, which the feed row's badge names, or None."""
+    found = breach_events(complaint)
+    return BREACH_KINDS[found[-1]["kind"]] if found else None
+
+
+def escalations(complaints: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The newest ESCALATIONS_SIZE breaches among the complaints, newest first."""
+    every = [{k: c[k] for k in ESCALATION_FIELDS} | {"breach": BREACH_KINDS[e["kind"]], "at": e["at"]}
+             for c in complaints for e in breach_events(c)]
+    every.sort(key=lambda e: (datetime.fromisoformat(e["at"]), e["id"]), reverse=True)
+    return every[:ESCALATIONS_SIZE]
+
+
 def client_snapshot(complaints: list[dict[str, Any]]) -> dict[str, Any]:
-    """KPI rows for every complaint on the page and the newest few for the feed."""
+    """KPI rows for every complaint on the page, the newest few for the feed and the newest breaches."""
     return {
         "rows": [kpi_row(c) for c in complaints],
-        "feed": [{k: c[k] for k in FEED_FIELDS} for c in complaints[:FEED_SIZE]],
+        "feed": [{k: c[k] for k in FEED_FIELDS} | {"breach": last_breach(c)} for c in complaints[:FEED_SIZE]],
+        "escalations": escalations(complaints),
     }

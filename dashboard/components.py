@@ -21,7 +21,8 @@ def kpi_bar() -> html.Section:
     return html.Section(className="kpis", children=[
         kpi_tile("kpi-today", "Hari ini", "Today", "pengaduan masuk (WIB)", "complaints received (WIB)"),
         kpi_tile("kpi-open", "Terbuka", "Open", "belum Selesai", "not yet done"),
-        kpi_tile("kpi-overdue", "Lewat 7 hari", "Overdue", "terbuka > 7 hari", "open > 7 days"),
+        kpi_tile("kpi-overdue", "Lewat batas", "Overdue", "terbuka, lewat batas selesai",
+                 "open past the completion deadline"),
         kpi_tile("kpi-median", "Median respons", "Median response", "sampai status pertama berubah",
                  "until the status first changes"),
         html.Div(html.Span(bi("○ Menyambung…", "○ Connecting…")), id="cc-updated", className="live-status"),
@@ -60,6 +61,13 @@ def feed_card() -> html.Section:
     return html.Section(className="card feed-card", children=[
         html.H2(bi("Pengaduan terbaru", "Newest complaints")),
         html.Ol(id="cc-feed", className="feed"),
+    ])
+
+
+def escalation_card() -> html.Section:
+    return html.Section(className="card escalation-card", children=[
+        html.H2(bi("Eskalasi SLA", "SLA escalations")),
+        html.Ol(id="cc-escalations", className="escalations"),
     ])
 
 

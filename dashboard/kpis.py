@@ -11,9 +11,10 @@ from typing import Any
 
 from crm.complaint import Status
 
-OVERDUE_AFTER = timedelta(days=7)  # complete within 7 days: the SLA in force for field work
+# For a complaint without completion_due: the field-work SLA, 7 days.
+OVERDUE_AFTER = timedelta(days=7)
 
-KpiRow = list[Any]  # [id, received_ms, channel, status, response_ms | None]
+KpiRow = list[Any]  # [id, received_ms, channel, status, response_ms | None, overdue_at_ms]
 
 
 def epoch_ms(iso: str) -> int:
@@ -28,6 +29,14 @@ def response_ms(complaint: dict[str, Any]) -> int | None:
     return None
 
 
+def overdue_at_ms(complaint: dict[str, Any]) -> int:
+    """When an open complaint counts as overdue: its completion deadline (which an Estimasi Waktu
+    Selesai or a reopening moves), else OVERDUE_AFTER after receipt."""
+    if complaint.get("completion_due"):
+        return epoch_ms(complaint["completion_due"])
+    return epoch_ms(complaint["received_at"]) + int(OVERDUE_AFTER.total_seconds() * 1000)
+
+
 def kpi_row(complaint: dict[str, Any]) -> KpiRow:
     return [complaint["id"], epoch_ms(complaint["received_at"]), complaint["channel"],
-            complaint["status"], response_ms(complaint)]
+            complaint["status"], response_ms(complaint), overdue_at_ms(complaint)]

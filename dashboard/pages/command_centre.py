@@ -1,8 +1,9 @@
-"""The command centre at `/`: the Jakarta map, KPI tiles, the newest complaints and the channel mix.
+"""The command centre at `/`: the Jakarta map, KPI tiles, the newest complaints, SLA escalations and the
+channel mix.
 
 The layout reads a snapshot from the store at every load, so a reload repairs anything missed.
-After that the page lives in the browser: assets/live.js receives `complaint_routed` over
-Socket.IO, buffers bursts and repaints at most every FLUSH_MS; no complaint costs a server round
+After that the page lives in the browser: assets/live.js receives `complaint_routed`,
+`status_changed` and `sla_breached` over Socket.IO, buffers bursts and repaints at most every FLUSH_MS; no complaint costs a server round
 trip, nor a Dash prop update. Live complaints are drawn on a canvas over the map
 (assets/overlay.js), so adding one never repaints the WebGL map of thousands of points
 (benchmarks/map_add.py measures it). The callbacks here are the user's: toggles and clicks.
@@ -25,6 +26,7 @@ from dashboard.client import client_config, client_snapshot
 from dashboard.components import (
     channel_card,
     detail_card,
+    escalation_card,
     feed_card,
     kpi_bar,
     legend_card,
@@ -56,7 +58,7 @@ def layout(**_query: str) -> html.Div:
                 detail_card(),
                 html.Div(id="cc-tooltip", className="tooltip hidden"),
             ]),
-            html.Aside(className="cc-side", children=[feed_card(), channel_card()]),
+            html.Aside(className="cc-side", children=[feed_card(), escalation_card(), channel_card()]),
         ]),
     ])
 

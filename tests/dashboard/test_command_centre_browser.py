@@ -12,6 +12,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,15 @@ import requests
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from dashboard.palette import STATUS_COLOURS
-from tests.processes import Server
+from tests.processes import (
+    Server,
+    create_key,
+    create_user_token,
+    free_port,
+    start,
+    stop,
+    wait_serving,
+)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -57,9 +66,9 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-@pytest.fixture
-def page(server: Server, browser: Browser) -> Iterator[Page]:
-    """The command centre, open and connected, at a wall screen's size."""
+@contextmanager
+def command_centre(server: Server, browser: Browser) -> Iterator[Page]:
+    """The command centre, open and connected, at a wall screen's size; no script error while open."""
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -68,6 +77,27 @@ def page(server: Server, browser: Browser) -> Iterator[Page]:
     yield page
     page.close()
     assert errors == []
+
+
+@pytest.fixture
+def page(server: Server, browser: Browser) -> Iterator[Page]:
+    with command_centre(server, browser) as page:
+        yield page
+
+
+@pytest.fixture(scope="module")
+def watched_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A Pantau of its own whose SLA watch runs every second, not every minute: a breach shows soon."""
+    data = tmp_path_factory.mktemp("watched")
+    env = os.environ | {"PANTAU_DATABASE_URL": f"sqlite:///{data}/pantau.db", "PANTAU_PORT": str(free_port()),
+                        "PANTAU_SLA_WATCH_SECONDS": "1"}
+    key = create_key(env)
+    governor = create_user_token(env, "gubernur", "governor")
+    log = data / "server.log"
+    process = start(env, log)
+    url = wait_serving(process, env, log)
+    yield Server(url, key, governor)
+    stop(process)
 
 
 def post(server: Server, **fields: Any) -> dict[str, Any]:
@@ -147,8 +177,9 @@ def test_a_posted_complaint_appears_on_map_feed_and_today_tile_within_2_s(server
 
 def test_an_old_open_complaint_counts_as_overdue(server, page):
     overdue, opened = tile(page, "kpi-overdue"), tile(page, "kpi-open")
-    eight_days_ago = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - 8 * 86400))
-    post(server, reported_at=eight_days_ago, category="jalan")
+    # Past its completion deadline (7 working days, so more than 7 calendar days) as soon as it arrives
+    a_month_ago = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - 30 * 86400))
+    post(server, reported_at=a_month_ago, category="jalan")
     page.wait_for_function(f"document.querySelector('#kpi-overdue .t-id').innerText === '{overdue + 1}'",
                            timeout=2_000)
     assert tile(page, "kpi-open") == opened + 1
@@ -285,3 +316,38 @@ def test_status_changes_recolour_the_map_and_update_feed_kpis_and_detail_live(se
     page.wait_for_function("document.querySelector('#cc-detail .detail-status').innerText.includes('Selesai')")
     assert "Sudah diperbaiki" in page.inner_text("#cc-detail .detail-history")
     screenshot(page, "command_centre_status.png")
+
+
+def test_a_breached_deadline_marks_the_feed_and_detail_and_is_listed_live_and_after_a_reload(watched_server,
+                                                                                             browser):
+    server = watched_server
+    with command_centre(server, browser) as page:
+        # Received 7 hours ago: its first-action deadline (6 clock hours) has passed, completion has not.
+        seven_hours_ago = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - 7 * 3600))
+        late = post(server, reported_at=seven_hours_ago, lon=106.8300, lat=-6.2000, category="jalan",
+                    text="Jalan amblas belum ditangani")
+        on_time = post(server, lon=106.8500, lat=-6.2100)
+        page.wait_for_function(f"window.pantau.overlay.inspect().ids.includes({late['id']})", timeout=2_000)
+        page.click(f"#cc-feed li[data-complaint-id='{late['id']}']")
+        page.wait_for_selector(f"#cc-detail:not(.hidden) .detail-ticket:text-is('{late['ticket']}')")
+
+        page.wait_for_selector(f"#cc-feed li[data-complaint-id='{late['id']}'] .late-badge", timeout=10_000)
+        assert "Terlambat: tindakan pertama" in feed_row(page, late)
+        assert "Terlambat" not in feed_row(page, on_time)
+        escalated = page.inner_text(f"#cc-escalations li[data-complaint-id='{late['id']}']")
+        for shown in ("Terlambat: tindakan pertama", late["ticket"], "Jalan", late["kelurahan"], late["skpd"]):
+            assert shown in escalated
+        page.wait_for_function("document.querySelector('#cc-detail .detail-status').innerText"
+                               ".includes('Terlambat: tindakan pertama')", timeout=5_000)
+        assert "dieskalasi ke kepala" in page.inner_text("#cc-detail .detail-history")
+        screenshot(page, "command_centre_breach.png")
+
+        page.click("#lang-en")
+        page.wait_for_function("document.querySelector('#pantau-root').className.includes('lang-en')")
+        assert "Late: first action" in feed_row(page, late)
+        page.click("#lang-id")
+
+        page.reload()
+        page.wait_for_function(LIVE_READY, timeout=60_000)
+        assert "Terlambat: tindakan pertama" in feed_row(page, late)
+        assert late["ticket"] in page.inner_text("#cc-escalations")

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from crm.complaint import WIB, utc_now
-from tests.followup.test_follow_up_api import PEOPLE, PHOTO, client, pantau, report, step, tokens  # noqa: F401
+from tests.followup.helpers import PEOPLE, PHOTO, step
 
 FOLLOW_UP = ("Koordinasi", "Disposisi", "Proses", "Estimasi Waktu Selesai", "Menunggu Validasi")
 VALIDATION = ("Selesai", "TL Ditolak")

@@ -5,77 +5,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 
-from app import Pantau, create_app
 from crm.complaint import WIB, utc_now
-from settings import Settings
-from store import api_keys, users
 from store.models import AuditRow, ComplaintEventRow, EvidenceRow, LiveEventRow
-
-MONAS = {"lon": 106.8272, "lat": -6.1754}  # Gambir, Jakarta Pusat: roads go to BINAMARGA-JP
-CONTACT, NAME = "+62 812-0000-1111", "Bu Rahma"
-PHOTO = base64.b64encode(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01evidence\xff\xd9").decode()
-PEOPLE = {  # name: (role, skpd, area)
-    "gubernur": ("governor", None, None),
-    "operator": ("operator", None, None),
-    "validator": ("validator", None, None),
-    "kadis": ("skpd_head", "BINAMARGA", None),
-    "staf": ("skpd_staff", "BINAMARGA-JP", None),
-    "staf_lain": ("skpd_staff", "BINAMARGA-JU", None),
-    "walkot": ("wali_kota", None, "31.71"),
-    "camat": ("camat", None, "31.71.01"),
-    "lurah": ("lurah", None, "31.71.01.1001"),
-}
-
-
-@pytest.fixture
-def pantau(engine: Engine, locator) -> Pantau:
-    return create_app(Settings(database_url=engine.url.render_as_string(hide_password=False)), locator=locator)
-
-
-@pytest.fixture
-def tokens(pantau: Pantau) -> dict[str, str]:
-    with pantau.sessions.begin() as session:
-        for name, (role, skpd, area) in PEOPLE.items():
-            users.create(session, name=name, role=role, skpd=skpd, area=area, password="kata-sandi-panjang")
-        return {name: users.issue_token(session, name=name) for name in PEOPLE}
-
-
-@pytest.fixture
-def client(pantau: Pantau) -> Iterator[Any]:
-    with pantau.dash.server.test_client() as client:
-        yield client
-
-
-@pytest.fixture
-def report(pantau: Pantau, client) -> Any:
-    with pantau.sessions.begin() as session:
-        key = api_keys.create(session, name="gateway")
-    serial = iter(range(10**6))
-
-    def post() -> dict[str, Any]:
-        body = {"channel": "qlue", "external_id": f"Q-{next(serial)}", "text": "Jalan berlubang dalam",
-                "category": "jalan", **MONAS, "reporter_contact": CONTACT, "reporter_name": NAME}
-        answer = client.post("/api/v1/reports", json=body, headers={"Authorization": f"Bearer {key}"})
-        assert answer.status_code == 201
-        return answer.get_json()
-    return post
-
-
-def step(client, token: str | None, complaint_id: int, **body: Any):
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return client.post(f"/api/v1/complaints/{complaint_id}/transitions", json=body, headers=headers)
-
-
-def count(pantau: Pantau, model) -> int:
-    with pantau.sessions() as session:
-        return session.scalar(select(func.count()).select_from(model))
+from tests.followup.helpers import CONTACT, NAME, PHOTO, count, step
 
 
 def test_the_whole_chain_with_evidence_audit_and_live_events(pantau, client, tokens, report):
