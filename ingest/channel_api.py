@@ -20,7 +20,7 @@ from ingest.auth import KeyChecker, unauthorised
 from ingest.channels import adapter
 from ingest.channels.base import MAX_BODY_BYTES, ChannelError, Inbound, PayloadTooLarge
 from ingest.receive import Receipt, Receiver, Rejected
-from store import dead_letters
+from store import dead_letters, users
 from store.dead_letters import DeadLetter
 
 MAX_LIST = 500
@@ -97,9 +97,11 @@ def make_channel_api(receiver: Receiver, sessions: sessionmaker[Session], keys: 
             receipts = receiver(inbound)
         except Rejected as rejected:
             return refused(rejected.error, rejected.dead_letter_id)
+        at, ids = utc_now(), [r.complaint.id for r in receipts if r.complaint.id]
         with sessions.begin() as session:
-            dead_letters.mark_replayed(session, dead_letter_id=letter_id, at=utc_now(),
-                                       complaint_ids=[r.complaint.id for r in receipts if r.complaint.id])
+            dead_letters.mark_replayed(session, dead_letter_id=letter_id, at=at, complaint_ids=ids)
+            users.audit(session, actor=f"kunci:{keys.from_request()}", action="dead_letter.replay",
+                        target=str(letter_id), detail={"channel": letter.channel, "complaint_ids": ids}, at=at)
         return answer(receipts)
 
     return api

@@ -19,7 +19,7 @@ from app import Pantau, create_app
 from ingest.channels.base import MAX_BODY_BYTES
 from settings import Settings
 from store import api_keys
-from store.models import ComplaintRow, DeadLetterRow
+from store.models import AuditRow, ComplaintRow, DeadLetterRow
 
 CHANNEL_DATA = Path(__file__).resolve().parents[1] / "data" / "channels"
 FORM = "application/x-www-form-urlencoded"
@@ -159,6 +159,9 @@ def test_a_facebook_delivery_refused_for_want_of_a_secret_is_replayed_once_it_is
         assert replayed.get_json()["complaints"][0]["channel"] == "facebook"
         pending = client.get("/api/v1/dead-letters", headers=auth).get_json()
         assert pending["dead_letters"] == []
+        with configured.sessions() as session:
+            replays = session.scalars(select(AuditRow).where(AuditRow.action == "dead_letter.replay")).all()
+        assert [(a.actor, a.target) for a in replays] == [("kunci:gateway", str(refused.get_json()["dead_letter_id"]))]
         again = deliver(client, None, "facebook", body, "application/json",
                         **{"X-Hub-Signature-256": signed(body, SECRET)})
         assert again.status_code == 200 and again.get_json()["created"] == 0  # Facebook's retry
