@@ -118,12 +118,31 @@ def add_many(
 
 
 def _insert_rest(session: Session, rest: list[Complaint]) -> dict[tuple[str, str], Complaint]:
-    """The slow path: the deliveries not stored yet, in one insert, else one by one."""
-    try:
-        with session.begin_nested():
-            return _insert_all(session, _link_duplicates(session, rest))
-    except IntegrityError:
-        return _add_one_by_one(session, _link_duplicates(session, rest))
+    """The slow path: the deliveries not stored yet, in one insert with fresh tickets wherever a
+    ticket was taken (thousands of tickets a day make a clash in a batch of a thousand likely),
+    else one by one."""
+    for _ in range(TICKET_ATTEMPTS):
+        try:
+            with session.begin_nested():
+                return _insert_all(session, _link_duplicates(session, rest))
+        except IntegrityError:
+            retickets = _with_free_tickets(session, rest)
+            if retickets == rest:  # not a ticket: another process stored one of these meanwhile
+                break
+            rest = retickets
+    return _add_one_by_one(session, _link_duplicates(session, rest))
+
+
+def _with_free_tickets(session: Session, batch: list[Complaint]) -> list[Complaint]:
+    """The batch with a new ticket for each one already stored or used twice in the batch."""
+    taken = set(session.scalars(select(ComplaintRow.ticket).where(ComplaintRow.ticket.in_([c.ticket for c in batch]))))
+    fresh = []
+    for complaint in batch:
+        if complaint.ticket in taken:
+            complaint = replace(complaint, ticket=new_ticket(complaint.received_at))
+        taken.add(complaint.ticket)
+        fresh.append(complaint)
+    return fresh
 
 
 def _stored(session: Session, complaints: Sequence[Complaint]) -> dict[tuple[str, str], Complaint]:

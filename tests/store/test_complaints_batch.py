@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+from sqlalchemy import event
+
 from crm.complaint import PRECISE, Status
 from store import complaints
 
@@ -41,6 +43,31 @@ def test_a_batch_with_a_delivery_stored_meanwhile_keeps_the_rest(sessions, make_
     stored = complaints.add_many(sessions, complaints=batch)
     assert [created for _, created in stored] == [True, True]
     assert stored[1][0].ticket != taken.ticket
+
+
+def test_clashing_tickets_get_fresh_ones_and_the_batch_still_goes_in_at_once(sessions, make_complaint) -> None:
+    """Thousands of tickets a day make a clash in a batch of a thousand likely: the batch is retried
+    with fresh tickets for the clashing ones, not inserted row by row."""
+    taken = complaints.add_many(sessions, complaints=[make_complaint()])[0][0]
+    batch = [make_complaint(external_id=f"b{n}") for n in range(20)]
+    batch[3] = replace(batch[3], ticket=taken.ticket)
+    batch[7] = replace(batch[7], ticket=batch[6].ticket)
+    savepoints: list[str] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany) -> None:
+        if statement.startswith("SAVEPOINT"):
+            savepoints.append(statement)
+
+    engine = sessions.kw["bind"]
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        stored = complaints.add_many(sessions, complaints=batch)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert [created for _, created in stored] == [True] * 20
+    tickets = [c.ticket for c, _ in stored] + [taken.ticket]
+    assert len(set(tickets)) == 21
+    assert len(savepoints) <= 3  # the first insert, one retry with fresh tickets; one by one would be 20 more
 
 
 def test_a_report_near_an_open_complaint_of_its_category_links_to_it(sessions, make_complaint) -> None:
