@@ -74,7 +74,7 @@ def create_app(settings: Settings, locator: Locator | None = None) -> Pantau:
     dash.server.register_blueprint(make_channel_api(receiver, sessions, keys, channel_secrets(settings)))
     dash.server.register_blueprint(make_open311_api(receiver, sessions, keys))
     dash.server.register_blueprint(make_follow_up_api(sessions, publisher, sla))
-    install_follow_up(dash.server, FollowUpContext(sessions, publisher, sla))
+    install_follow_up(dash.server, FollowUpContext(sessions, publisher, sla, receiver))
     return Pantau(dash=dash, socketio=socketio, sessions=sessions, locator=locator, intake=intake, receiver=receiver,
                   publisher=publisher)
 

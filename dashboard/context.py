@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crm.sla import SlaClock
 from dashboard.snapshot import RecentComplaints
+from ingest.receive import Receiver
 from live.publish import Publisher
 
 EXTENSION = "pantau.dashboard"
@@ -37,12 +38,14 @@ def page_context() -> PageContext:
 
 @dataclass(frozen=True)
 class FollowUpContext:
-    """What the tracking page changes complaints with: the follow-up API's own store, live outbox and
-    SLA clock. Installed apart from PageContext because the publisher needs the Dash server first."""
+    """What the work pages change complaints with: the follow-up API's own store, live outbox and SLA
+    clock, and the channels' receiver for the desk form. Installed apart from PageContext because the
+    publisher needs the Dash server first."""
 
     sessions: sessionmaker[Session]
     publisher: Publisher
     sla: SlaClock
+    receiver: Receiver
 
 
 def install_follow_up(server: Flask, context: FollowUpContext) -> None:

@@ -1,0 +1,111 @@
+"""The walk-in desk form (/meja) in a real browser against `python app.py`: an operator enters what a
+visitor told the Tebet kecamatan desk, gets a ticket the tracking API knows, a double submit of the
+same form load keeps that ticket, and SKPD staff are turned away. Screenshots go to artifacts/."""
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+import requests
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.processes import create_user, free_port, start, stop, wait_serving
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"]
+PASSWORD = "kata-sandi-panjang-sekali"
+OPERATOR, STAFF = "operator_meja", "staf_binamarga_js"
+PATH = "/meja"
+
+pytestmark = pytest.mark.slow
+
+
+class Server(NamedTuple):
+    url: str
+    database: Path
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A Pantau process with an operator and an SKPD officer."""
+    data = tmp_path_factory.mktemp("meja")
+    env = os.environ | {"PANTAU_DATABASE_URL": f"sqlite:///{data}/pantau.db", "PANTAU_PORT": str(free_port())}
+    create_user(env, OPERATOR, "operator", PASSWORD)
+    create_user(env, STAFF, "skpd_staff", PASSWORD, "--skpd", "BINAMARGA-JS")
+    log = data / "server.log"
+    process = start(env, log)
+    yield Server(wait_serving(process, env, log), data / "pantau.db")
+    stop(process)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+def signed_in(browser: Browser, server: Server, name: str) -> tuple[Page, list[str]]:
+    """A page of its own (its own cookies) signed in as `name` through /masuk, back on /meja."""
+    page = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{server.url}{PATH}")
+    page.click(".work-sign-in")
+    page.wait_for_url(f"**/masuk?next={PATH}")
+    page.fill("#name", name)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server.url}{PATH}")
+    return page, errors
+
+
+def screenshot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def test_an_operator_enters_a_walk_in_complaint_once(server, browser):
+    page, errors = signed_in(browser, server, OPERATOR)
+    page.fill("#desk-name", "Kantor Kecamatan Tebet")
+    page.fill("#desk-visitor-name", "Bambang Sutrisno")
+    page.fill("#desk-visitor-contact", "0812-8765-4321")
+    page.fill("#desk-text", "Saluran air di RT 05/RW 03 tersumbat sampah sehingga meluap saat hujan.")
+    page.fill("#desk-location", "Jl. Tebet Barat Dalam II, Tebet Barat")
+    page.fill("#desk-visited-at", "2026-11-23 10:15")  # a Monday: the kecamatan desk opens on Saturdays
+    page.click("#desk-send")
+    page.wait_for_selector("#desk-result .desk-ticket")
+    ticket = page.inner_text("#desk-result .desk-ticket")
+    assert "Tercatat sebagai tiket" in page.inner_text("#desk-result")
+    assert "di luar jam buka" in page.inner_text("#desk-result")
+    screenshot(page, "desk_entry.png")
+
+    tracked = requests.get(f"{server.url}/api/v1/track/{ticket}", timeout=30)
+    assert tracked.status_code == 200, tracked.text
+    assert tracked.json()["ticket"] == ticket and "Bambang" not in tracked.text  # personal: never published
+    with sqlite3.connect(server.database) as db:
+        assert db.execute("SELECT actor FROM audit_log WHERE action = 'desk.entry'").fetchall() == [(OPERATOR,)]
+
+    page.click("#desk-send")  # the same form load: the same entry id
+    page.wait_for_selector("#desk-result >> text=Sudah tercatat sebelumnya")
+    assert page.inner_text("#desk-result .desk-ticket") == ticket
+
+    page.fill("#desk-text", "")  # the adapter refuses it, and keeps it as a dead letter
+    page.click("#desk-send")
+    page.wait_for_selector("#desk-result .track-notice-bad >> text=wajib diisi")
+    assert "surat mati #" in page.inner_text("#desk-result")
+    assert errors == []
+
+
+def test_skpd_staff_may_not_use_the_desk_form(server, browser):
+    page, errors = signed_in(browser, server, STAFF)
+    page.wait_for_selector(".track-notice-bad >> text=halaman ini untuk operator meja pengaduan")
+    assert page.locator("#desk-send").count() == 0
+    assert errors == []
