@@ -33,8 +33,6 @@ Both CSV files are checked when loaded and a bad row stops start-up with its fil
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -43,6 +41,7 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 
 from crm.categories import CATEGORIES, FALLBACK
+from crm.sheets import DataFileError, read_text, sheet_rows
 
 PRIOR = 1.5  # evidence for "no category"; with weights 1 (hint) to 4 (decisive) one hint stays < 0.5
 LEXICON_COLUMNS = ("phrase", "category", "weight", "catatan")
@@ -82,14 +81,8 @@ class Term:
     line: int | None = None
 
 
-class ClassifierDataError(ValueError):
+class ClassifierDataError(DataFileError):
     """A lexicon or slang row that cannot be used, with the place to fix it: `source:line: message`."""
-
-    def __init__(self, source: str, line: int | None, message: str) -> None:
-        self.source = source
-        self.line = line
-        where = f"{source}:{line}" if line is not None else source
-        super().__init__(f"{where}: {message}")
 
 
 class Classifier:
@@ -254,19 +247,4 @@ def _read_slang(source: Traversable, label: str) -> dict[str, str]:
 
 
 def _rows(source: Traversable, label: str, columns: tuple[str, ...]) -> Iterator[tuple[int, list[str]]]:
-    """Non-empty rows with their line numbers; comma or semicolon (Indonesian-locale Excel)."""
-    with source.open("r", encoding="utf-8-sig", newline="") as f:
-        text = f.read()
-    header_line = text.split("\n", 1)[0]
-    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = tuple(c.strip().lower() for c in next(reader, []))
-    if header != columns:
-        raise ClassifierDataError(label, 1, f"baris judul harus {','.join(columns)}; tertulis {','.join(header)}")
-    for row in reader:
-        cells = [c.strip() for c in row]
-        if not any(cells):
-            continue
-        if len(cells) != len(columns):
-            raise ClassifierDataError(label, reader.line_num, f"harus {len(columns)} kolom, ada {len(cells)}")
-        yield reader.line_num, cells
+    return sheet_rows(read_text(source), label, columns, ClassifierDataError)

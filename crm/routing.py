@@ -15,8 +15,6 @@ typo in the spreadsheet fails at start-up instead of misrouting complaints for d
 """
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 from collections.abc import Iterable
@@ -26,6 +24,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from crm.categories import CATEGORIES, get_category
+from crm.sheets import DataFileError, read_text, sheet_rows
 from crm.skpd import SKPDS, WILAYAH, kelurahan_office
 from geo.jurisdiction import Jurisdiction
 
@@ -37,15 +36,8 @@ _KODE_KOTA = re.compile(r"\d{2}\.\d{2}")
 _KODE_KELURAHAN = re.compile(r"\d{2}\.\d{2}\.\d{2}\.\d{4}")
 
 
-class RoutingRulesError(ValueError):
+class RoutingRulesError(DataFileError):
     """A rules file that cannot be used, with the place to fix it: `source:line: message`."""
-
-    def __init__(self, source: str, line: int | None, message: str) -> None:
-        self.source = source
-        self.line = line
-        self.message = message
-        where = f"{source}:{line}" if line is not None else source
-        super().__init__(f"{where}: {message}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,9 +109,7 @@ class RoutingRules:
 
     @classmethod
     def _load(cls, source: Path | Traversable, label: str) -> RoutingRules:
-        with source.open("r", encoding="utf-8-sig", newline="") as f:
-            text = f.read()
-        return cls(_parse(text, label), label)
+        return cls(_parse(read_text(source), label), label)
 
     def _check_row(self, rule: RoutingRule) -> None:
         """Checks that need the catalogues: category, SKPD, and that a Sudin serves the rule's place."""
@@ -139,27 +129,8 @@ class RoutingRules:
 
 
 def _parse(text: str, source: str) -> list[RoutingRule]:
-    """Rows as rules, checking the header and the shape of each code.
-
-    Indonesian-locale Excel saves CSV with semicolons, so the header line picks the delimiter.
-    """
-    header_line = text.split("\n", 1)[0]
-    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [c.strip().lower() for c in next(reader, [])]
-    if tuple(header) != COLUMNS:
-        raise RoutingRulesError(source, 1, f"baris judul harus {','.join(COLUMNS)}; tertulis {','.join(header)}")
-    rules = []
-    for row in reader:
-        cells = [c.strip() for c in row]
-        if not any(cells):
-            continue
-        if len(cells) != len(COLUMNS):
-            raise RoutingRulesError(
-                source, reader.line_num, f"harus {len(COLUMNS)} kolom, ada {len(cells)}"
-            )
-        rules.append(_row(cells, source, reader.line_num))
-    return rules
+    """Rows as rules, checking the header and the shape of each code."""
+    return [_row(cells, source, line) for line, cells in sheet_rows(text, source, COLUMNS, RoutingRulesError)]
 
 
 def _row(cells: list[str], source: str, line: int) -> RoutingRule:

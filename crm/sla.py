@@ -25,8 +25,6 @@ The clock never reads the system time: callers pass `now`, so tests and replays 
 """
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -41,6 +39,7 @@ from crm.categories import CATEGORIES, get_category
 from crm.channels import CHANNELS
 from crm.complaint import WIB
 from crm.desks import DESK_WINDOWS
+from crm.sheets import DataFileError, read_text, sheet_rows
 
 FIRST_ACTION_HOURS = 6  # clock hours
 COMPLETION_WORKING_DAYS = 7
@@ -62,15 +61,8 @@ _END_OF_DAY = time(23, 59, 59)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-class SlaDataError(ValueError):
+class SlaDataError(DataFileError):
     """A calendar or SLA file that cannot be used, with the place to fix it: `source:line: message`."""
-
-    def __init__(self, source: str, line: int | None, message: str) -> None:
-        self.source = source
-        self.line = line
-        self.message = message
-        where = f"{source}:{line}" if line is not None else source
-        super().__init__(f"{where}: {message}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,25 +218,7 @@ def _require_aware(at: datetime, name: str) -> None:
 
 
 def _rows(source: Path | Traversable, label: str, columns: tuple[str, ...]) -> Iterator[tuple[int, list[str]]]:
-    """(line, cells) of each non-blank row after checking the header and the number of columns.
-
-    Indonesian-locale Excel saves CSV with semicolons, so the header line picks the delimiter.
-    """
-    with source.open("r", encoding="utf-8-sig", newline="") as f:
-        text = f.read()
-    header_line = text.split("\n", 1)[0]
-    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [c.strip().lower() for c in next(reader, [])]
-    if tuple(header) != columns:
-        raise SlaDataError(label, 1, f"baris judul harus {','.join(columns)}; tertulis {','.join(header)}")
-    for row in reader:
-        cells = [c.strip() for c in row]
-        if not any(cells):
-            continue
-        if len(cells) != len(columns):
-            raise SlaDataError(label, reader.line_num, f"harus {len(columns)} kolom, ada {len(cells)}")
-        yield reader.line_num, cells
+    return sheet_rows(read_text(source), label, columns, SlaDataError)
 
 
 def _holiday(cells: list[str], source: str, line: int) -> Holiday:
