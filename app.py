@@ -32,7 +32,9 @@ from ingest.receive import Receiver, dead_letter_keeper
 from ingest.simulator import Simulator
 from live.handlers import register_handlers
 from live.publish import Publisher, make_socketio
+from live.ranking import RankingBoard
 from live.sla_watch import run_watch
+from opendata.ranking_api import Names, make_ranking_api
 from settings import Settings, channel_secrets, load_settings
 from store import complaints
 from store.db import make_engine, make_sessionmaker, upgrade
@@ -47,6 +49,7 @@ class Pantau:
     intake: Intake
     receiver: Receiver
     publisher: Publisher
+    ranking: RankingBoard
 
 
 def create_app(settings: Settings, locator: Locator | None = None) -> Pantau:
@@ -66,6 +69,8 @@ def create_app(settings: Settings, locator: Locator | None = None) -> Pantau:
     socketio = make_socketio(dash.server, redis_url=settings.redis_url, channel=settings.redis_channel)
     publisher = Publisher(socketio, sessions)
     register_handlers(socketio, publisher)
+    ranking = RankingBoard(sessions, socketio)
+    publisher.listen(ranking.notice)
     sla = SlaClock.default()
     intake = make_intake(locator, sessions, publisher, threshold=settings.classifier_threshold, sla=sla)
     keys = KeyChecker(sessions)
@@ -74,9 +79,10 @@ def create_app(settings: Settings, locator: Locator | None = None) -> Pantau:
     dash.server.register_blueprint(make_channel_api(receiver, sessions, keys, channel_secrets(settings)))
     dash.server.register_blueprint(make_open311_api(receiver, sessions, keys))
     dash.server.register_blueprint(make_follow_up_api(sessions, publisher, sla))
+    dash.server.register_blueprint(make_ranking_api(ranking, Names(locator.boundaries)))
     install_follow_up(dash.server, FollowUpContext(sessions, publisher, sla, receiver))
     return Pantau(dash=dash, socketio=socketio, sessions=sessions, locator=locator, intake=intake, receiver=receiver,
-                  publisher=publisher)
+                  publisher=publisher, ranking=ranking)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -106,6 +112,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"Demo feed: about {args.rate:g} complaints/s, placed by {demo.places.source}", flush=True)
     pantau.socketio.start_background_task(run_watch, pantau.sessions, pantau.publisher,  # SLA breaches
                                           every_s=settings.sla_watch_seconds)
+    pantau.socketio.start_background_task(pantau.ranking.run)  # live ranking: rebuilds, then follows events
     print(f"Pantau serves http://{settings.host}:{settings.port}", flush=True)
     pantau.socketio.run(pantau.dash.server, host=settings.host, port=settings.port,
                         allow_unsafe_werkzeug=True)

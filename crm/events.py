@@ -12,7 +12,9 @@ from crm.complaint import WIB, Complaint
 
 COMPLAINT_ROUTED = "complaint_routed"
 STATUS_CHANGED = "status_changed"
+RANKING_CHANGED = "ranking_changed"  # payload: {"version", "at"}; screens re-read GET /api/v1/ranking
 SLA_BREACHED = "sla_breached"  # payload: public_complaint plus "breach" (crm/breaches.py: which deadline)
+SURGE_DETECTED = "surge_detected"  # payload: crm/surge.py surge_payload (kelurahan x category surge)
 
 
 def public_complaint(complaint: Complaint) -> dict[str, Any]:

@@ -11,7 +11,7 @@ catch-up read between the two commits skips 10; live delivery of 10 is unaffecte
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +44,12 @@ class Publisher:
         self.socketio = socketio
         self.sessions = sessions
         self._order = threading.Lock()
+        self._listeners: list[Callable[[list[tuple[int, str, dict[str, Any], list[str]]]], None]] = []
+
+    def listen(self, listener: Callable[[list[tuple[int, str, dict[str, Any], list[str]]]], None]) -> None:
+        """Also hand every emitted batch (event id, name, payload, rooms) to `listener`, in this
+        process, after the commit: the live ranking hears of changes this way. Keep it quick."""
+        self._listeners.append(listener)
 
     @contextmanager
     def outbox(self) -> Iterator[Outbox]:
@@ -56,6 +62,8 @@ class Publisher:
             yield box
             for event_id, name, payload, rooms in box.logged:
                 self.socketio.emit(name, {**payload, "event_id": event_id}, to=rooms)
+            for listener in self._listeners:
+                listener(box.logged)
 
     @contextmanager
     def held(self) -> Iterator[None]:

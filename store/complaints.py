@@ -33,6 +33,7 @@ from crm.complaint import (
 )
 from crm.duplicates import DUPLICATE_WINDOW, Sighting, Sightings, can_link, search_box
 from geo.jurisdiction import Jurisdiction
+from store import stints
 from store.db import writing
 from store.models import ComplaintEventRow, ComplaintRow
 
@@ -65,7 +66,9 @@ def add(session: Session, *, complaint: Complaint) -> Complaint:
             with session.begin_nested():  # a SAVEPOINT: a failed insert leaves no half behind
                 session.add(row)
                 session.flush()
-            return _to_domain(row)
+                stored = to_domain(row)
+                stints.write(session, [stored], new=True)
+            return stored
         except IntegrityError:
             delivered = _delivered(complaint.channel, complaint.external_id)
             if session.scalar(select(exists().where(delivered))):
@@ -151,7 +154,7 @@ def _stored(session: Session, complaints: Sequence[Complaint]) -> dict[tuple[str
     if not keys:
         return {}
     rows = session.scalars(_with_history().where(tuple_(ComplaintRow.channel, ComplaintRow.external_id).in_(keys)))
-    return {(row.channel, row.external_id): _to_domain(row) for row in rows}
+    return {(row.channel, row.external_id): to_domain(row) for row in rows}
 
 
 def _add_one_by_one(session: Session, linked: list[Complaint]) -> dict[tuple[str, str], Complaint]:
@@ -200,19 +203,19 @@ def _sighting(complaint: Complaint, placeholder_id: int) -> Sighting:
 def get(session: Session, *, complaint_id: int) -> Complaint | None:
     """One complaint with its history, or None."""
     row = session.scalars(_with_history().where(ComplaintRow.id == complaint_id)).one_or_none()
-    return None if row is None else _to_domain(row)
+    return None if row is None else to_domain(row)
 
 
 def get_by_ticket(session: Session, *, ticket: str) -> Complaint | None:
     """The complaint a citizen quotes by its ticket, or None."""
     row = session.scalars(_with_history().where(ComplaintRow.ticket == ticket)).one_or_none()
-    return None if row is None else _to_domain(row)
+    return None if row is None else to_domain(row)
 
 
 def get_by_external(session: Session, *, channel: str, external_id: str) -> Complaint | None:
     """The complaint a channel delivered under its own message id, or None."""
     row = session.scalars(_with_history().where(_delivered(channel, external_id))).one_or_none()
-    return None if row is None else _to_domain(row)
+    return None if row is None else to_domain(row)
 
 
 def list_complaints(
@@ -256,7 +259,7 @@ def list_complaints(
     if until is not None:
         query = query.where(ComplaintRow.received_at <= until)
     rows = session.scalars(query.limit(limit).offset(offset))
-    return [_to_domain(row) for row in rows]
+    return [to_domain(row) for row in rows]
 
 
 def _sightings_near(session: Session, fresh: list[Complaint]) -> list[Sighting]:
@@ -303,6 +306,7 @@ def _insert_all(session: Session, linked: list[Complaint]) -> dict[tuple[str, st
         session.execute(update(ComplaintRow), relinked)
     session.execute(insert(ComplaintEventRow), [
         {"complaint_id": c.id, **_event_values(event)} for c in stored for event in c.history])
+    stints.write(session, stored, new=True)
     return {(c.channel, c.external_id): c for c in stored}
 
 
@@ -358,7 +362,7 @@ def _to_row(complaint: Complaint) -> ComplaintRow:
                         events=[ComplaintEventRow(**_event_values(event)) for event in _history(complaint)])
 
 
-def _to_domain(row: ComplaintRow) -> Complaint:
+def to_domain(row: ComplaintRow) -> Complaint:
     jurisdiction = None
     if row.kode_kelurahan is not None:
         jurisdiction = Jurisdiction(
@@ -429,7 +433,7 @@ def change(
         row = session.scalars(_with_history().where(ComplaintRow.id == complaint_id).with_for_update()).one_or_none()
         if row is None:
             return None
-        before = _to_domain(row)
+        before = to_domain(row)
         after = step(before)
         for column in ("status", "skpd", "first_action_at", "closed_at", "completion_due", "reopened"):
             value = getattr(after, column)
@@ -439,6 +443,7 @@ def change(
         session.flush()
         if on_changed is not None:
             on_changed(session, before, after)
+        stints.write(session, [after])
         return after
 
 
@@ -470,4 +475,4 @@ def list_held(
              .order_by(ComplaintRow.received_at.desc(), ComplaintRow.id.desc()))
     if skpds is not None:
         query = query.where(ComplaintRow.skpd.in_(list(skpds)))
-    return [_to_domain(row) for row in session.scalars(query.limit(limit))]
+    return [to_domain(row) for row in session.scalars(query.limit(limit))]

@@ -250,3 +250,33 @@ class EvidenceRow(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_by: Mapped[str] = mapped_column(String)
     uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class StintRow(Base):
+    """One unit's turn holding a complaint (crm/stints.py), kept in step with the complaint by
+    store/complaints.py, so the ranking reads a few columns per stint instead of whole histories."""
+
+    __tablename__ = "ranking_stints"
+
+    complaint_id: Mapped[int] = mapped_column(BigId, ForeignKey("complaints.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    skpd: Mapped[str] = mapped_column(String, index=True)
+    kode_kota: Mapped[str | None] = mapped_column(String)
+    kode_kecamatan: Mapped[str | None] = mapped_column(String)
+    kode_kelurahan: Mapped[str | None] = mapped_column(String)
+    category: Mapped[str] = mapped_column(String)
+    start_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # None while held: the ranking reads stints held now or ended within its horizon.
+    end_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    first_action_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    first_action_due: Mapped[datetime] = mapped_column(UtcDateTime)
+    completion_due: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    handed_over: Mapped[bool] = mapped_column(Boolean)
+    validations: Mapped[int] = mapped_column(Integer)
+    rejections: Mapped[int] = mapped_column(Integer)
+    closures: Mapped[int] = mapped_column(Integer)
+    reopens: Mapped[int] = mapped_column(Integer)
+    fast_close: Mapped[bool] = mapped_column(Boolean)
+    self_closed: Mapped[bool] = mapped_column(Boolean)
+    reused_photos: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,130 @@
+"""The live ranking of one process: a crm.ledger.Ledger kept current from the events this process
+publishes, and a `ranking_changed` signal to screens when it moved.
+
+The request that changes a complaint only drops its id in a set (Publisher listener); the board's
+own task reads that complaint's stints (one indexed query), swaps them in the ledger, and tells
+the city room at most every `every_s` seconds, so a burst of a thousand reports costs one signal.
+Screens then fetch the table they show from GET /api/v1/ranking, which the board caches until the
+next change. The ledger is rebuilt at each new WIB day (the windows slide) and every
+REBUILD_SECONDS, which also brings in what other processes changed (see the known limit below).
+
+Known limit: with several web processes each board hears only its own process's events between
+rebuilds; the ranking a screen sees can then lag other processes' changes by up to
+REBUILD_SECONDS.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from crm.complaint import WIB, utc_now
+from crm.events import COMPLAINT_ROUTED, RANKING_CHANGED, SLA_BREACHED, STATUS_CHANGED
+from crm.ledger import Ledger
+from crm.ranking import HORIZON_DAYS, Level, Standing
+from crm.rooms import CITY
+from store import stints
+
+if TYPE_CHECKING:
+    from flask_socketio import SocketIO
+    from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+REBUILD_SECONDS = 900
+_COMPLAINT_EVENTS = frozenset({COMPLAINT_ROUTED, STATUS_CHANGED, SLA_BREACHED})
+
+
+class RankingBoard:
+    def __init__(self, sessions: sessionmaker[Session], socketio: SocketIO | None = None,
+                 clock: Callable[[], datetime] = utc_now) -> None:
+        self.sessions = sessions
+        self.socketio = socketio
+        self.clock = clock
+        self.version = 0
+        self._ledger: Ledger | None = None
+        self._built_at = 0.0
+        self._lock = threading.Lock()  # the ledger and the cache
+        self._pending: set[int] = set()
+        self._pending_lock = threading.Lock()
+        self._cache: dict[tuple[Level, str], list[Standing]] = {}
+
+    def notice(self, logged: list[tuple[int, str, dict[str, Any], list[str]]]) -> None:
+        """Publisher listener: remember which complaints changed; cheap, it runs in the request."""
+        ids = {payload["id"] for _, name, payload, _ in logged if name in _COMPLAINT_EVENTS and payload.get("id")}
+        if ids:
+            with self._pending_lock:
+                self._pending |= ids
+
+    def standings(self, level: Level, window: str) -> list[Standing]:
+        """The current ranking of one level in one window, with every change noticed so far."""
+        self.apply_pending()
+        with self._lock:
+            ledger = self._ledger or self._build()
+            key = (level, window)
+            if key not in self._cache:
+                self._cache[key] = ledger.standings(level, window)
+            return self._cache[key]
+
+    def rebuild(self) -> float:
+        """Read every stint the windows need and start a fresh ledger; the seconds it took."""
+        started = time.perf_counter()
+        with self._lock:
+            self._build()
+        return time.perf_counter() - started
+
+    def apply_pending(self) -> int:
+        """Bring the ledger up to date with the complaints changed since the last call; how many."""
+        with self._pending_lock:
+            ids, self._pending = self._pending, set()
+        if not ids:
+            return 0
+        now = self.clock()
+        with self.sessions() as session:
+            current = stints.of_complaints(session, sorted(ids))
+        with self._lock:
+            ledger = self._ledger or self._build()
+            for complaint_id, held in current.items():
+                ledger.replace(complaint_id, held, now)
+            self._cache.clear()
+            self.version += 1
+        return len(ids)
+
+    def tick(self) -> None:
+        """One round of the board's task: rebuild when due, apply changes, signal screens."""
+        ledger = self._ledger
+        now = self.clock()
+        stale = time.monotonic() - self._built_at > REBUILD_SECONDS
+        if ledger is None or stale or now.astimezone(WIB).date() != ledger.today:
+            self.rebuild()
+            self._signal()
+        if self.apply_pending():
+            self._signal()
+
+    def run(self, stop: threading.Event | None = None, every_s: float = 0.25) -> None:
+        """Tick every `every_s` seconds until `stop`; a failed round is logged and retried."""
+        stop = stop or threading.Event()
+        while True:
+            try:
+                self.tick()
+            except Exception:
+                log.exception("Peringkat gagal diperbarui; dicoba lagi")
+            if stop.wait(every_s):
+                return
+
+    def _build(self) -> Ledger:
+        now = self.clock()
+        since = now.astimezone(WIB).replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=HORIZON_DAYS)
+        with self.sessions() as session:
+            self._ledger = Ledger.build(stints.needed_since(session, since), now)
+        self._built_at = time.monotonic()
+        self._cache.clear()
+        self.version += 1
+        return self._ledger
+
+    def _signal(self) -> None:
+        if self.socketio is not None:
+            self.socketio.emit(RANKING_CHANGED, {"version": self.version, "at": self.clock().isoformat()}, to=CITY)
