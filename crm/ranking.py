@@ -14,8 +14,8 @@ WIB days; the backlog is the one taken now.
 
 Fair at small volumes: each share is shrunk toward the mean of all units at the same level,
 as if every unit had PRIOR_WEIGHT more outcomes at the city's mean (a beta-binomial prior), and a
-unit needs MIN_VOLUME outcomes in the window to get a rank. One fast case cannot top the table:
-FixMyStreet's league table had exactly that bug (issue 1957).
+unit needs MIN_VOLUME complaints judged in the window to get a rank. One fast case cannot top the
+table: FixMyStreet's league table had exactly that bug (issue 1957).
 
 score = 100 * sum(WEIGHTS[c] * shrunk share c). Mean hours to first action and to completion are
 shown beside it, not in it: shares against each unit's own deadlines already reward speed without
@@ -24,17 +24,20 @@ letting one very long case sink a unit.
 Gaming signals are flags beside the rank and never change it: the reporter closing their own
 report, asking for validation sooner than is plausible, an evidence photo already used on another
 complaint, and a spike of self-closed reports today against the unit's last SPIKE_BASE_DAYS days.
+
+The rule works on columns (numpy arrays, one row per stint, times in epoch seconds), so the same
+code dates one complaint's outcomes after an event and a million complaints' at a rebuild.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field, fields, replace
-from datetime import date, datetime, timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 
-from crm.complaint import WIB
+import numpy as np
+
 from crm.stints import Stint
-from crm.windows import window_start
 
 Level = Literal["skpd", "kota", "kecamatan", "kelurahan"]
 LEVELS: tuple[Level, ...] = ("skpd", "kota", "kecamatan", "kelurahan")
@@ -55,97 +58,136 @@ SPIKE_MIN = 3  # self-closed reports in a day before a spike is worth a flag
 SPIKE_FACTOR = 3.0
 HOURS_CAP = 24 * 30.0  # one forgotten case counts as a month at most in the mean hours
 HORIZON_DAYS = 91  # the longest window plus yesterday: older outcomes no window needs
+FLAGS = ("pelapor_menutup_sendiri", "penutupan_terlalu_cepat", "foto_bukti_dipakai_ulang")
+
+# What an outcome adds to its day, one column each; a unit's window is the sum of its days.
+FIELDS = ("responses", "responses_on_time", "response_hours", "completions", "completions_on_time",
+          "completion_hours", "finished", "validations", "rejections", "closures", "reopens",
+          "fast_closes", "self_closes", "reused_photos")
+F = {name: i for i, name in enumerate(FIELDS)}
+_WIB_OFFSET = 7 * 3600  # WIB has no daylight saving
+_DAY = 86_400
 
 
-@dataclass(slots=True)
-class Tally:
-    """Counts of outcomes: a day's, a window's, a unit's (crm/ledger.py adds them up as vectors)."""
+@dataclass(frozen=True)
+class StintColumns:
+    """Stints as columns: times in epoch seconds with NaN for none, counts as floats."""
 
-    responses: int = 0
-    responses_on_time: int = 0
-    response_hours: float = 0.0
-    completions: int = 0
-    completions_on_time: int = 0
-    completion_hours: float = 0.0
-    finished: int = 0  # completions that are real closures (not a deadline passing)
-    validations: int = 0
-    rejections: int = 0
-    closures: int = 0
-    reopens: int = 0
-    fast_closes: int = 0
-    self_closes: int = 0
-    reused_photos: int = 0
-
-    @property
-    def volume(self) -> int:
-        """Complaints judged: every stint with an outcome has a response outcome."""
-        return self.responses
-
-    def values(self) -> tuple[float, ...]:
-        return tuple(getattr(self, name) for name in TALLY_FIELDS)
+    start: np.ndarray
+    end: np.ndarray
+    first_action_at: np.ndarray
+    first_action_due: np.ndarray
+    completion_due: np.ndarray
+    closed_at: np.ndarray
+    handed_over: np.ndarray
+    validations: np.ndarray
+    rejections: np.ndarray
+    closures: np.ndarray
+    reopens: np.ndarray
+    fast_close: np.ndarray
+    self_closed: np.ndarray
+    reused_photos: np.ndarray
 
     @classmethod
-    def from_values(cls, values: Iterable[float]) -> Tally:
-        counts = [round(v) if name in _COUNTS else float(v) for name, v in zip(TALLY_FIELDS, values)]
-        return cls(*counts)
+    def from_rows(cls, rows: Sequence[Sequence[float | None]]) -> StintColumns:
+        """From rows in COLUMNS order (times as epoch seconds or None), as the store reads them."""
+        table = np.array(rows, dtype=float).reshape(len(rows), len(COLUMNS))
+        return cls(*(table[:, i] for i in range(len(COLUMNS))))
+
+    @classmethod
+    def from_stints(cls, stints: Sequence[Stint]) -> StintColumns:
+        return cls.from_rows([[_epoch(getattr(s, name)) for name in COLUMNS] for s in stints])
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    def take(self, rows: slice | np.ndarray) -> StintColumns:
+        return StintColumns(*(getattr(self, name)[rows] for name in COLUMNS))
 
 
-TALLY_FIELDS = tuple(f.name for f in fields(Tally))
-_COUNTS = frozenset(TALLY_FIELDS) - {"response_hours", "completion_hours"}
+COLUMNS = tuple(StintColumns.__dataclass_fields__)
 
 
-@dataclass(slots=True)
-class Backlog:
-    held: int = 0
-    overdue: int = 0
+def outcomes(stints: StintColumns, now: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The outcomes known at `now`: (row of the stint, epoch second it is dated at, FIELDS values)."""
+    acted = ~np.isnan(stints.first_action_at)
+    response = acted | (stints.first_action_due <= now)
+    r_rows = np.flatnonzero(response)
+    r_when = np.where(acted, stints.first_action_at, stints.first_action_due)[r_rows]
+    r_values = np.zeros((len(r_rows), len(FIELDS)))
+    r_values[:, F["responses"]] = 1
+    r_values[:, F["responses_on_time"]] = (acted & (stints.first_action_at <= stints.first_action_due))[r_rows]
+    r_values[:, F["response_hours"]] = _hours(np.where(acted, stints.first_action_at, now) - stints.start)[r_rows]
+
+    closed = ~np.isnan(stints.closed_at)
+    due = ~np.isnan(stints.completion_due)
+    judged = (stints.handed_over == 0) & (closed | (np.isnan(stints.end) & due & (stints.completion_due <= now)))
+    c_rows = np.flatnonzero(judged)
+    c_when = np.where(closed, stints.closed_at, stints.completion_due)[c_rows]
+    c_values = np.zeros((len(c_rows), len(FIELDS)))
+    c_values[:, F["completions"]] = 1
+    c_values[:, F["completions_on_time"]] = (closed & (~due | (stints.closed_at <= stints.completion_due)))[c_rows]
+    c_values[:, F["completion_hours"]] = np.where(closed, _hours(stints.closed_at - stints.start), 0)[c_rows]
+    c_values[:, F["finished"]] = closed[c_rows]
+    for name, column in (("validations", stints.validations), ("rejections", stints.rejections),
+                         ("closures", stints.closures), ("reopens", stints.reopens),
+                         ("fast_closes", stints.fast_close), ("self_closes", stints.self_closed),
+                         ("reused_photos", stints.reused_photos)):
+        c_values[:, F[name]] = column[c_rows]
+    return (np.concatenate([r_rows, c_rows]), np.concatenate([r_when, c_when]),
+            np.concatenate([r_values, c_values]))
 
 
-def outcomes(stint: Stint, now: datetime) -> list[tuple[date, Tally]]:
-    """The stint's outcomes known at `now`, each with the WIB day it is dated on."""
-    dated: list[tuple[date, Tally]] = []
-    if stint.first_action_at is not None:
-        hours = _hours(stint.first_action_at - stint.start)
-        on_time = stint.first_action_at <= stint.first_action_due
-        dated.append((_day(stint.first_action_at), Tally(responses=1, responses_on_time=int(on_time),
-                                                         response_hours=hours)))
-    elif stint.first_action_due <= now:
-        dated.append((_day(stint.first_action_due), Tally(responses=1, response_hours=_hours(now - stint.start))))
-    if stint.handed_over:
-        return dated
-    counts = Tally(validations=stint.validations, rejections=stint.rejections, closures=stint.closures,
-                   reopens=stint.reopens, fast_closes=int(stint.fast_close), self_closes=int(stint.self_closed),
-                   reused_photos=stint.reused_photos)
-    if stint.closed_at is not None:
-        on_time = stint.completion_due is None or stint.closed_at <= stint.completion_due
-        counts.completions, counts.completions_on_time, counts.finished = 1, int(on_time), 1
-        counts.completion_hours = _hours(stint.closed_at - stint.start)
-        dated.append((_day(stint.closed_at), counts))
-    elif stint.end is None and stint.completion_due is not None and stint.completion_due <= now:
-        counts.completions = 1
-        dated.append((_day(stint.completion_due), counts))
-    return dated
+def held_at(stints: StintColumns, at: float) -> np.ndarray:
+    """Per stint [held, overdue] at `at`: the unit held it then, and its deadline had passed."""
+    held = (stints.start <= at) & (np.isnan(stints.end) | (stints.end > at))
+    overdue = held & (stints.completion_due < at)  # NaN compares False: no deadline, never overdue
+    return np.stack([held, overdue], axis=1).astype(np.int64)
 
 
-def held_at(stint: Stint, at: datetime) -> Backlog:
-    """Whether the unit held this complaint at `at`, and whether it was overdue then."""
-    held = stint.start <= at and (stint.end is None or stint.end > at)
-    overdue = held and stint.completion_due is not None and stint.completion_due < at
-    return Backlog(held=int(held), overdue=int(overdue))
+def wib_day(epoch: np.ndarray | float) -> np.ndarray:
+    """WIB day numbers (days since 1970-01-01 WIB) of epoch seconds."""
+    return np.floor_divide(np.asarray(epoch) + _WIB_OFFSET, _DAY).astype(np.int64)
 
 
-def keys_of(stint: Stint) -> list[Key]:
-    """Who a stint counts for: its unit, and the kota, kecamatan and kelurahan it happened in."""
-    keys: list[Key] = [("skpd", stint.skpd)]
-    for level, code in (("kota", stint.kode_kota), ("kecamatan", stint.kode_kecamatan),
-                        ("kelurahan", stint.kode_kelurahan)):
-        if code:
-            keys.append((level, code))  # type: ignore[arg-type]
-    return keys
+def keys_of(stint: Stint) -> list[Key | None]:
+    """Who a stint counts for, one per level: its unit, and the kota, kecamatan and kelurahan it
+    happened in (None where the place is unknown)."""
+    return [("skpd", stint.skpd), *((level, code) if code else None for level, code in (
+        ("kota", stint.kode_kota), ("kecamatan", stint.kode_kecamatan), ("kelurahan", stint.kode_kelurahan)))]
+
+
+@dataclass(frozen=True)
+class Scores:
+    """The formula applied to n codes at once: shares (NaN rate where n is 0), shrunk shares, score."""
+
+    rate: np.ndarray  # [n, components]
+    shrunk: np.ndarray
+    n: np.ndarray
+    score: np.ndarray  # [n]
+    volume: np.ndarray  # [n]
+
+
+def scores(sums: np.ndarray, backlog: np.ndarray) -> Scores:
+    """Score codes of one level from their window sums [n, FIELDS] and backlog [n, held/overdue]."""
+    good = np.stack([sums[:, F["responses_on_time"]], sums[:, F["completions_on_time"]],
+                     sums[:, F["validations"]] - sums[:, F["rejections"]],
+                     np.maximum(sums[:, F["closures"]] - sums[:, F["reopens"]], 0),
+                     backlog[:, 0] - backlog[:, 1]], axis=1).astype(float)
+    n = np.stack([sums[:, F["responses"]], sums[:, F["completions"]], sums[:, F["validations"]],
+                  sums[:, F["closures"]], backlog[:, 0]], axis=1).astype(float)
+    totals = n.sum(axis=0)
+    city = np.divide(good.sum(axis=0), totals, out=np.ones(len(WEIGHTS)), where=totals > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = np.where(n > 0, good / n, np.nan)
+    shrunk = (good + PRIOR_WEIGHT * city) / (n + PRIOR_WEIGHT)
+    score = np.round(100 * shrunk @ np.array(list(WEIGHTS.values())), 2)
+    return Scores(rate, shrunk, n, score, sums[:, F["responses"]].astype(np.int64))
 
 
 @dataclass(frozen=True, slots=True)
 class Component:
-    """One share of the score: `rate` as counted, `shrunk` as scored, out of `n` outcomes."""
+    """One share of the score: `rate` as counted (None without outcomes), `shrunk` as scored, out of `n`."""
 
     rate: float | None
     shrunk: float
@@ -171,72 +213,56 @@ class Standing:
     trend: list[float | None] = field(default_factory=list)
 
 
-def score(tallies: dict[str, Tally], backlogs: dict[str, Backlog]) -> list[Standing]:
-    """Rank every code of one level: best score first, then the unranked by volume."""
-    codes = tallies.keys() | backlogs.keys()
-    tallies = {code: tallies.get(code) or Tally() for code in codes}
-    backlogs = {code: backlogs.get(code) or Backlog() for code in codes}
-    parts = {code: _shares(tallies[code], backlogs[code]) for code in codes}
-    city = {name: _city_rate([parts[code][name] for code in codes]) for name in WEIGHTS}
+def ranks(codes: Sequence[str], scored: Scores) -> list[tuple[int, int | None]]:
+    """(row, rank) in display order: ranked rows best first (score, then volume, then code), then
+    the rows below MIN_VOLUME by volume."""
+    rows = range(len(codes))
+    eligible = sorted((i for i in rows if scored.volume[i] >= MIN_VOLUME),
+                      key=lambda i: (-scored.score[i], -scored.volume[i], codes[i]))
+    rest = sorted((i for i in rows if scored.volume[i] < MIN_VOLUME), key=lambda i: (-scored.volume[i], codes[i]))
+    return [(i, place) for place, i in enumerate(eligible, 1)] + [(i, None) for i in rest]
+
+
+def standings(codes: Sequence[str], sums: np.ndarray, backlog: np.ndarray, *,
+              before: dict[str, int] | None = None, trend: Sequence[list[float | None]] | None = None,
+              more_flags: Sequence[dict[str, int]] | None = None) -> list[Standing]:
+    """The ranking of one level's codes from their window sums and backlog; `before` (yesterday's
+    ranks), `trend` and `more_flags` (per row) complete the rows when the caller has them."""
+    scored = scores(sums, backlog)
+    rate, shrunk, n = scored.rate.tolist(), scored.shrunk.tolist(), scored.n.tolist()
+    totals, held, score, volume = sums.tolist(), backlog.tolist(), scored.score.tolist(), scored.volume.tolist()
+    flag_columns = [(name, F[column]) for name, column in zip(FLAGS, ("self_closes", "fast_closes", "reused_photos"))]
+    before = before or {}
     rows = []
-    for code in codes:
-        tally, backlog = tallies[code], backlogs[code]
-        components = {name: _component(good, n, city[name]) for name, (good, n) in parts[code].items()}
+    for i, rank in ranks(codes, scored):
+        total, code = totals[i], codes[i]
+        components = {name: Component(None if rate[i][c] != rate[i][c] else rate[i][c], shrunk[i][c], int(n[i][c]))
+                      for c, name in enumerate(WEIGHTS)}
+        flags = {name: int(total[column]) for name, column in flag_columns if total[column]}
         rows.append(Standing(
-            code=code, rank=None, score=round(100 * sum(WEIGHTS[n] * c.shrunk for n, c in components.items()), 2),
-            volume=tally.volume, components=components,
-            response_hours=_mean(tally.response_hours, tally.responses),
-            completion_hours=_mean(tally.completion_hours, tally.finished),
-            backlog=backlog.held, overdue=backlog.overdue, flags=_flags(tally)))
-    eligible = sorted((r for r in rows if r.volume >= MIN_VOLUME), key=lambda r: (-r.score, -r.volume, r.code))
-    rest = sorted((r for r in rows if r.volume < MIN_VOLUME), key=lambda r: (-r.volume, r.code))
-    return [replace(row, rank=place) for place, row in enumerate(eligible, 1)] + rest
+            code=code, rank=rank, score=score[i], volume=volume[i], components=components,
+            response_hours=_mean(total[F["response_hours"]], total[F["responses"]]),
+            completion_hours=_mean(total[F["completion_hours"]], total[F["finished"]]),
+            backlog=held[i][0], overdue=held[i][1], flags=flags | (more_flags[i] if more_flags else {}),
+            movement=None if rank is None or code not in before else before[code] - rank,
+            trend=list(trend[i]) if trend else []))
+    return rows
 
 
-def spiking(today: int, before: float, days_before: int = SPIKE_BASE_DAYS) -> bool:
-    """Today's self-closed reports far above the unit's own daily average of the days before."""
-    return today >= SPIKE_MIN and today > SPIKE_FACTOR * before / days_before
+def spiking(today: np.ndarray, before: np.ndarray, days_before: int = SPIKE_BASE_DAYS) -> np.ndarray:
+    """Today's self-closed reports far above each unit's own daily average of the days before."""
+    return (today >= SPIKE_MIN) & (today > SPIKE_FACTOR * before / days_before)
 
 
-def window_days(window: str, now: datetime) -> list[date]:
-    """The WIB days a window holds at `now`, oldest first."""
-    first, last = _day(window_start(window, now)), _day(now)
-    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
-
-
-def _flags(tally: Tally) -> dict[str, int]:
-    found = {"pelapor_menutup_sendiri": tally.self_closes, "penutupan_terlalu_cepat": tally.fast_closes,
-             "foto_bukti_dipakai_ulang": tally.reused_photos}
-    return {name: count for name, count in found.items() if count}
-
-
-def _shares(tally: Tally, backlog: Backlog) -> dict[str, tuple[int, int]]:
-    """(good, out of) for each component."""
-    return {
-        "respons_tepat_waktu": (tally.responses_on_time, tally.responses),
-        "selesai_tepat_waktu": (tally.completions_on_time, tally.completions),
-        "lolos_validasi": (tally.validations - tally.rejections, tally.validations),
-        "tidak_dibuka_ulang": (max(tally.closures - tally.reopens, 0), tally.closures),
-        "tanpa_tunggakan": (backlog.held - backlog.overdue, backlog.held),
-    }
-
-
-def _city_rate(parts: list[tuple[int, int]]) -> float:
-    good, n = sum(p[0] for p in parts), sum(p[1] for p in parts)
-    return good / n if n else 1.0
-
-
-def _component(good: int, n: int, prior: float) -> Component:
-    return Component(rate=good / n if n else None, shrunk=(good + PRIOR_WEIGHT * prior) / (n + PRIOR_WEIGHT), n=n)
-
-
-def _mean(total: float, n: int) -> float | None:
+def _mean(total: float, n: float) -> float | None:
     return round(total / n, 2) if n else None
 
 
-def _hours(span: timedelta) -> float:
-    return min(max(span.total_seconds(), 0.0) / 3600, HOURS_CAP)
+def _hours(seconds: np.ndarray) -> np.ndarray:
+    return np.clip(seconds / 3600, 0, HOURS_CAP)
 
 
-def _day(at: datetime) -> date:
-    return at.astimezone(WIB).date()
+def _epoch(value: datetime | bool | int | None) -> float | None:
+    if value is None:
+        return None
+    return value.timestamp() if isinstance(value, datetime) else float(value)

@@ -119,7 +119,7 @@ class RankingBoard:
         now = self.clock()
         since = now.astimezone(WIB).replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=HORIZON_DAYS)
         with self.sessions() as session:
-            self._ledger = Ledger.build(stints.needed_since(session, since), now)
+            self._ledger = Ledger.build(stints.table_since(session, since), now)
         self._built_at = time.monotonic()
         self._cache.clear()
         self.version += 1

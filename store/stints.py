@@ -6,18 +6,32 @@ only the store sees other complaints' photos.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import delete, insert, or_, select
-from sqlalchemy.orm import Session, aliased, selectinload
+import numpy as np
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    cast,
+    delete,
+    extract,
+    func,
+    insert,
+    or_,
+    select,
+)
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased, selectinload
 
 from crm.complaint import Complaint
+from crm.ledger import StintTable
+from crm.ranking import COLUMNS, LEVELS, StintColumns
 from crm.stints import Stint, stints_of
 from store.models import ComplaintRow, EvidenceRow, StintRow
 
 REBUILD_CHUNK = 5_000
+_TIMES = frozenset({"start", "end", "first_action_at", "first_action_due", "completion_due", "closed_at"})
 _COLUMNS = ("complaint_id", "seq", "skpd", "kode_kota", "kode_kecamatan", "kode_kelurahan", "category",
             "start_at", "end_at", "first_action_at", "first_action_due", "completion_due", "closed_at",
             "handed_over", "validations", "rejections", "closures", "reopens", "fast_close", "self_closed",
@@ -52,11 +66,20 @@ def of_complaints(session: Session, complaint_ids: Sequence[int]) -> dict[int, l
     return found
 
 
-def needed_since(session: Session, since: datetime) -> Iterator[Stint]:
-    """Every stint still held, or ended at or after `since`: all that a ranking window can need."""
-    query = select(*_columns()).where(or_(StintRow.end_at.is_(None), StintRow.end_at >= since))
-    for row in session.execute(query.execution_options(yield_per=20_000)):
-        yield Stint(*row)
+def table_since(session: Session, since: datetime) -> StintTable:
+    """Every stint still held, or ended at or after `since` (all that a ranking window can need),
+    as columns. Times are read as epoch seconds by the database itself: parsing a datetime per
+    value in Python would cost more than the whole ranking."""
+    epoch = _epoch_sqlite if session.get_bind().dialect.name == "sqlite" else _epoch_postgres
+    query = (select(StintRow.complaint_id, StintRow.skpd, StintRow.kode_kota, StintRow.kode_kecamatan,
+                    StintRow.kode_kelurahan, *(epoch(getattr(StintRow, _column(name))) if name in _TIMES
+                                               else getattr(StintRow, _column(name)) for name in COLUMNS))
+             .where(or_(StintRow.end_at.is_(None), StintRow.end_at >= since))
+             .order_by(StintRow.complaint_id, StintRow.seq))
+    rows = session.execute(query).all()
+    codes = {level: [row[i + 1] for row in rows] for i, level in enumerate(LEVELS)}
+    return StintTable(np.array([row[0] for row in rows], dtype=np.int64), codes,
+                      StintColumns.from_rows([row[5:] for row in rows]))
 
 
 def rebuild(session: Session) -> int:
@@ -93,6 +116,18 @@ def _reused_photo_times(session: Session, complaint_ids: list[int]) -> dict[int,
 def _with_reused(stint: Stint, uploads: list[datetime]) -> Stint:
     count = sum(1 for at in uploads if stint.start <= at and (stint.end is None or at <= stint.end))
     return replace(stint, reused_photos=count) if count else stint
+
+
+def _epoch_sqlite(column: InstrumentedAttribute[datetime | None]) -> ColumnElement[float]:
+    return (func.julianday(column) - 2440587.5) * 86400.0  # UtcDateTime keeps naive UTC text on SQLite
+
+
+def _epoch_postgres(column: InstrumentedAttribute[datetime | None]) -> ColumnElement[float]:
+    return cast(extract("epoch", column), Float)
+
+
+def _column(name: str) -> str:
+    return {"start": "start_at", "end": "end_at"}.get(name, name)
 
 
 def _columns() -> list:

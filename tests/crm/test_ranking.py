@@ -9,8 +9,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from crm.complaint import Complaint, Status
-from crm.ledger import SPIKE_FLAG, Ledger
-from crm.ranking import MIN_VOLUME, PRIOR_WEIGHT, Tally, outcomes, score
+from crm.ledger import SPIKE_FLAG, Ledger, StintTable
+from crm.ranking import (
+    FIELDS,
+    MIN_VOLUME,
+    PRIOR_WEIGHT,
+    Standing,
+    StintColumns,
+    outcomes,
+)
 from crm.stints import Stint, stints_of
 from tests.crm.test_stints import complaint, step
 
@@ -27,21 +34,21 @@ def stint(skpd: str, *, hours_to_act: float | None, hours_to_close: float | None
                  closed_at=closed, handed_over=handed, closures=int(closed is not None), **facts)
 
 
-def tallies(stints: list[Stint]) -> dict[str, Tally]:
-    found: dict[str, Tally] = {}
-    for s in stints:
-        total = found.setdefault(s.skpd, Tally())
-        for _, t in outcomes(s, NOW):
-            for name in t.__slots__:
-                setattr(total, name, getattr(total, name) + getattr(t, name))
-    return found
+def ranked(stints: list[Stint], window: str = "7d", now: datetime = NOW) -> dict[str, Standing]:
+    return {row.code: row for row in Ledger.build(StintTable.from_stints(stints), now).standings("skpd", window)}
+
+
+def judged(s: Stint, now: datetime = NOW) -> list[dict[str, float]]:
+    """The stint's outcomes as {field: value}, oldest first."""
+    _, when, values = outcomes(StintColumns.from_stints([s]), now.timestamp())
+    return [dict(zip(FIELDS, row)) for _, row in sorted(zip(when, values.tolist()))]
 
 
 def test_one_fast_case_cannot_top_the_table() -> None:
     lucky = [stint("LUCKY", hours_to_act=0.5, hours_to_close=2, cid=1)]
     steady = [stint("STEADY", hours_to_act=1, hours_to_close=10, cid=i) for i in range(40)]
     steady += [stint("STEADY", hours_to_act=8, hours_to_close=30, start_h=40, cid=100 + i) for i in range(2)]
-    rows = {r.code: r for r in score(tallies(lucky + steady), {})}
+    rows = ranked(lucky + steady)
     assert rows["STEADY"].rank == 1
     assert rows["LUCKY"].rank is None and rows["LUCKY"].volume < MIN_VOLUME
 
@@ -50,21 +57,21 @@ def test_shares_are_shrunk_toward_the_city_mean_more_at_small_volumes() -> None:
     few = [stint("FEW", hours_to_act=1, hours_to_close=5, cid=i) for i in range(3)]
     many = [stint("MANY", hours_to_act=1, hours_to_close=5, cid=10 + i) for i in range(300)]
     poor = [stint("POOR", hours_to_act=10, hours_to_close=30, start_h=40, cid=1000 + i) for i in range(100)]
-    rows = {r.code: r for r in score(tallies(few + many + poor), {})}
+    rows = ranked(few + many + poor)
     city = 303 / 403
     few_share = rows["FEW"].components["respons_tepat_waktu"]
     assert few_share.rate == 1.0
     assert few_share.shrunk == pytest.approx((3 + PRIOR_WEIGHT * city) / (3 + PRIOR_WEIGHT))
     assert rows["MANY"].components["respons_tepat_waktu"].shrunk > few_share.shrunk
-    assert [r.code for r in score(tallies(few + many + poor), {}) if r.rank] == ["MANY", "POOR"]
+    assert sorted((r.rank, r.code) for r in rows.values() if r.rank) == [(1, "MANY"), (2, "POOR")]
 
 
 def test_a_unit_that_never_acts_is_late_not_absent() -> None:
     idle = stint("IDLE", hours_to_act=None, start_h=30)
-    [(_, response), (_, completion)] = outcomes(idle, NOW)
-    assert (response.responses, response.responses_on_time) == (1, 0)
-    assert (completion.completions, completion.completions_on_time) == (1, 0)  # its 24 h deadline passed too
-    assert outcomes(stint("NEW", hours_to_act=None, start_h=1), NOW) == []
+    response, completion = judged(idle)
+    assert (response["responses"], response["responses_on_time"]) == (1, 0)
+    assert (completion["completions"], completion["completions_on_time"]) == (1, 0)  # its 24 h deadline passed
+    assert judged(stint("NEW", hours_to_act=None, start_h=1)) == []
 
 
 def test_time_is_charged_to_the_unit_that_held_it() -> None:
@@ -75,22 +82,20 @@ def test_time_is_charged_to_the_unit_that_held_it() -> None:
     c = step(c, Status.SELESAI, 81, actor="validator")
     now = c.received_at + timedelta(days=5)
     first, second = stints_of(c)
-    [(_, late)] = outcomes(first, now)
-    assert (late.responses, late.responses_on_time, late.completions) == (1, 0, 0)
-    on_time = Tally()
-    for _, t in outcomes(second, now):
-        on_time = Tally(*[a + b for a, b in zip(on_time.values(), t.values())])
-    assert (on_time.responses_on_time, on_time.completions_on_time) == (1, 1)
+    [late] = judged(first, now)
+    assert (late["responses"], late["responses_on_time"], late["completions"]) == (1, 0, 0)
+    response, completion = judged(second, now)
+    assert (response["responses_on_time"], completion["completions_on_time"]) == (1, 1)
 
 
 def test_flags_stand_beside_the_rank_and_never_move_it() -> None:
     plain = [stint(code, hours_to_act=h, hours_to_close=h * 3, cid=i * 100 + n)
              for i, (code, h) in enumerate([("A", 1), ("B", 4), ("C", 9)]) for n in range(10)]
     gamed = [replace(s, fast_close=True, self_closed=True, reused_photos=1) if s.skpd == "B" else s for s in plain]
-    before = [(r.code, r.rank, r.score) for r in score(tallies(plain), {})]
-    after = score(tallies(gamed), {})
-    assert [(r.code, r.rank, r.score) for r in after] == before
-    flags = {r.code: r.flags for r in after}
+    before = [(r.code, r.rank, r.score) for r in ranked(plain).values()]
+    after = ranked(gamed)
+    assert [(r.code, r.rank, r.score) for r in after.values()] == before
+    flags = {r.code: r.flags for r in after.values()}
     assert flags["B"] == {"pelapor_menutup_sendiri": 10, "penutupan_terlalu_cepat": 10, "foto_bukti_dipakai_ulang": 10}
     assert flags["A"] == {}
 
@@ -125,12 +130,12 @@ def _step_at(c: Complaint, to: Status, at: datetime, **extra) -> Complaint:
 def test_incremental_updates_equal_a_recompute() -> None:
     rng = random.Random(7)
     states = {cid: random_history(rng, cid, rng.uniform(1, 24 * 100)) for cid in range(1, 400)}
-    ledger = Ledger.build([s for c in states.values() for s in stints_of(c)], NOW)
+    ledger = Ledger.build(StintTable.from_stints([s for c in states.values() for s in stints_of(c)]), NOW)
     for _ in range(300):  # complaints change, arrive and move on, one event at a time
         cid = rng.randrange(1, 460)
         states[cid] = random_history(rng, cid, rng.uniform(1, 24 * 100))
         ledger.replace(cid, stints_of(states[cid]))
-    fresh = Ledger.build([s for c in states.values() for s in stints_of(c)], NOW)
+    fresh = Ledger.build(StintTable.from_stints([s for c in states.values() for s in stints_of(c)]), NOW)
     for level in ("skpd", "kota", "kelurahan"):
         for window in ("today", "7d", "quarter"):
             got = [(r.code, r.rank, r.score, r.volume, r.backlog, r.overdue) for r in ledger.standings(level, window)]
@@ -146,7 +151,7 @@ def test_arrows_show_places_gained_since_yesterday() -> None:
     new = [stint("B", hours_to_act=1, hours_to_close=3, start_h=5, cid=200 + i) for i in range(30)]
     new += [stint("A", hours_to_act=None, start_h=8, cid=300 + i) for i in range(30)]
     assert all(s.start < yesterday or s.start > yesterday for s in old + new)
-    rows = {r.code: r for r in Ledger.build(old + new, NOW).standings("skpd", "7d")}
+    rows = ranked(old + new)
     assert (rows["B"].rank, rows["B"].movement) == (1, 1)
     assert (rows["A"].rank, rows["A"].movement) == (2, -1)
     assert len(rows["A"].trend) == 14 and rows["A"].trend[-1] is not None
@@ -156,7 +161,5 @@ def test_a_spike_of_self_closed_reports_today_is_flagged() -> None:
     quiet = [stint("S", hours_to_act=1, hours_to_close=2, start_h=24 * d + 30, cid=d) for d in range(1, 20)]
     burst = [stint("S", hours_to_act=0.1, hours_to_close=0.2, start_h=1, cid=100 + i, self_closed=True)
              for i in range(5)]
-    [row] = Ledger.build(quiet + burst, NOW).standings("skpd", "today")
-    assert row.flags[SPIKE_FLAG] == 5
-    [calm] = Ledger.build(quiet, NOW).standings("skpd", "today")
-    assert SPIKE_FLAG not in calm.flags
+    assert ranked(quiet + burst, "today")["S"].flags[SPIKE_FLAG] == 5
+    assert SPIKE_FLAG not in ranked(quiet, "30d")["S"].flags
