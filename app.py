@@ -34,6 +34,7 @@ from live.handlers import register_handlers
 from live.publish import Publisher, make_socketio
 from live.ranking import RankingBoard
 from live.sla_watch import run_watch
+from live.surge_watch import run_surge_watch
 from opendata.ranking_api import Names, make_ranking_api
 from settings import Settings, channel_secrets, load_settings
 from store import complaints
@@ -112,6 +113,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"Demo feed: about {args.rate:g} complaints/s, placed by {demo.places.source}", flush=True)
     pantau.socketio.start_background_task(run_watch, pantau.sessions, pantau.publisher,  # SLA breaches
                                           every_s=settings.sla_watch_seconds)
+    pantau.socketio.start_background_task(run_surge_watch, pantau.sessions, pantau.publisher,  # surges
+                                          every_s=settings.surge_watch_seconds)
     pantau.socketio.start_background_task(pantau.ranking.run)  # live ranking: rebuilds, then follows events
     print(f"Pantau serves http://{settings.host}:{settings.port}", flush=True)
     pantau.socketio.run(pantau.dash.server, host=settings.host, port=settings.port,

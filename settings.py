@@ -68,6 +68,11 @@ class Settings(BaseSettings):
         description="Seconds between two rounds of the SLA watch, which announces passed deadlines as "
         "sla_breached.",
     )
+    surge_watch_seconds: float = Field(
+        default=60, gt=0,
+        description="Seconds between two rounds of the surge watch, which announces a kelurahan's burst of "
+        "one category (crm/surge.py) as surge_detected.",
+    )
 
 
 def load_settings() -> Settings:

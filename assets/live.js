@@ -16,6 +16,7 @@
     timer: null,
     lastFlush: -Infinity, lastEventId: null, connected: false, received: 0, flushes: 0, ticker: null,
   };
+  const listeners = [];  // [name, handler] of other modules (assets/surge.js): the page keeps one socket
 
   function summary() {
     return {kpis: pantau.kpis.summarise(state.rows, Date.now(), state.cfg), feed: state.feed,
@@ -116,7 +117,14 @@
     for (const name of [state.cfg.event, state.cfg.status_event, state.cfg.breach_event]) {
       socket.on(name, (payload) => receive(name, payload));
     }
+    for (const [name, handler] of listeners) socket.on(name, handler);
     return socket;
+  }
+
+  /* Another module's handler of an event on this socket (replays after a reconnect included). */
+  function on(name, handler) {
+    listeners.push([name, handler]);
+    if (state.socket !== null) state.socket.on(name, handler);
   }
 
   function select(id) {
@@ -144,5 +152,5 @@
             connected: state.connected, lastEventId: state.lastEventId};
   }
 
-  pantau.live = {start, select, stats};
+  pantau.live = {start, select, stats, on};
 })(window.pantau = window.pantau || {});

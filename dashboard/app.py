@@ -34,8 +34,13 @@ def frame() -> html.Div:
         dcc.Store(id="lang", storage_type="local", data="id"),
         dcc.Interval(id="clock-tick", interval=1000),
         html.Header(className="pantau-header", children=[
-            html.H1(bi("Pantau — Pusat Komando Pengaduan Jakarta", "Pantau — Jakarta Complaint Command Centre")),
-            html.A(bi("Lacak pengaduan", "Track a complaint"), href="/lacak", className="header-link"),
+            html.H1(html.A(bi("Pantau — Pusat Komando Pengaduan Jakarta", "Pantau — Jakarta Complaint Command Centre"),
+                           href="/", className="home-link")),
+            html.Nav(className="header-nav", children=[
+                html.A(bi("Peringkat", "Ranking"), href="/peringkat", className="header-link"),
+                html.A(bi("Wilayah", "Areas"), href="/wilayah", className="header-link"),
+                html.A(bi("Lacak pengaduan", "Track a complaint"), href="/lacak", className="header-link"),
+            ]),
             html.Span(id="clock", className="clock"),
             account(),
             html.Div(className="lang-toggle", role="group", children=[

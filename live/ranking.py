@@ -14,7 +14,6 @@ REBUILD_SECONDS.
 """
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections.abc import Callable
@@ -26,13 +25,12 @@ from crm.events import COMPLAINT_ROUTED, RANKING_CHANGED, SLA_BREACHED, STATUS_C
 from crm.ledger import Ledger
 from crm.ranking import HORIZON_DAYS, Level, Standing
 from crm.rooms import CITY
+from live.every import every
 from store import stints
 
 if TYPE_CHECKING:
     from flask_socketio import SocketIO
     from sqlalchemy.orm import Session, sessionmaker
-
-log = logging.getLogger(__name__)
 
 REBUILD_SECONDS = 900
 _COMPLAINT_EVENTS = frozenset({COMPLAINT_ROUTED, STATUS_CHANGED, SLA_BREACHED})
@@ -105,15 +103,8 @@ class RankingBoard:
             self._signal()
 
     def run(self, stop: threading.Event | None = None, every_s: float = 0.25) -> None:
-        """Tick every `every_s` seconds until `stop`; a failed round is logged and retried."""
-        stop = stop or threading.Event()
-        while True:
-            try:
-                self.tick()
-            except Exception:
-                log.exception("Peringkat gagal diperbarui; dicoba lagi")
-            if stop.wait(every_s):
-                return
+        """Tick every `every_s` seconds until `stop` (live/every.py: a failed round is retried)."""
+        every(every_s, self.tick, stop=stop, failed="Peringkat gagal diperbarui")
 
     def _build(self) -> Ledger:
         now = self.clock()

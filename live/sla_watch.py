@@ -8,7 +8,6 @@ history is what says a breach was announced, so two watchers, or a restart, anno
 """
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -17,14 +16,13 @@ from typing import TYPE_CHECKING
 
 from crm.breaches import new_breaches, record_breaches
 from crm.complaint import SYSTEM_ACTOR, Complaint, utc_now
+from live.every import every
 from store import complaints, users
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     from live.publish import Publisher
-
-log = logging.getLogger(__name__)
 
 AUDIT_ACTION = "complaint.sla_breached"
 
@@ -53,13 +51,5 @@ def _announce(sessions: sessionmaker[Session], publisher: Publisher, complaint_i
 
 def run_watch(sessions: sessionmaker[Session], publisher: Publisher, stop: threading.Event | None = None,
               every_s: float = 60, clock: Callable[[], datetime] = utc_now) -> None:
-    """Watch every `every_s` seconds until `stop` is set. A failed round (the database away) is
-    logged and the next one tries again: a background task that died would stop escalations silently."""
-    stop = stop or threading.Event()
-    while True:
-        try:
-            watch_once(sessions, publisher, clock())
-        except Exception:
-            log.exception("Pengawasan SLA gagal; dicoba lagi dalam %g detik", every_s)
-        if stop.wait(every_s):
-            return
+    """Watch every `every_s` seconds until `stop` is set (live/every.py: a failed round is retried)."""
+    every(every_s, lambda: watch_once(sessions, publisher, clock()), stop=stop, failed="Pengawasan SLA gagal")

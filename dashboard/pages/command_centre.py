@@ -7,8 +7,14 @@ After that the page lives in the browser: assets/live.js receives `complaint_rou
 trip, nor a Dash prop update. Live complaints are drawn on a canvas over the map
 (assets/overlay.js), so adding one never repaints the WebGL map of thousands of points
 (benchmarks/map_add.py measures it). The callbacks here are the user's: toggles and clicks.
+
+The surge banner over the map starts from the surges announced within the current episode
+(crm/surge.py) and assets/surge.js adds each new `surge_detected` from the same socket.
 """
 from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
 
 from dash import (
     ClientsideFunction,
@@ -22,6 +28,8 @@ from dash import (
 )
 
 from crm.complaint import utc_now
+from crm.events import SURGE_DETECTED
+from crm.surge import EPISODE
 from dashboard.client import client_config, client_snapshot
 from dashboard.components import (
     channel_card,
@@ -31,9 +39,10 @@ from dashboard.components import (
     kpi_bar,
     legend_card,
 )
-from dashboard.context import page_context
+from dashboard.context import follow_up_context, page_context
 from dashboard.figures import jakarta_map
 from dashboard.snapshot import read_snapshot
+from store import surges
 
 register_page(__name__, path="/", title="Pantau — Pusat Komando", name="Pusat Komando")
 
@@ -48,6 +57,9 @@ def layout(**_query: str) -> html.Div:
         dcc.Store(id="cc-config", data=client_config(now)),
         dcc.Store(id="cc-snapshot", data=client_snapshot(complaints)),
         dcc.Store(id="cc-started", data=False),
+        dcc.Store(id="cc-surge-data", data={"event": SURGE_DETECTED, "episode_ms": EPISODE // timedelta(milliseconds=1),
+                                            "active": active_surges(now)}),
+        dcc.Store(id="cc-surge-started", data=False),
         kpi_bar(),
         html.Div(className="cc-main", children=[
             html.Div(className="cc-map-wrap", children=[
@@ -57,10 +69,17 @@ def layout(**_query: str) -> html.Div:
                 legend_card(),
                 detail_card(),
                 html.Div(id="cc-tooltip", className="tooltip hidden"),
+                html.Div(id="cc-surges", className="surge-banner", role="alert"),  # filled by assets/surge.js
             ]),
             html.Aside(className="cc-side", children=[feed_card(), escalation_card(), channel_card()]),
         ]),
     ])
+
+
+def active_surges(now: datetime) -> list[dict[str, Any]]:
+    """The surges announced within the episode before `now`, newest first: the banner at load."""
+    with follow_up_context().sessions() as session:
+        return surges.announced(session, since=now - EPISODE)
 
 
 def _clientside(function: str, *dependencies: Input | Output | State, **kwargs: bool) -> None:
@@ -73,3 +92,5 @@ _clientside("start", Output("cc-started", "data"), Input("cc-snapshot", "data"),
 _clientside("pick_point", Input("jakarta-map", "clickData"), prevent_initial_call=True)
 _clientside("colour_by", Output("cc-legend", "className"), Input("cc-colour-by", "value"))
 _clientside("map_language", Input("lang", "data"))  # "lang" is the frame's (dashboard/app.py)
+clientside_callback(ClientsideFunction("pantau_surge", "start"), Output("cc-surge-started", "data"),
+                    Input("cc-surge-data", "data"), State("cc-config", "data"))

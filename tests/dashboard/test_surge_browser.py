@@ -1,0 +1,89 @@
+"""The surge banner in a real browser (Debian's Chromium, driven by Playwright) against `python app.py`.
+
+Flood reports go in through the API; the surge watch runs in the test process and announces through
+Redis, as a worker would (tests/live/test_surge_watch.py surge_server), so the page must show the
+banner live, keep it after a reload and forget it once dismissed.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from sqlalchemy.orm import Session, sessionmaker
+
+from crm.complaint import utc_now
+from live.publish import Publisher
+from live.surge_watch import watch_surges_once
+from tests.dashboard.test_command_centre_browser import (
+    CHROMIUM,
+    FLAGS,
+    LIVE_READY,
+    screenshot,
+)
+from tests.live.test_surge_watch import post_flood, surge_server
+from tests.processes import Server
+
+BIDARA_CINA = {"lon": 106.8681, "lat": -6.2345}  # 31.75.03.1002, beside Kampung Melayu in Jatinegara
+LINES = "#cc-surges .surge"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, sessionmaker[Session], Publisher]]:
+    with surge_server(tmp_path_factory.mktemp("surge")) as world:
+        yield world
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+def open_command_centre(page: Page, server: Server) -> None:
+    page.goto(server.url)
+    page.wait_for_function(LIVE_READY, timeout=60_000)
+
+
+def lines(page: Page) -> list[str]:
+    """The banner's sentences, top first, in the language shown."""
+    return page.locator(f"{LINES} .surge-text").all_inner_texts()
+
+
+def test_a_flood_surge_raises_a_banner_live_that_stays_after_a_reload_until_dismissed(world, browser):
+    server, sessions, publisher = world
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    open_command_centre(page, server)
+    assert lines(page) == []
+
+    post_flood(server, 6)  # Kampung Melayu
+    post_flood(server, 5, **BIDARA_CINA)
+    # Whichever watch runs first (this one, or the server's own) announces; the page must show both.
+    watch_surges_once(sessions, publisher, utc_now())
+    page.wait_for_function(f"document.querySelectorAll('{LINES}').length === 2", timeout=10_000)
+    assert lines(page) == [  # stacked, the larger surge for its bar on top
+        "Lonjakan banjir di Kel. Kampung Melayu (Jatinegara): 6 laporan dalam 3 jam, biasanya 0",
+        "Lonjakan banjir di Kel. Bidara Cina (Jatinegara): 5 laporan dalam 3 jam, biasanya 0",
+    ]
+    assert all(time.endswith(" WIB") for time in page.locator(f"{LINES} .surge-time").all_inner_texts())
+
+    page.click("#lang-en")
+    page.wait_for_function("document.querySelector('#pantau-root').classList.contains('lang-en')")
+    assert lines(page)[0] == "Flooding surge in Kel. Kampung Melayu (Jatinegara): 6 reports in 3 hours, usually 0"
+    page.click("#lang-id")
+    screenshot(page, "command_centre_surge.png")
+
+    page.click(f"{LINES}:nth-child(2) .surge-close")  # Bidara Cina, dismissed
+    page.wait_for_function(f"document.querySelectorAll('{LINES}').length === 1")
+    page.reload()
+    open_command_centre(page, server)
+    page.wait_for_function(f"document.querySelectorAll('{LINES}').length === 1")  # from the layout's snapshot
+    assert "Kel. Kampung Melayu (Jatinegara): 6 laporan" in lines(page)[0]
+    page.close()
+    assert errors == []
