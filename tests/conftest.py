@@ -48,9 +48,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     governor = create_user_token(env, "gubernur", "governor")
     log = data / "server.log"
     process = start(env, log)
-    url = wait_serving(process, env, log)
-    yield Server(url, key, governor)
-    stop(process)
+    try:
+        yield Server(wait_serving(process, env, log), key, governor)
+    finally:
+        stop(process)
 
 
 @pytest.fixture(scope="session")

@@ -67,9 +67,9 @@ def wait_serving(process: subprocess.Popen[bytes], env: dict[str, str], log: Pat
     url = f"http://127.0.0.1:{env['PANTAU_PORT']}"
     for _ in range(180):
         try:
-            requests.get(url, timeout=1)
+            requests.get(url, timeout=5)  # the first GET builds every page's layout: slow on a busy machine
             return url
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             if process.poll() is not None:
                 break
             time.sleep(0.5)

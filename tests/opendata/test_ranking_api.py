@@ -7,7 +7,6 @@ import io
 
 from crm.events import RANKING_CHANGED
 from crm.ranking import MIN_VOLUME, WEIGHTS
-from tests.followup.conftest import client, pantau, report, tokens  # noqa: F401  (fixtures)
 from tests.followup.helpers import PHOTO, step
 
 UNIT = "BINAMARGA-JP"
