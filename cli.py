@@ -188,6 +188,48 @@ def db_upgrade() -> None:
     click.echo("database is at the latest schema")
 
 
+@main.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+def import_history(file: Path) -> None:
+    """Load past complaints with their whole status histories from FILE (.jsonl, .ndjson or .csv).
+
+    Refused complaints go to FILE.ditolak.jsonl with their line and the reason; exits 1 if any.
+    """
+    import time
+
+    from rich.progress import Progress
+
+    from crm.routing import RoutingRules
+    from crm.sla import SlaClock
+    from ingest.history_import import UnreadableFile, import_history, open_history
+    from store.db import make_engine, make_sessionmaker, upgrade
+
+    try:
+        source = open_history(file)
+    except UnreadableFile as exc:
+        raise click.ClickException(str(exc)) from None
+    with source:
+        locator = _locator()  # after the file checks out: it takes a few seconds
+        engine = make_engine(load_settings().database_url)
+        upgrade(engine)
+        started = time.perf_counter()
+        with Progress() as progress:
+            task = progress.add_task("Mengimpor riwayat", total=source.size)
+            summary = import_history(source, sessions=make_sessionmaker(engine), locator=locator,
+                                     rules=RoutingRules.default(), sla=SlaClock.default(),
+                                     progress=lambda done: progress.update(task, completed=done))
+        took = time.perf_counter() - started
+    total = summary.imported + summary.present + summary.refused
+    click.echo(f"diimpor {summary.imported}, sudah ada {summary.present}, ditolak {summary.refused} "
+               f"({total} pengaduan dalam {took:.1f} detik, {total / max(took, 1e-9):.0f}/detik)")
+    if summary.refused:
+        for line, error in summary.errors:
+            click.echo(f"baris {line}: {error}", err=True)
+        more = summary.refused - len(summary.errors)
+        click.echo(f"{f'dan {more} lagi; ' if more else ''}semua yang ditolak ada di {summary.rejects}", err=True)
+        sys.exit(1)
+
+
 @main.group()
 def mailbox() -> None:
     """The email channel's mailbox."""
