@@ -293,8 +293,9 @@ def _insert_all(session: Session, linked: list[Complaint]) -> dict[tuple[str, st
     are resolved once the ids exist."""
     if not linked:
         return {}
+    # render_nulls: every row has the same columns, so the rows go in one statement per batch
     ids = session.scalars(insert(ComplaintRow).returning(ComplaintRow.id, sort_by_parameter_order=True),
-                          [_row_values(c) for c in linked]).all()
+                          [_row_values(c) for c in linked], execution_options={"render_nulls": True}).all()
     stored = []
     for complaint, complaint_id in zip(linked, ids):
         if complaint.duplicate_of is not None and complaint.duplicate_of < 0:

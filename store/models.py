@@ -79,7 +79,9 @@ class ComplaintRow(Base):
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    ticket: Mapped[str] = mapped_column(String, unique=True)
+    # The insert sentinel: tickets are made before the insert and unique, so a multi-row INSERT ..
+    # RETURNING can match ids to rows in one statement (else SQLite inserts one row at a time).
+    ticket: Mapped[str] = mapped_column(String, unique=True, insert_sentinel=True)
     channel: Mapped[str] = mapped_column(String)
     external_id: Mapped[str] = mapped_column(String)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
