@@ -8,6 +8,8 @@ COPY geo geo
 COPY store store
 COPY live live
 COPY ingest ingest
+COPY followup followup
+COPY opendata opendata
 COPY dashboard dashboard
 COPY assets assets
 RUN pip install --no-cache-dir .

@@ -35,6 +35,7 @@ from live.publish import Publisher, make_socketio
 from live.ranking import RankingBoard
 from live.sla_watch import run_watch
 from live.surge_watch import run_surge_watch
+from opendata.exports import make_export_api
 from opendata.ranking_api import Names, make_ranking_api
 from settings import Settings, channel_secrets, load_settings
 from store import complaints
@@ -81,6 +82,7 @@ def create_app(settings: Settings, locator: Locator | None = None) -> Pantau:
     dash.server.register_blueprint(make_open311_api(receiver, sessions, keys))
     dash.server.register_blueprint(make_follow_up_api(sessions, publisher, sla))
     dash.server.register_blueprint(make_ranking_api(ranking, Names(locator.boundaries)))
+    dash.server.register_blueprint(make_export_api(sessions, keys))
     install_follow_up(dash.server, FollowUpContext(sessions, publisher, sla, receiver))
     return Pantau(dash=dash, socketio=socketio, sessions=sessions, locator=locator, intake=intake, receiver=receiver,
                   publisher=publisher, ranking=ranking)

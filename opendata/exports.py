@@ -1,0 +1,208 @@
+"""Complaint exports for analysts and open-data portals: `GET /api/v1/export/complaints.csv` and
+`GET /api/v1/export/complaints.geojson`.
+
+Filters, all optional and combined with AND: `kota`, `kecamatan`, `kelurahan` (Kemendagri codes),
+`skpd`, `category`, `status`, and either `window` (crm/windows.py: today, 7d, 30d, quarter) or
+`since`/`until` (ISO 8601 with a zone, inclusive). A bad or unknown parameter answers 400 with
+every problem listed. Needs an API key (`pantau keys create`), a person's token
+(`pantau users token`) or a signed-in session.
+
+Only public fields leave: each row is crm.events.public_complaint cut down to EXPORT_FIELDS, an
+allow-list, so a field added to the public shape later is not published by accident (history,
+with its actors, stays out too). Rows are read in chunks and streamed, so an export of 100,000
+complaints never sits in memory. CSV carries the WIB time beside UTC; GeoJSON holds the located
+complaints as Points and counts the rest in `without_location`.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import datetime
+from itertools import chain
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+from sqlalchemy.orm import Session, sessionmaker
+
+from crm.categories import CATEGORIES
+from crm.complaint import Complaint, Status, utc_now
+from crm.events import public_complaint
+from crm.skpd import KELURAHAN_PREFIX, SKPDS
+from crm.windows import WINDOWS, window_start
+from followup.auth import LOGIN_PATH, person_from_request
+from ingest.auth import KeyChecker
+from store import areas
+from store.areas import ComplaintFilter
+
+EXPORT_FIELDS = (
+    "id", "ticket", "channel", "external_id", "received_at", "received_at_wib", "text", "category", "lon", "lat",
+    "kode_kelurahan", "kelurahan", "kode_kecamatan", "kecamatan", "kode_kota", "kota", "location_flag",
+    "location_precision", "skpd", "status", "category_confidence", "triage", "duplicate_of", "media", "desk",
+    "outside_desk_hours", "first_action_due", "completion_due", "closed_at", "reopened",
+)
+AREA_FILTERS = {"kota": areas.KOTA, "kecamatan": areas.KECAMATAN, "kelurahan": areas.KELURAHAN}
+_EXAMPLES = {areas.KOTA: "31.71", areas.KECAMATAN: "31.71.01", areas.KELURAHAN: "31.71.01.1001"}
+PARAMETERS = (*AREA_FILTERS, "skpd", "category", "status", "window", "since", "until")
+KELURAHAN_OFFICE = re.compile(re.escape(KELURAHAN_PREFIX) + r"\d{10}")
+FLUSH_BYTES = 64 * 1024  # send exports in pieces of about this size, not one write per row
+# A spreadsheet runs a cell that starts with one of these as a formula; citizens' text must not.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NOT_ALLOWED = ("Kunci API atau token tidak ada atau tidak sah: kirim 'Authorization: Bearer <kunci>' "
+               f"(pantau keys create NAMA atau pantau users token NAMA), atau masuk dulu ({LOGIN_PATH}).")
+
+
+def error(status: int, message: str, **extra: Any) -> tuple[Response, int]:
+    return jsonify({"error": message, **extra}), status
+
+
+def make_export_api(sessions: sessionmaker[Session], keys: KeyChecker) -> Blueprint:
+    api = Blueprint("export_v1", __name__, url_prefix="/api/v1/export")
+
+    @api.before_request
+    def allowed() -> Any:
+        """A partner's key, a person's token or a signed-in session; nobody anonymous."""
+        if keys.from_request() is None and person_from_request() is None:
+            return error(401, NOT_ALLOWED)
+        return None
+
+    @api.get("/complaints.<any(csv, geojson):extension>")
+    def export(extension: str) -> Any:
+        where, problems = parse_filter(request.args, utc_now())
+        if problems:
+            return error(400, "Parameter tidak sah.", errors=problems)
+        write, mimetype = FORMATS[extension]
+        return Response(in_pieces(write(areas.stream(sessions, where=where))), mimetype=mimetype,
+                        headers={"Content-Disposition": f'attachment; filename="pengaduan.{extension}"'})
+
+    return api
+
+
+def parse_filter(args: Mapping[str, str], now: datetime) -> tuple[ComplaintFilter, list[dict[str, str]]]:
+    """The filter the query string asks for, and every problem with it as {field, message}."""
+    problems = [{"field": name, "message": f"parameter tidak dikenal; gunakan: {', '.join(PARAMETERS)}"}
+                for name in args if name not in PARAMETERS]
+    values: dict[str, Any] = {}
+    for name, level in AREA_FILTERS.items():
+        if args.get(name):
+            values[f"kode_{name}"] = args[name]
+            if not _is_level(args[name], level):
+                problems.append({"field": name, "message": f"kode {level} Kemendagri, misalnya "
+                                                           f"{_EXAMPLES[level]}"})
+    if args.get("skpd"):
+        values["skpd"] = args["skpd"]
+        if args["skpd"] not in SKPDS and not KELURAHAN_OFFICE.fullmatch(args["skpd"]):
+            problems.append({"field": "skpd", "message": "kode SKPD tidak dikenal; lihat GET /api/v1/skpd"})
+    if args.get("category"):
+        values["category"] = args["category"]
+        if args["category"] not in CATEGORIES:
+            problems.append({"field": "category",
+                             "message": f"kategori tidak dikenal; gunakan: {', '.join(CATEGORIES)}"})
+    if args.get("status"):
+        if args["status"] in {s.value for s in Status}:
+            values["status"] = Status(args["status"])
+        else:
+            problems.append({"field": "status", "message": f"status tidak dikenal; gunakan: "
+                                                           f"{', '.join(s.value for s in Status)}"})
+    if args.get("window"):
+        if args.get("since") or args.get("until"):
+            problems.append({"field": "window", "message": "pakai window atau since/until, tidak keduanya"})
+        elif args["window"] in WINDOWS:
+            values["since"] = window_start(args["window"], now)
+        else:
+            problems.append({"field": "window",
+                             "message": f"jangka waktu tidak dikenal; gunakan: {', '.join(WINDOWS)}"})
+    for name in ("since", "until"):
+        if args.get(name):
+            at = _aware(args[name])
+            if at is None:
+                problems.append({"field": name, "message": "waktu ISO 8601 dengan zona, misalnya "
+                                                           "2026-11-27T08:00:00+07:00"})
+            values[name] = at
+    if values.get("since") and values.get("until") and values["since"] > values["until"]:
+        problems.append({"field": "until", "message": "until harus sesudah since"})
+    return (ComplaintFilter(), problems) if problems else (ComplaintFilter(**values), [])
+
+
+def _is_level(kode: str, level: str) -> bool:
+    try:
+        return areas.level_of(kode) == level
+    except ValueError:
+        return False
+
+
+def _aware(text: str) -> datetime | None:
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return at if at.utcoffset() is not None else None
+
+
+def public_row(complaint: Complaint) -> dict[str, Any]:
+    """The exported fields of one complaint, from the one public shape."""
+    shown = public_complaint(complaint)
+    return {field: shown[field] for field in EXPORT_FIELDS}
+
+
+def csv_lines(complaints: Iterable[Complaint]) -> Iterator[str]:
+    """A header, then one row per complaint."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    rows = (public_row(complaint).values() for complaint in complaints)
+    for row in chain([EXPORT_FIELDS], ([_cell(value) for value in values] for values in rows)):
+        writer.writerow(row)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def _cell(value: Any) -> Any:
+    """Lists as space-separated text, None as empty, and text that a spreadsheet would run as a
+    formula kept as text (numbers such as a negative latitude are left alone)."""
+    if isinstance(value, list):
+        value = " ".join(map(str, value))
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return "" if value is None else value
+
+
+def geojson_parts(complaints: Iterable[Complaint]) -> Iterator[str]:
+    """A FeatureCollection of the located complaints as Points, written as they are read; the
+    number left out for having no coordinates comes last, once it is known."""
+    yield '{"type":"FeatureCollection","features":['
+    without_location, first = 0, True
+    for complaint in complaints:
+        row = public_row(complaint)
+        if row["lon"] is None or row["lat"] is None:
+            without_location += 1
+            continue
+        feature = {"type": "Feature", "id": row["id"],
+                   "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
+                   "properties": {k: v for k, v in row.items() if k not in ("lon", "lat")}}
+        yield ("" if first else ",") + json.dumps(feature, ensure_ascii=False, separators=(",", ":"))
+        first = False
+    yield f'],"without_location":{without_location}}}'
+
+
+def in_pieces(parts: Iterable[str]) -> Iterator[str]:
+    """`parts` joined into pieces of about FLUSH_BYTES, so the server writes a few large chunks."""
+    piece: list[str] = []
+    size = 0
+    for part in parts:
+        piece.append(part)
+        size += len(part)
+        if size >= FLUSH_BYTES:
+            yield "".join(piece)
+            piece, size = [], 0
+    if piece:
+        yield "".join(piece)
+
+
+# The file each extension is written as, and its media type.
+FORMATS: dict[str, tuple[Callable[[Iterable[Complaint]], Iterator[str]], str]] = {
+    "csv": (csv_lines, "text/csv"),
+    "geojson": (geojson_parts, "application/geo+json"),
+}
