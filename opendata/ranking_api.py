@@ -27,6 +27,10 @@ CSV_COLUMNS = ["peringkat", "kode", "nama", "skor", "volume", *WEIGHTS, "rata_ja
                "tunggakan", "terlambat", "perubahan_sejak_kemarin", "tanda"]
 
 
+class BadQuery(ValueError):
+    """A parameter the ranking does not know: answered 400 with the valid values."""
+
+
 class Names:
     """Display names and kota of units and areas, keyed on codes (names repeat; codes do not)."""
 
@@ -57,12 +61,13 @@ class Names:
 def make_ranking_api(board: RankingBoard, names: Names) -> Blueprint:
     api = Blueprint("ranking_v1", __name__, url_prefix="/api/v1")
 
+    @api.errorhandler(BadQuery)
+    def bad_query(exc: BadQuery) -> Any:
+        return jsonify({"error": str(exc)}), 400
+
     @api.get("/ranking")
     def ranking() -> Any:
-        try:
-            level, window, rows = _read(board, names, request.args)
-        except ValueError as exc:
-            return jsonify({"error": str(exc)}), 400
+        level, window, rows = _read(board, names, request.args)
         return jsonify({
             "window": window, "window_label": LABELS[window][0], "level": level,
             "generated_at": utc_now().astimezone(WIB).isoformat(), "version": board.version,
@@ -73,10 +78,7 @@ def make_ranking_api(board: RankingBoard, names: Names) -> Blueprint:
 
     @api.get("/ranking.csv")
     def ranking_csv() -> Any:
-        try:
-            level, window, rows = _read(board, names, request.args)
-        except ValueError as exc:
-            return jsonify({"error": str(exc)}), 400
+        level, window, rows = _read(board, names, request.args)
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(CSV_COLUMNS)
@@ -108,16 +110,16 @@ def row_json(level: Level, row: Standing, names: Names) -> dict[str, Any]:
 def _read(board: RankingBoard, names: Names, args: Mapping[str, str]) -> tuple[Level, str, list[Standing]]:
     window = args.get("window", DEFAULT_WINDOW)
     if window not in WINDOWS:
-        raise ValueError(f"window tidak dikenal: {window!r}; gunakan {', '.join(WINDOWS)}")
+        raise BadQuery(f"window tidak dikenal: {window!r}; gunakan {', '.join(WINDOWS)}")
     level = args.get("level", "skpd")
     if level not in LEVELS:
-        raise ValueError(f"level tidak dikenal: {level!r}; gunakan {', '.join(LEVELS)}")
+        raise BadQuery(f"level tidak dikenal: {level!r}; gunakan {', '.join(LEVELS)}")
     kind, kota = args.get("kind"), args.get("kota")
     kinds = get_args(SkpdKind)
     if kind is not None and kind not in kinds:
-        raise ValueError(f"kind tidak dikenal: {kind!r}; gunakan {', '.join(kinds)}")
+        raise BadQuery(f"kind tidak dikenal: {kind!r}; gunakan {', '.join(kinds)}")
     if kota is not None and kota not in WILAYAH:
-        raise ValueError(f"kota tidak dikenal: {kota!r}; gunakan {', '.join(WILAYAH)}")
+        raise BadQuery(f"kota tidak dikenal: {kota!r}; gunakan {', '.join(WILAYAH)}")
     rows = board.standings(level, window)  # type: ignore[arg-type]
     if kind is not None:
         rows = [r for r in rows if names.kind_of(r.code) == kind]
