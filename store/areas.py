@@ -20,6 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from crm.complaint import Complaint, Status
 from store.complaints import to_domain
+from store.db import epoch_seconds
 from store.models import ComplaintRow
 
 KOTA, KECAMATAN, KELURAHAN = "kota", "kecamatan", "kelurahan"
@@ -106,13 +107,13 @@ def _figures(session: Session, column: InstrumentedAttribute[str | None] | None,
 def _median_response_hours(session: Session, key: ColumnElement[str | None],
                            where: list[ColumnElement[bool]]) -> dict[str, float]:
     """Median hours from receipt to the first action, per key, over the complaints acted on."""
-    rows = session.execute(select(key.label("kode"), ComplaintRow.received_at, ComplaintRow.first_action_at)
+    epoch = epoch_seconds(session)
+    rows = session.execute(select(key.label("kode"), epoch(ComplaintRow.first_action_at) - epoch(ComplaintRow.received_at))
                            .where(*where, ComplaintRow.first_action_at.is_not(None))).all()
     if not rows:
         return {}
-    frame = pd.DataFrame(rows, columns=["kode", "received_at", "first_action_at"])
-    hours = (frame["first_action_at"] - frame["received_at"]).dt.total_seconds() / 3600
-    return {kode: float(median) for kode, median in hours.groupby(frame["kode"]).median().items()}
+    frame = pd.DataFrame(rows, columns=["kode", "seconds"]).round({"seconds": 3})  # julianday: sub-ms noise
+    return {kode: float(median) / 3600 for kode, median in frame.groupby("kode")["seconds"].median().items()}
 
 
 @dataclass(frozen=True, slots=True)

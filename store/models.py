@@ -76,6 +76,10 @@ class ComplaintRow(Base):
     __table_args__ = (
         UniqueConstraint("channel", "external_id"),
         Index("ix_complaints_category_received_at", "category", "received_at"),
+        # The drill-down's "this kota's (kecamatan's) complaints since": without them SQLite walks the
+        # whole table in kelurahan order to save a sort (2.2 s with a million complaints).
+        Index("ix_complaints_kode_kota_received_at", "kode_kota", "received_at"),
+        Index("ix_complaints_kode_kecamatan_received_at", "kode_kecamatan", "received_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

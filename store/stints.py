@@ -12,22 +12,18 @@ from datetime import datetime
 
 import numpy as np
 from sqlalchemy import (
-    ColumnElement,
-    Float,
-    cast,
     delete,
-    extract,
-    func,
     insert,
     or_,
     select,
 )
-from sqlalchemy.orm import InstrumentedAttribute, Session, aliased, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from crm.complaint import Complaint
 from crm.ledger import StintTable
 from crm.ranking import COLUMNS, LEVELS, StintColumns
 from crm.stints import Stint, stints_of
+from store.db import epoch_seconds
 from store.models import ComplaintRow, EvidenceRow, StintRow
 
 REBUILD_CHUNK = 5_000
@@ -71,7 +67,7 @@ def table_since(session: Session, since: datetime) -> StintTable:
     """Every stint still held, or ended at or after `since` (all that a ranking window can need),
     as columns. Times are read as epoch seconds by the database itself: parsing a datetime per
     value in Python would cost more than the whole ranking."""
-    epoch = _epoch_sqlite if session.get_bind().dialect.name == "sqlite" else _epoch_postgres
+    epoch = epoch_seconds(session)
     query = (select(StintRow.complaint_id, StintRow.skpd, StintRow.kode_kota, StintRow.kode_kecamatan,
                     StintRow.kode_kelurahan, *(epoch(getattr(StintRow, _column(name))) if name in _TIMES
                                                else getattr(StintRow, _column(name)) for name in COLUMNS))
@@ -117,14 +113,6 @@ def _reused_photo_times(session: Session, complaint_ids: list[int]) -> dict[int,
 def _with_reused(stint: Stint, uploads: list[datetime]) -> Stint:
     count = sum(1 for at in uploads if stint.start <= at and (stint.end is None or at <= stint.end))
     return replace(stint, reused_photos=count) if count else stint
-
-
-def _epoch_sqlite(column: InstrumentedAttribute[datetime | None]) -> ColumnElement[float]:
-    return (func.julianday(column) - 2440587.5) * 86400.0  # UtcDateTime keeps naive UTC text on SQLite
-
-
-def _epoch_postgres(column: InstrumentedAttribute[datetime | None]) -> ColumnElement[float]:
-    return cast(extract("epoch", column), Float)
 
 
 def _column(name: str) -> str:
