@@ -98,9 +98,6 @@ class StintColumns:
     def from_stints(cls, stints: Sequence[Stint]) -> StintColumns:
         return cls.from_rows([[_epoch(getattr(s, name)) for name in COLUMNS] for s in stints])
 
-    def __len__(self) -> int:
-        return len(self.start)
-
     def take(self, rows: slice | np.ndarray) -> StintColumns:
         return StintColumns(*(getattr(self, name)[rows] for name in COLUMNS))
 

@@ -54,3 +54,27 @@ def test_plain_postgresql_url_uses_psycopg3() -> None:
 def test_other_databases_are_refused() -> None:
     with pytest.raises(ValueError, match="unsupported"):
         make_engine("mysql://user@localhost/pantau")
+
+
+def test_the_ranking_migration_fills_stints_for_complaints_already_stored(engine: Engine) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from store.db import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0004")
+        connection.execute(text(
+            "INSERT INTO complaints (id, ticket, channel, external_id, received_at, text, category, skpd, status,"
+            " kode_kelurahan, kode_kecamatan, kode_kota, location_flag, media, outside_desk_hours, reopened)"
+            " VALUES (7, 'JKT-261101-AAAAA', 'sms', 'x1', '2026-11-01 01:00:00', 'Jalan rusak', 'jalan', 'BINAMARGA-JP',"
+            " 'Menunggu', '31.71.01.1001', '31.71.01', '31.71', NULL, '[]', false, 0)"))
+        connection.execute(text("INSERT INTO complaint_events (complaint_id, kind, at, status, actor, note)"
+                                " VALUES (7, 'diterima', '2026-11-01 01:00:00', 'Menunggu', 'sistem', '')"))
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT complaint_id, seq, skpd, kode_kota FROM ranking_stints")).all() == [
+            (7, 0, "BINAMARGA-JP", "31.71")]
