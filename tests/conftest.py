@@ -1,6 +1,6 @@
 """Fixtures shared across packages: the real Jakarta boundaries, built into a Locator once, a
-database `engine` on a fresh SQLite file and, marked postgis, on PostGIS, and a real `server`
-process (started with tests/processes.py).
+database `engine` on a fresh SQLite file and, marked postgis, on PostGIS, a real `server`
+process (started with tests/processes.py) and a `browser` for the browser tests (tests/browser.py).
 
 PostGIS tests get their own schema (search_path = it, public), dropped afterwards, so runs never
 see each other's rows and the postgis extension in `public` is left alone.
@@ -11,6 +11,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import Engine, make_url, text
@@ -19,15 +20,11 @@ from sqlalchemy.exc import OperationalError
 from geo.boundaries import Boundaries, load_boundaries
 from geo.locate import Locator
 from store.db import make_engine
-from tests.processes import (
-    Server,
-    create_key,
-    create_user_token,
-    free_port,
-    start,
-    stop,
-    wait_serving,
-)
+from tests.browser import CHROMIUM, FLAGS
+from tests.processes import Server, serving
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parents[1]
 BOUNDARIES = Path(os.environ.get(
@@ -41,17 +38,29 @@ POSTGIS_URL = os.environ.get(
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A real Pantau process on a fresh SQLite file, with one API key and one governor's token."""
-    data = tmp_path_factory.mktemp("server")
-    env = os.environ | {"PANTAU_DATABASE_URL": f"sqlite:///{data}/pantau.db", "PANTAU_PORT": str(free_port())}
-    key = create_key(env)
-    governor = create_user_token(env, "gubernur", "governor")
-    log = data / "server.log"
-    process = start(env, log)
-    try:
-        yield Server(wait_serving(process, env, log), key, governor)
-    finally:
-        stop(process)
+    """A real Pantau process on a fresh SQLite file, with one API key and one governor's token.
+
+    Its surge watch runs once at start and then not for an hour: many modules post here, and a
+    burst of flood reports from one would raise surge banners over the map that another module's
+    clicks must reach. tests/dashboard/test_surge_browser.py has a server of its own."""
+    with serving(tmp_path_factory.mktemp("server"), PANTAU_SURGE_WATCH_SECONDS="3600") as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, driven by Playwright, for one test module.
+
+    Playwright is imported here, so that a run without browser tests does not need it. Module, not
+    session, scope: between its calls Playwright's sync API leaves its event loop marked running in
+    this thread, so while it is open no other test could use asyncio.run.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture(scope="session")

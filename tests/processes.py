@@ -1,11 +1,14 @@
 """Real Pantau processes for tests, started as a user would: a key from the CLI, then `python app.py`."""
 from __future__ import annotations
 
+import os
 import secrets
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
@@ -84,3 +87,20 @@ def stop(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+@contextmanager
+def serving(data: Path, **extra_env: str) -> Iterator[Server]:
+    """`python app.py` on a fresh SQLite file in `data`, with one API key and one governor's token,
+    serving until the block ends; its log is `data`/server.log. `extra_env` adds or overrides
+    settings, e.g. PANTAU_SLA_WATCH_SECONDS="1"."""
+    env = os.environ | {"PANTAU_DATABASE_URL": f"sqlite:///{data}/pantau.db", "PANTAU_PORT": str(free_port())}
+    env |= extra_env
+    key = create_key(env)
+    governor = create_user_token(env, "gubernur", "governor")
+    log = data / "server.log"
+    process = start(env, log)
+    try:
+        yield Server(wait_serving(process, env, log), key, governor)
+    finally:
+        stop(process)

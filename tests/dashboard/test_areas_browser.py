@@ -7,18 +7,14 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
+from tests.browser import ARTIFACTS
 from tests.processes import Server
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
 MONAS = (106.8272, -6.1754)  # Kelurahan Gambir, Kecamatan Gambir, Jakarta Pusat (31.71)
 MAP = "#areas-map .js-plotly-plot"
 # The map has drawn once MapLibre has loaded its style and the outlines.
@@ -38,14 +34,6 @@ def reported(server: Server) -> Server:
                                headers={"Authorization": f"Bearer {server.key}"}, timeout=30)
         assert answer.status_code == 201, answer.text
     return server
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -13,28 +13,16 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from dashboard.palette import STATUS_COLOURS
-from tests.processes import (
-    Server,
-    create_key,
-    create_user_token,
-    free_port,
-    start,
-    stop,
-    wait_serving,
-)
+from tests.browser import ARTIFACTS
+from tests.processes import Server, serving
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
 CONTACT = "0811-rahasia"
 GRAPH = "document.querySelector('#jakarta-map .js-plotly-plot')"
 # 100 POSTs from 16 threads in another process, so this one stays free to probe the page; prints the ids
@@ -56,14 +44,6 @@ LIVE_READY = ("() => window.pantau && window.pantau.overlay.inspect().settled"
               " && window.pantau.live.stats().connected")
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 @contextmanager
@@ -88,16 +68,8 @@ def page(server: Server, browser: Browser) -> Iterator[Page]:
 @pytest.fixture(scope="module")
 def watched_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A Pantau of its own whose SLA watch runs every second, not every minute: a breach shows soon."""
-    data = tmp_path_factory.mktemp("watched")
-    env = os.environ | {"PANTAU_DATABASE_URL": f"sqlite:///{data}/pantau.db", "PANTAU_PORT": str(free_port()),
-                        "PANTAU_SLA_WATCH_SECONDS": "1"}
-    key = create_key(env)
-    governor = create_user_token(env, "gubernur", "governor")
-    log = data / "server.log"
-    process = start(env, log)
-    url = wait_serving(process, env, log)
-    yield Server(url, key, governor)
-    stop(process)
+    with serving(tmp_path_factory.mktemp("watched"), PANTAU_SLA_WATCH_SECONDS="1") as server:
+        yield server
 
 
 def post(server: Server, **fields: Any) -> dict[str, Any]:

@@ -11,14 +11,11 @@ from typing import NamedTuple
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
+from tests.browser import ARTIFACTS
 from tests.processes import create_user, free_port, start, stop, wait_serving
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
 PASSWORD = "kata-sandi-panjang-sekali"
 OPERATOR, STAFF = "operator_meja", "staf_binamarga_js"
 PATH = "/meja"
@@ -42,14 +39,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     process = start(env, log)
     yield Server(wait_serving(process, env, log), data / "pantau.db")
     stop(process)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 def signed_in(browser: Browser, server: Server, name: str) -> tuple[Page, list[str]]:

@@ -10,14 +10,14 @@ import struct
 import uuid
 import zlib
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from dashboard.palette import SLA_COLOURS
+from tests.browser import ARTIFACTS
 from tests.processes import (
     create_key,
     create_user,
@@ -27,10 +27,6 @@ from tests.processes import (
     wait_serving,
 )
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
 LIVE_READY = ("() => window.pantau && window.pantau.overlay.inspect().settled"
               " && window.pantau.live.stats().connected")
 PASSWORD = "kata-sandi-panjang-sekali"
@@ -56,14 +52,6 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
     process = start(env, log)
     yield Desk(wait_serving(process, env, log), key)
     stop(process)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 def watched(browser: Browser, size: dict[str, int]) -> tuple[Page, list[str]]:

@@ -6,34 +6,20 @@ and its overdue complaints. Screenshots go to artifacts/.
 """
 from __future__ import annotations
 
-import os
-import subprocess
 import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Page
 
 from crm.ranking import MIN_VOLUME
+from tests.browser import ARTIFACTS
 from tests.followup.helpers import PHOTO
-from tests.processes import (
-    Server,
-    create_key,
-    create_user_token,
-    free_port,
-    start,
-    stop,
-    wait_serving,
-)
+from tests.processes import Server, serving
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
 UNIT = "BINAMARGA-JP"  # roads at Monas (Gambir, Jakarta Pusat)
 ROW = f"#rk-rows tr[data-code='{UNIT}']"
 READY = ("() => window.pantau && window.pantau.ranking && window.pantau.ranking.stats().connected"
@@ -45,34 +31,8 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A Pantau of its own: the ranking counts everything in its store, so no other test may add to it."""
-    data = tmp_path_factory.mktemp("ranking")
-    env = os.environ | {"PANTAU_DATABASE_URL": f"sqlite:///{data}/pantau.db", "PANTAU_PORT": str(free_port())}
-    key = create_key(env)
-    governor = create_user_token(env, "gubernur", "governor")
-    log = data / "server.log"
-    process = start(env, log)
-    try:
-        yield Server(patiently_serving(process, env, log), key, governor)
-    finally:
-        stop(process)
-
-
-def patiently_serving(process: subprocess.Popen[bytes], env: dict[str, str], log: Path) -> str:
-    """wait_serving, patient with a first answer slower than its 1 s timeout: the first request builds
-    every page's layout, which takes longer than that on a busy machine."""
-    while True:
-        try:
-            return wait_serving(process, env, log)
-        except requests.Timeout:
-            continue
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
+    with serving(tmp_path_factory.mktemp("ranking")) as server:
+        yield server
 
 
 def post(server: Server, **fields: Any) -> dict[str, Any]:

@@ -9,18 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Page
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm.complaint import utc_now
 from live.publish import Publisher
 from live.surge_watch import watch_surges_once
-from tests.dashboard.test_command_centre_browser import (
-    CHROMIUM,
-    FLAGS,
-    LIVE_READY,
-    screenshot,
-)
+from tests.dashboard.test_command_centre_browser import LIVE_READY, screenshot
 from tests.live.test_surge_watch import post_flood, surge_server
 from tests.processes import Server
 
@@ -34,14 +29,6 @@ pytestmark = pytest.mark.slow
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, sessionmaker[Session], Publisher]]:
     with surge_server(tmp_path_factory.mktemp("surge")) as world:
         yield world
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 def open_command_centre(page: Page, server: Server) -> None:

@@ -35,15 +35,7 @@ from settings import Settings
 from store import surges
 from store.db import make_engine, make_sessionmaker
 from store.models import AuditRow
-from tests.processes import (
-    Server,
-    create_key,
-    create_user_token,
-    free_port,
-    start,
-    stop,
-    wait_serving,
-)
+from tests.processes import Server, serving
 
 KAMPUNG_MELAYU = {"lon": 106.8630, "lat": -6.2183}  # 31.75.03.1001, Kecamatan Jatinegara, Jakarta Timur
 REDIS_URL = os.environ.get("PANTAU_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -189,20 +181,14 @@ def surge_server(data: Path) -> Iterator[tuple[Server, sessionmaker[Session], Pu
         pytest.fail(f"Redis unreachable at {REDIS_URL}: {err}")
     database = f"sqlite:///{data}/pantau.db"
     channel = f"pantau-test-{uuid.uuid4().hex}"
-    env = os.environ | {"PANTAU_DATABASE_URL": database, "PANTAU_PORT": str(free_port()),
-                        "PANTAU_REDIS_URL": REDIS_URL, "PANTAU_REDIS_CHANNEL": channel}
-    key = create_key(env)
-    governor = create_user_token(env, "gubernur", "governor")
-    log = data / "server.log"
-    process = start(env, log)
-    engine = make_engine(database)
-    try:
-        server = Server(wait_serving(process, env, log), key, governor)
-        sessions = make_sessionmaker(engine)
-        yield server, sessions, Publisher(make_socketio(redis_url=REDIS_URL, channel=channel), sessions)
-    finally:
-        engine.dispose()
-        stop(process)
+    with serving(data, PANTAU_DATABASE_URL=database, PANTAU_REDIS_URL=REDIS_URL,
+                 PANTAU_REDIS_CHANNEL=channel) as server:
+        engine = make_engine(database)
+        try:
+            sessions = make_sessionmaker(engine)
+            yield server, sessions, Publisher(make_socketio(redis_url=REDIS_URL, channel=channel), sessions)
+        finally:
+            engine.dispose()
 
 
 def post_flood(server: Server, n: int, lon: float = KAMPUNG_MELAYU["lon"], lat: float = KAMPUNG_MELAYU["lat"]) -> None:
