@@ -85,6 +85,7 @@ from geo.jurisdiction import Jurisdiction
 from geo.locate import Locator
 from ingest.schemas import CLOCK_SKEW, MAX_TEXT
 from store import complaints as store_complaints
+from store.db import refresh_statistics
 
 BATCH = 2000  # complaints per add_many: one transaction and one locate_many each
 SHOWN_ERRORS = 10  # refusals kept in the summary for the screen; all go to the rejects file
@@ -231,6 +232,8 @@ def import_history(source: HistoryFile, *, sessions: sessionmaker[Session], loca
     finally:
         if rejects is not None:
             rejects.close()
+    if summary.imported:
+        refresh_statistics(sessions)
     return summary
 
 

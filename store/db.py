@@ -20,6 +20,7 @@ from sqlalchemy import (
     extract,
     func,
     make_url,
+    text,
 )
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -71,6 +72,14 @@ def upgrade(engine: Engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def refresh_statistics(sessions: sessionmaker[Session]) -> None:
+    """ANALYZE: after a bulk load the planner's row estimates are stale, and a stale estimate made
+    PostgreSQL scan a million complaints for a 30-day drill-down (0.7 s instead of 14 ms)."""
+    with sessions() as session:
+        session.execute(text("ANALYZE"))
+        session.commit()
 
 
 def epoch_seconds(session: Session) -> Callable[[ColumnElement[Any]], ColumnElement[float]]:
