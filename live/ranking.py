@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from flask_socketio import SocketIO
     from sqlalchemy.orm import Session, sessionmaker
 
-REBUILD_SECONDS = 900
+REBUILD_SECONDS = 300
 _COMPLAINT_EVENTS = frozenset({COMPLAINT_ROUTED, STATUS_CHANGED, SLA_BREACHED})
 
 
@@ -45,9 +45,11 @@ class RankingBoard:
         self.version = 0
         self._ledger: Ledger | None = None
         self._built_at = 0.0
-        self._lock = threading.Lock()  # the ledger and the cache
+        self._lock = threading.Lock()  # the ledger in place and the cache
+        self._build_lock = threading.Lock()  # one rebuild at a time
         self._pending: set[int] = set()
-        self._pending_lock = threading.Lock()
+        self._pending_lock = threading.Lock()  # the ids below
+        self._during_build: set[int] | None = None  # ids applied while a rebuild reads the store
         self._cache: dict[tuple[Level, str], list[Standing]] = {}
 
     def notice(self, logged: list[tuple[int, str, dict[str, Any], list[str]]]) -> None:
@@ -59,37 +61,60 @@ class RankingBoard:
 
     def standings(self, level: Level, window: str) -> list[Standing]:
         """The current ranking of one level in one window, with every change noticed so far."""
+        if self._ledger is None:
+            self.rebuild()
         self.apply_pending()
         with self._lock:
-            ledger = self._ledger or self._build()
             key = (level, window)
             if key not in self._cache:
-                self._cache[key] = ledger.standings(level, window)
+                assert self._ledger is not None
+                self._cache[key] = self._ledger.standings(level, window)
             return self._cache[key]
 
     def rebuild(self) -> float:
-        """Read every stint the windows need and start a fresh ledger; the seconds it took."""
+        """Read every stint the windows need into a fresh ledger and put it in place; the seconds it
+        took. Screens keep reading the old ledger meanwhile; changes applied during the build are
+        applied again to the new one, which may have read them or not."""
         started = time.perf_counter()
-        with self._lock:
-            self._build()
+        with self._build_lock:
+            with self._pending_lock:
+                self._during_build = set()
+            now = self.clock()
+            since = now.astimezone(WIB).replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=HORIZON_DAYS)
+            with self.sessions() as session:
+                ledger = Ledger.build(stints.table_since(session, since), now)
+            with self._lock:
+                with self._pending_lock:
+                    again, self._during_build = self._during_build or set(), None
+                self._apply(ledger, again)
+                self._ledger = ledger
+                self._built_at = time.monotonic()
+                self._cache.clear()
+                self.version += 1
         return time.perf_counter() - started
 
     def apply_pending(self) -> int:
         """Bring the ledger up to date with the complaints changed since the last call; how many."""
         with self._pending_lock:
             ids, self._pending = self._pending, set()
-        if not ids:
+            if self._during_build is not None:
+                self._during_build |= ids
+        if not ids or self._ledger is None:
             return 0
-        now = self.clock()
-        with self.sessions() as session:
-            current = stints.of_complaints(session, sorted(ids))
         with self._lock:
-            ledger = self._ledger or self._build()
-            for complaint_id, held in current.items():
-                ledger.replace(complaint_id, held, now)
+            self._apply(self._ledger, ids)
             self._cache.clear()
             self.version += 1
         return len(ids)
+
+    def _apply(self, ledger: Ledger, ids: set[int]) -> None:
+        if not ids:
+            return
+        now = self.clock()
+        with self.sessions() as session:
+            current = stints.of_complaints(session, sorted(ids))
+        for complaint_id, held in current.items():
+            ledger.replace(complaint_id, held, now)
 
     def tick(self) -> None:
         """One round of the board's task: rebuild when due, apply changes, signal screens."""
@@ -105,16 +130,6 @@ class RankingBoard:
     def run(self, stop: threading.Event | None = None, every_s: float = 0.25) -> None:
         """Tick every `every_s` seconds until `stop` (live/every.py: a failed round is retried)."""
         every(every_s, self.tick, stop=stop, failed="Peringkat gagal diperbarui")
-
-    def _build(self) -> Ledger:
-        now = self.clock()
-        since = now.astimezone(WIB).replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=HORIZON_DAYS)
-        with self.sessions() as session:
-            self._ledger = Ledger.build(stints.table_since(session, since), now)
-        self._built_at = time.monotonic()
-        self._cache.clear()
-        self.version += 1
-        return self._ledger
 
     def _signal(self) -> None:
         if self.socketio is not None:

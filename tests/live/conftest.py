@@ -11,6 +11,7 @@ from app import Pantau, create_app
 from settings import Settings
 from store import api_keys
 from tests.live.places import Place, Post
+from tests.store.conftest import make_complaint, sessions  # noqa: F401  (a migrated store, a complaint factory)
 
 
 @pytest.fixture
