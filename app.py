@@ -33,6 +33,7 @@ from ingest.simulator import Simulator
 from live.handlers import register_handlers
 from live.publish import Publisher, make_socketio
 from live.ranking import RankingBoard
+from live.ranking_share import RankingShare
 from live.sla_watch import run_watch
 from live.surge_watch import run_surge_watch
 from opendata.exports import make_export_api
@@ -52,6 +53,7 @@ class Pantau:
     receiver: Receiver
     publisher: Publisher
     ranking: RankingBoard
+    share: RankingShare | None  # the ranking's changes between processes, with Redis
 
 
 def create_app(settings: Settings, locator: Locator | None = None) -> Pantau:
@@ -72,7 +74,10 @@ def create_app(settings: Settings, locator: Locator | None = None) -> Pantau:
     publisher = Publisher(socketio, sessions)
     register_handlers(socketio, publisher)
     ranking = RankingBoard(sessions, socketio)
+    share = RankingShare(settings.redis_url, f"{settings.redis_channel}:ranking") if settings.redis_url else None
     publisher.listen(ranking.notice)
+    if share is not None:
+        publisher.listen(share.send)
     sla = SlaClock.default()
     intake = make_intake(locator, sessions, publisher, threshold=settings.classifier_threshold, sla=sla)
     keys = KeyChecker(sessions)
@@ -85,7 +90,7 @@ def create_app(settings: Settings, locator: Locator | None = None) -> Pantau:
     dash.server.register_blueprint(make_export_api(sessions, keys))
     install_follow_up(dash.server, FollowUpContext(sessions, publisher, sla, receiver))
     return Pantau(dash=dash, socketio=socketio, sessions=sessions, locator=locator, intake=intake, receiver=receiver,
-                  publisher=publisher, ranking=ranking)
+                  publisher=publisher, ranking=ranking, share=share)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -118,6 +123,8 @@ def main(argv: list[str] | None = None) -> None:
     pantau.socketio.start_background_task(run_surge_watch, pantau.sessions, pantau.publisher,  # surges
                                           every_s=settings.surge_watch_seconds)
     pantau.socketio.start_background_task(pantau.ranking.run)  # live ranking: rebuilds, then follows events
+    if pantau.share is not None:  # ... of the other processes too
+        pantau.socketio.start_background_task(pantau.share.follow, pantau.ranking.changed)
     print(f"Pantau serves http://{settings.host}:{settings.port}", flush=True)
     pantau.socketio.run(pantau.dash.server, host=settings.host, port=settings.port,
                         allow_unsafe_werkzeug=True)

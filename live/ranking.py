@@ -8,9 +8,9 @@ Screens then fetch the table they show from GET /api/v1/ranking, which the board
 next change. The ledger is rebuilt at each new WIB day (the windows slide) and every
 REBUILD_SECONDS, which also brings in what other processes changed (see the known limit below).
 
-Known limit: with several web processes each board hears only its own process's events between
-rebuilds; the ranking a screen sees can then lag other processes' changes by up to
-REBUILD_SECONDS.
+With several processes (PANTAU_REDIS_URL set) every process also sends its changes through Redis
+(live/ranking_share.py) and every board follows them, its own included (applying a complaint twice
+changes nothing). Each board signals its changes, so a screen may be told more than once.
 """
 from __future__ import annotations
 
@@ -36,6 +36,11 @@ REBUILD_SECONDS = 300
 _COMPLAINT_EVENTS = frozenset({COMPLAINT_ROUTED, STATUS_CHANGED, SLA_BREACHED})
 
 
+def changed_ids(logged: list[tuple[int, str, dict[str, Any], list[str]]]) -> set[int]:
+    """The stored complaints a batch of published events is about."""
+    return {payload["id"] for _, name, payload, _ in logged if name in _COMPLAINT_EVENTS and payload.get("id")}
+
+
 class RankingBoard:
     def __init__(self, sessions: sessionmaker[Session], socketio: SocketIO | None = None,
                  clock: Callable[[], datetime] = utc_now) -> None:
@@ -54,7 +59,10 @@ class RankingBoard:
 
     def notice(self, logged: list[tuple[int, str, dict[str, Any], list[str]]]) -> None:
         """Publisher listener: remember which complaints changed; cheap, it runs in the request."""
-        ids = {payload["id"] for _, name, payload, _ in logged if name in _COMPLAINT_EVENTS and payload.get("id")}
+        self.changed(changed_ids(logged))
+
+    def changed(self, ids: set[int]) -> None:
+        """Remember complaints whose stints changed, from this process or (live/ranking_share.py) another."""
         if ids:
             with self._pending_lock:
                 self._pending |= ids

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -122,6 +123,25 @@ def others(client: socketio.SimpleClient, quiet_s: float = 0.5) -> list[str]:
             return names
         if name != RANKING_CHANGED:
             names.append(name)
+
+
+def test_the_ranking_on_a_counts_a_complaint_stored_by_b(pair):
+    """Each process has its own ranking board; Redis carries B's change to A's within moments,
+    where without it A would wait for its next rebuild (minutes)."""
+    _, url_a, url_b, key = pair
+
+    def held_on_a(unit: str) -> int:
+        rows = requests.get(f"{url_a}/api/v1/ranking", params={"window": "today"}, timeout=10).json()["rows"]
+        return next((row["backlog"] for row in rows if row["code"] == unit), 0)
+
+    requests.get(f"{url_a}/api/v1/ranking", timeout=10).raise_for_status()  # A's board is built
+    unit = post_to(url_b, key)["skpd"]
+    before = held_on_a(unit)
+    post_to(url_b, key)
+    deadline = time.monotonic() + 10
+    while held_on_a(unit) == before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert held_on_a(unit) == before + 1
 
 
 def test_a_screen_on_a_catches_up_on_what_b_published(pair):
