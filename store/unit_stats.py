@@ -4,8 +4,8 @@ how long its first actions and completions took, and where its complaints are.
 Everything is read from ranking_stints (store/models.py StintRow), the rows the ranking itself counts
 (crm/ranking.py), so the page and the rank agree: time is charged to the unit that held the
 complaint, and "overdue" is the unit's own completion deadline passed while it still holds the
-complaint (crm/ranking.py held_at). Counting happens in SQL, the same on SQLite and PostGIS; only
-the hours between two times need each database's own arithmetic (`_hours`).
+complaint (crm/ranking.py held_at). Counting happens in SQL, the same on SQLite and PostGIS; hours
+between two times come from store.db.epoch_seconds.
 """
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import ColumnElement, case, func, or_, select
+from sqlalchemy import ColumnElement, Numeric, case, cast, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from store.db import epoch_seconds
 from store.models import ComplaintRow, StintRow
 
 Took = Literal["response", "completion"]
@@ -84,8 +85,7 @@ def _held(skpd: str, now: datetime) -> list[ColumnElement[bool]]:
 
 def _hours(session: Session, later: ColumnElement[datetime | None],
            earlier: ColumnElement[datetime]) -> ColumnElement[float]:
-    """`later - earlier` in hours. SQLite keeps times as text, which julianday reads as a fraction of
-    days: rounded to the millisecond, so an hour is exactly 1.0 at a bucket's edge."""
-    if session.get_bind().dialect.name == "sqlite":
-        return func.round((func.julianday(later) - func.julianday(earlier)) * 86400.0, 3) / 3600.0
-    return func.extract("epoch", later - earlier) / 3600.0
+    """`later - earlier` in hours, rounded to the millisecond first: SQLite's julianday carries
+    sub-millisecond noise, and an hour must be exactly 1.0 at a bucket's edge."""
+    epoch = epoch_seconds(session)
+    return func.round(cast(epoch(later) - epoch(earlier), Numeric), 3) / 3600.0
