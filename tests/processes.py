@@ -10,10 +10,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pytest
 import requests
+import socketio
+
+from crm.events import RANKING_CHANGED
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -104,3 +107,12 @@ def serving(data: Path, **extra_env: str) -> Iterator[Server]:
         yield Server(wait_serving(process, env, log), key, governor)
     finally:
         stop(process)
+
+
+def next_event(client: socketio.SimpleClient, timeout: float = 5) -> tuple[str, Any]:
+    """The next event a real client receives, past `ranking_changed`: every change also tells the
+    city room that the ranking moved, and a screen is in the city room from connect to subscribe."""
+    while True:
+        name, *payload = client.receive(timeout=timeout)
+        if name != RANKING_CHANGED:
+            return name, payload[0] if payload else None

@@ -11,7 +11,7 @@ import requests
 import socketio
 
 from tests.live.places import ANCOL, MELAWAI, Place
-from tests.processes import Server
+from tests.processes import Server, next_event
 
 pytestmark = pytest.mark.slow
 
@@ -39,7 +39,7 @@ def screen(url: str) -> Iterator[socketio.SimpleClient]:
 
 def nothing_more(client: socketio.SimpleClient) -> bool:
     try:
-        client.receive(timeout=0.5)
+        next_event(client, timeout=0.5)
     except socketio.exceptions.TimeoutError:
         return True
     return False
@@ -51,7 +51,7 @@ def test_a_kota_screen_gets_its_kota_only(server):
             "rooms": ["kota:31.72"], "replayed": 0}
         post(server, MELAWAI)
         ancol = post(server, ANCOL)
-        name, event = client.receive(timeout=5)
+        name, event = next_event(client)
         assert (name, event["id"], event["kode_kota"]) == ("complaint_routed", ancol["id"], "31.72")
         assert isinstance(event["event_id"], int)
         assert nothing_more(client)
@@ -60,7 +60,7 @@ def test_a_kota_screen_gets_its_kota_only(server):
 def test_a_bad_room_gets_an_error_event(server):
     with screen(server.url) as client:
         ack = client.call("subscribe", {"rooms": ["jakarta-utara"]}, timeout=5)
-        name, error = client.receive(timeout=5)
+        name, error = next_event(client)
         assert name == "error" and "kota:<kode_kota>" in error["message"] and ack == {"error": error["message"]}
 
 
@@ -68,12 +68,12 @@ def test_reconnecting_catches_up_over_the_wire(server):
     with screen(server.url) as client:
         client.call("subscribe", {"rooms": ["kota:31.72"]}, timeout=5)
         post(server, ANCOL)
-        _, seen = client.receive(timeout=5)
+        _, seen = next_event(client)
     missed = [post(server, ANCOL), post(server, MELAWAI), post(server, ANCOL)]
     with screen(server.url) as client:
         subscription = {"rooms": ["kota:31.72"], "last_event_id": seen["event_id"]}
         assert client.call("subscribe", subscription, timeout=5)["replayed"] == 2
-        replayed = [client.receive(timeout=5) for _ in range(2)]
+        replayed = [next_event(client) for _ in range(2)]
         assert [(name, event["id"]) for name, event in replayed] == [
             ("complaint_routed", missed[0]["id"]), ("complaint_routed", missed[2]["id"])]
         assert replayed[0][1]["event_id"] < replayed[1][1]["event_id"]

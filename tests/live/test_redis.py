@@ -17,9 +17,16 @@ import redis
 import requests
 import socketio
 
-from crm.events import RANKING_CHANGED
 from tests.live.places import ANCOL
-from tests.processes import ROOT, create_key, free_port, start, stop, wait_serving
+from tests.processes import (
+    ROOT,
+    create_key,
+    free_port,
+    next_event,
+    start,
+    stop,
+    wait_serving,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -81,9 +88,7 @@ def screen_on(url: str) -> socketio.SimpleClient:
 
 def routed(client: socketio.SimpleClient) -> dict[str, Any]:
     """The next complaint event, past any `ranking_changed` signal."""
-    name, event = client.receive(timeout=10)
-    while name == RANKING_CHANGED:
-        name, event = client.receive(timeout=10)
+    name, event = next_event(client, timeout=10)
     assert name == "complaint_routed"
     return event
 
@@ -118,11 +123,10 @@ def others(client: socketio.SimpleClient, quiet_s: float = 0.5) -> list[str]:
     names = []
     while True:
         try:
-            name, *_ = client.receive(timeout=quiet_s)
+            name, _ = next_event(client, timeout=quiet_s)
         except socketio.exceptions.TimeoutError:
             return names
-        if name != RANKING_CHANGED:
-            names.append(name)
+        names.append(name)
 
 
 def test_the_ranking_on_a_counts_a_complaint_stored_by_b(pair):
