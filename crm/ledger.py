@@ -68,7 +68,6 @@ class Ledger:
     """Running totals from `now` on; `replace` keeps them current, a new WIB day needs a new build."""
 
     def __init__(self, now: datetime) -> None:
-        self.now = now
         self.today = now.astimezone(WIB).date()
         self._now = now.timestamp()
         self._first_day = int(wib_day(self._now)) - HORIZON_DAYS + 1

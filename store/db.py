@@ -75,8 +75,9 @@ def upgrade(engine: Engine) -> None:
 
 
 def refresh_statistics(sessions: sessionmaker[Session]) -> None:
-    """ANALYZE: after a bulk load the planner's row estimates are stale, and a stale estimate made
-    PostgreSQL scan a million complaints for a 30-day drill-down (0.7 s instead of 14 ms)."""
+    """ANALYZE: after a bulk load the planner's row estimates are stale. With a million imported
+    complaints, PostgreSQL counted a 30-day kota drill-down by scanning the whole table (295 ms);
+    after ANALYZE, by the received_at index (14 ms)."""
     with sessions() as session:
         session.execute(text("ANALYZE"))
         session.commit()
