@@ -43,6 +43,19 @@ def load_labelled(path: Path = LABELLED) -> Labelled:
         return [(row["text"], row["category"]) for row in csv.DictReader(f)]
 
 
+def old_classifier():
+    """Today's classifier (code and CSV files at benchmarks/baseline.py's BASELINE), or None without git."""
+    from benchmarks.baseline import data_file, load_module
+    try:
+        module = load_module("crm/classifier.py", "baseline_classifier")
+        return module.Classifier(
+            module._read_lexicon(data_file("crm/data/classifier_lexicon.csv"), "lexicon"),
+            module._read_slang(data_file("crm/data/classifier_slang.csv"), "slang"))
+    except Exception as exc:  # no git, or no such commit in this clone
+        print(f"(today's classifier not loaded from git: {exc})")
+        return None
+
+
 class FirstNameBaseline:
     """The naive classifier: the first catalogue category whose name or code appears in the text."""
 

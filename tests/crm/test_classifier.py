@@ -22,6 +22,7 @@ from crm.classifier import (
     Classifier,
     ClassifierDataError,
     Term,
+    _read_examples,
     _read_lexicon,
     _read_slang,
 )
@@ -144,7 +145,8 @@ def test_mixed_text_is_less_confident_than_a_clear_one(classifier):
 def test_deterministic(classifier, labelled):
     data = files("crm") / "data"
     fresh = Classifier(_read_lexicon(data / "classifier_lexicon.csv", "lexicon"),
-                       _read_slang(data / "classifier_slang.csv", "slang"))
+                       _read_slang(data / "classifier_slang.csv", "slang"), "lexicon",
+                       _read_examples(data / "classifier_examples.csv", "examples"))
     for text, _ in labelled:
         first = classifier.classify(text)
         assert classifier.classify(text) == first

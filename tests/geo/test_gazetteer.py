@@ -11,7 +11,7 @@ from importlib.resources import files
 
 import pytest
 
-from geo.gazetteer import Gazetteer, Place
+from geo.gazetteer import CURATED_KINDS, Gazetteer, Place
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +47,8 @@ def compact(name: str) -> str:
     ("macet total di Jl. MH Thamrin arah Bundaran", ("jalan", "Jalan M.H. Thamrin")),
     ("trotoar rusak di jalan jaksa", ("jalan", "Jalan Jaksa")),
     ("banjir lagi di Jakarta Timur", ("kota", "31.75")),
-    ("pedagang liar di Pasar Tanah Abang", ("landmark", "Pasar Tanah Abang")),
-    ("antrian panjang di st. manggarai", ("landmark", "Stasiun Manggarai")),
+    ("pedagang liar di Pasar Tanah Abang", ("pasar", "Pasar Tanah Abang")),
+    ("antrian panjang di st. manggarai", ("stasiun", "Stasiun Manggarai")),
     ("kapal nelayan di Pelabuhan Sunda Kelapa", ("landmark", "Pelabuhan Sunda Kelapa")),
     ("P. Tidung air bersih langka", ("kelurahan", "31.01.02.1002")),
 ])
@@ -75,7 +75,7 @@ def test_place_is_a_frozen_value(gazetteer):
     ("Kampung Melayu", ("kelurahan", "31.75.03.1001")),
     ("kp melayu", ("kelurahan", "31.75.03.1001")),
     ("Kp. Bali", ("kelurahan", "31.71.07.1007")),
-    ("terminal kp rambutan", ("landmark", "Terminal Kampung Rambutan")),
+    ("terminal kp rambutan", ("terminal", "Terminal Kampung Rambutan")),
     ("Kp Rambutan", ("kelurahan", "31.75.09.1005")),
     # "Kel." where the name has no kelurahan still finds what it names
     ("Kel. Tanah Abang", ("kecamatan", "31.71.07")),
@@ -206,8 +206,8 @@ def test_shared_names_resolve_by_prefix_and_context(gazetteer, boundaries):
     ("Kel. Jatinegara", ("kelurahan", "31.75.06.1001")),
     ("Jatinegara, Cakung", ("kelurahan", "31.75.06.1001")),
     ("Kelurahan Jatinegara Kecamatan Cakung Jakarta Timur", ("kelurahan", "31.75.06.1001")),
-    ("Stasiun Jatinegara", ("landmark", "Stasiun Jatinegara")),
-    ("Pasar Jatinegara", ("landmark", "Pasar Jatinegara")),
+    ("Stasiun Jatinegara", ("stasiun", "Stasiun Jatinegara")),
+    ("Pasar Jatinegara", ("pasar", "Pasar Jatinegara")),
     ("Jatinegara Kaum", ("kelurahan", "31.75.02.1004")),
     ("Kampung Melayu, Jatinegara", ("kelurahan", "31.75.03.1001")),
 ])
@@ -247,10 +247,10 @@ def test_names_inside_longer_names(gazetteer, text, expected):
     # a kota named in the text rules out places elsewhere
     ("Monas, Jakarta Utara", ("kota", "31.72")),
     # the most specific place wins
-    ("Kel. Kenari dekat Pasar Senen", ("landmark", "Pasar Senen")),
+    ("Kel. Kenari dekat Pasar Senen", ("pasar", "Pasar Senen")),
     ("PRJ Kemayoran", ("landmark", "JIExpo Kemayoran")),  # JIExpo lies in Pademangan, Jakarta Utara
-    ("Stasiun Palmerah", ("landmark", "Stasiun Palmerah")),  # in Gelora, Jakarta Pusat
-    ("Stasiun Cawang", ("landmark", "Stasiun Cawang")),  # in Tebet, not Kelurahan Cawang
+    ("Stasiun Palmerah", ("stasiun", "Stasiun Palmerah")),  # in Gelora, Jakarta Pusat
+    ("Stasiun Cawang", ("stasiun", "Stasiun Cawang")),  # in Tebet, not Kelurahan Cawang
 ])
 def test_context_decides(gazetteer, text, expected):
     assert found(gazetteer, text) == expected
@@ -325,7 +325,7 @@ def test_every_landmark_lands_in_its_kota(places_csv, locator):
 
 def test_every_landmark_name_and_alias_finds_its_row(gazetteer, places_csv):
     for row in places_csv:
-        assert row["kind"] in ("landmark", "jalan")
+        assert row["kind"] in CURATED_KINDS
         for text in [row["name"], *filter(None, row["aliases"].split("|"))]:
             place = gazetteer.find(text)
             assert place is not None and place.name == row["name"], (text, place)
