@@ -1,12 +1,13 @@
 """The complaint text classifier: accuracy on held-out reports, slang, vague text, determinism,
-and the lexicon mechanics (longest phrase, stems, place names, landmarks) on small lexicons.
+the model's explanations, and the lexicon mechanics (longest phrase, stems, place names,
+landmarks) on small lexicons.
 
-Floors on the held-out set (341 hand-written reports, `tests/data/labelled_reports.csv`): the
-packaged lexicon measured 94.4% overall, 82.7% coverage and 96.8% accuracy of the kept ones at
-the 0.5 threshold when it was first run on the set. The floors sit well below that (85%,
-70%, 92%) so an official's edit to the CSV that helps one category and costs a few texts
-elsewhere still passes, while a broken slang table or a lexicon saved with the wrong columns
-fails. They are not targets: improving the lexicon against this set would make it a training set.
+`tests/data/labelled_reports.csv` (341 reports by the lexicon's author) is now also part of the
+model's examples (crm/data/classifier_examples.csv), so its floors (85% overall, 70% coverage, 92%
+of the kept right) only catch a broken lexicon, slang table or example file. The held-out floors
+are on `tests/data/citizen_reports_heldout.csv` (359 reports written before the model, never
+trained or tuned on): the issue's targets, 75% answered and 85% of those right; measured 95.3%
+and 90.1% (the lexicon alone: 77.7% and 91.4%).
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from crm.classifier import (
 )
 
 LABELLED = Path(__file__).resolve().parents[1] / "data" / "labelled_reports.csv"
+HELD_OUT = Path(__file__).resolve().parents[1] / "data" / "citizen_reports_heldout.csv"
 THRESHOLD = 0.5  # the default PANTAU_CLASSIFIER_THRESHOLD
 
 
@@ -219,3 +221,40 @@ def test_lexicon_file_from_indonesian_excel(tmp_path):
     path.write_text("phrase,category,weight\n", encoding="utf-8")
     with pytest.raises(ClassifierDataError, match=r"lexicon.csv:1: baris judul"):
         _read_lexicon(path, "lexicon.csv")
+
+
+# --- the held-out citizen reports and the model ---------------------------------------------------
+
+def test_held_out_citizen_reports_meet_the_targets(classifier):
+    with HELD_OUT.open(encoding="utf-8", newline="") as f:
+        rows = [(row["text"], row["category"]) for row in csv.DictReader(f)]
+    examples = {text for text, _ in _read_examples(files("crm") / "data" / "classifier_examples.csv", "examples")}
+    assert len(rows) >= 300 and not examples & {text for text, _ in rows}  # never trained on
+    results = [(classifier.classify(text), y) for text, y in rows]
+    answered = [(r, y) for r, y in results if r.confidence >= THRESHOLD]
+    assert len(answered) / len(rows) >= 0.75
+    assert sum(r.category == y for r, y in answered) / len(answered) >= 0.85
+
+
+@pytest.mark.parametrize("text, category, word", [
+    ("jalan angin mamiri semper barat rusak", "jalan", "rusak"),  # words apart: no lexicon phrase
+    ("rs bhakti mulia slipi antri lama", "kesehatan", "rs"),
+    ("got mampet depan rumah", "saluran_air", "got mampet"),  # the lexicon phrase comes first
+])
+def test_answers_say_why(classifier, text, category, word):
+    result = classifier.classify(text)
+    assert (result.category, result.confidence >= THRESHOLD) == (category, True)
+    assert word in result.words
+
+
+def test_questions_and_thanks_are_not_answered(classifier):
+    for text in ("Selamat pagi admin, saya mau tanya syarat bikin surat keterangan usaha apa saja ya?",
+                 "terima kasih petugas sudah cepat menanggapi, mantap"):
+        assert classifier.classify(text).confidence < THRESHOLD, text
+
+
+def test_an_example_with_an_unknown_category_stops_start_up(tmp_path):
+    path = tmp_path / "examples.csv"
+    path.write_text("text,category,catatan\nsampah numpuk,sampah,\nbanjir,kebanjiran,\n", encoding="utf-8")
+    with pytest.raises(ClassifierDataError, match="examples.csv:3: kategori tidak dikenal"):
+        _read_examples(path, "examples.csv")
