@@ -38,6 +38,7 @@ import dataclasses
 import itertools
 import math
 import re
+import weakref
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -74,6 +75,7 @@ _POINT_RANK = _POINT_READING = 3  # landmarks and roads
 # Support an ordinary-word name needs when it has no prefix: its kecamatan named for a kelurahan
 # or a one-word shop name, its kota for a kecamatan.
 _NEED = {3: 2, 2: 2, 1: 1, 0: 0}
+_BUILT: dict[int, dict[tuple[Path, Path], Gazetteer]] = {}  # id(boundaries) -> files -> gazetteer, while alive
 CLUSTER_M = 750.0  # places of one name this close to one of them are that one place
 DUPLICATE_M = 300.0  # the same place from two sources (the curated list and the landmark file)
 
@@ -178,7 +180,23 @@ class Gazetteer:
     def from_boundaries(cls, boundaries: Boundaries, landmark_file: Path | None = None,
                         kodepos_file: Path | None = None) -> Gazetteer:
         """Names of the boundaries, the curated places and, when present, the shared landmark and
-        postal-code files (by default in ../shared/data/gazetteer beside the boundary file)."""
+        postal-code files (by default in ../shared/data/gazetteer beside the boundary file).
+
+        Building takes about a second, so a process keeps one per boundaries object and files:
+        every app and worker made from the same boundaries shares it (it is read-only)."""
+        landmark_file = landmark_file or landmarks.default_path(boundaries.source)
+        kodepos_file = kodepos_file or kodepos.default_path(boundaries.source)
+        if id(boundaries) not in _BUILT:
+            _BUILT[id(boundaries)] = {}
+            weakref.finalize(boundaries, _BUILT.pop, id(boundaries), None)
+        built = _BUILT[id(boundaries)]
+        key = (landmark_file, kodepos_file)
+        if key not in built:
+            built[key] = cls._build(boundaries, landmark_file, kodepos_file)
+        return built[key]
+
+    @classmethod
+    def _build(cls, boundaries: Boundaries, landmark_file: Path, kodepos_file: Path) -> Gazetteer:
         groups = _Groups()
         units: dict[str, _Entry] = {}
         for row in boundaries.kelurahan.itertuples(index=False):
@@ -195,8 +213,7 @@ class Gazetteer:
             groups.add(entry, row.kota, *_KOTA_ALIASES.get(row.kode_kota, ()))
         for entry, aliases in _curated(boundaries, set(boundaries.kota["kode_kota"])):
             groups.add(entry, entry.place.name, *aliases)
-        source = boundaries.source
-        found = landmarks.read_landmarks(landmark_file or landmarks.default_path(source))
+        found = landmarks.read_landmarks(landmark_file)
         later = []
         for landmark in found:
             if landmark.kode_kelurahan not in units:
@@ -210,7 +227,7 @@ class Gazetteer:
         for entry, spelling in later:  # names a stop is also known by, unless they name something else
             groups.add_canonical(entry, spelling, only_new=True)
         known = set(boundaries.kelurahan["kode_kelurahan"])
-        for code, covered in kodepos.read_kodepos(kodepos_file or kodepos.default_path(source), known).items():
+        for code, covered in kodepos.read_kodepos(kodepos_file, known).items():
             groups.add_postal(_postal(code, covered, boundaries, units), code)
         names = groups.names()
         vocabulary = {word for spelling in names for word in spelling.split(" ")}
