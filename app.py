@@ -41,6 +41,7 @@ from opendata.ranking_api import Names, make_ranking_api
 from settings import Settings, channel_secrets, load_settings
 from store import complaints
 from store.db import make_engine, make_sessionmaker, upgrade
+from web import install_web
 
 
 @dataclass
@@ -89,6 +90,7 @@ def create_app(settings: Settings, locator: Locator | None = None) -> Pantau:
     dash.server.register_blueprint(make_ranking_api(ranking, Names(locator.boundaries)))
     dash.server.register_blueprint(make_export_api(sessions, keys))
     install_follow_up(dash.server, FollowUpContext(sessions, publisher, sla, receiver))
+    install_web(dash.server, sessions, settings.redis_url)  # errors, request ids, /healthz, /readyz
     return Pantau(dash=dash, socketio=socketio, sessions=sessions, locator=locator, intake=intake, receiver=receiver,
                   publisher=publisher, ranking=ranking, share=share)
 

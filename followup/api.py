@@ -24,16 +24,13 @@ from crm.roles import covers
 from crm.skpd import SKPDS
 from crm.sla import SlaClock
 from crm.transitions import TransitionError
-from followup import tracking
+from followup import steps, tracking
 from followup.auth import person_from_request
-from followup.steps import BadField, Forbidden, NotFound, take_step
+from followup.steps import BadField, take_step
 from followup.tracking import MAX_REASON, BadReason, NotClosed, UnknownTicket
 from live.publish import Publisher
 from store import complaints, evidence
-
-
-def error(status: int, message: str, **extra: Any) -> tuple[Response, int]:
-    return jsonify({"error": message, **extra}), status
+from web.errors import ApiError, BadRequest, Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
 
 
 def make_follow_up_api(sessions: sessionmaker[Session], publisher: Publisher, sla: SlaClock) -> Blueprint:
@@ -48,39 +45,39 @@ def make_follow_up_api(sessions: sessionmaker[Session], publisher: Publisher, sl
     def transition(complaint_id: int) -> Any:
         who = person_from_request()
         if who is None:
-            return error(401, "Token tidak ada atau tidak sah: kirim 'Authorization: Bearer <token>' "
-                              "(buat dengan 'pantau users token NAMA').")
+            raise Unauthorized("Token tidak ada atau tidak sah: kirim 'Authorization: Bearer <token>' "
+                               "(buat dengan 'pantau users token NAMA').")
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
-            return error(400, "Isi permintaan bukan objek JSON yang sah.")
+            raise BadRequest("Isi permintaan bukan objek JSON yang sah.")
         try:
             after = take_step(sessions, publisher, sla, who, complaint_id, to=body.get("to"),
                               note=body.get("note", ""), evidence=body.get("evidence", []), ews=body.get("ews"),
                               to_skpd=body.get("to_skpd"))
         except BadField as exc:
-            return error(exc.status, str(exc), field=exc.field)
-        except NotFound:
-            return error(404, f"Pengaduan {complaint_id} tidak ditemukan.")
-        except Forbidden as exc:
-            return error(exc.status, str(exc))
+            raise ApiError.of(exc.status, str(exc), field=exc.field) from None
+        except steps.NotFound:
+            raise NotFound(f"Pengaduan {complaint_id} tidak ditemukan.") from None
+        except steps.Forbidden as exc:
+            raise ApiError.of(exc.status, str(exc)) from None
         except TransitionError as exc:
-            return error(exc.status, str(exc), field=getattr(exc, "field", None))
+            raise ApiError.of(exc.status, str(exc), field=getattr(exc, "field", None)) from None
         return jsonify(public_complaint(after))
 
     @api.get("/complaints/<int:complaint_id>/evidence/<int:index>")
     def evidence_photo(complaint_id: int, index: int) -> Any:
         who = person_from_request()
         if who is None:
-            return error(401, "Masuk dulu atau kirim 'Authorization: Bearer <token>'.")
+            raise Unauthorized("Masuk dulu atau kirim 'Authorization: Bearer <token>'.")
         with sessions() as session:
             complaint = complaints.get(session, complaint_id=complaint_id)
             if complaint is None:
-                return error(404, f"Pengaduan {complaint_id} tidak ditemukan.")
+                raise NotFound(f"Pengaduan {complaint_id} tidak ditemukan.")
             if not covers(who, complaint):
-                return error(403, f"{who.name} ({who.role}) tidak berwenang melihat pengaduan {complaint_id}.")
+                raise Forbidden(f"{who.name} ({who.role}) tidak berwenang melihat pengaduan {complaint_id}.")
             photo = evidence.nth(session, complaint_id=complaint_id, index=index)
         if photo is None:
-            return error(404, f"Pengaduan {complaint_id} tidak punya foto bukti nomor {index}.")
+            raise NotFound(f"Pengaduan {complaint_id} tidak punya foto bukti nomor {index}.")
         content, media_type = photo
         answer = Response(content, mimetype=media_type)
         answer.headers["Cache-Control"] = "private, no-store"  # personal evidence: never in a shared cache
@@ -92,7 +89,7 @@ def make_follow_up_api(sessions: sessionmaker[Session], publisher: Publisher, sl
         try:
             return jsonify(tracking.track(sessions, ticket))
         except UnknownTicket:
-            return error(404, f"Tiket {ticket} tidak ditemukan; periksa penulisannya (contoh: JKT-261127-7K2QF).")
+            raise NotFound(f"Tiket {ticket} tidak ditemukan; periksa penulisannya (contoh: JKT-261127-7K2QF).") from None
 
     @api.post("/track/<ticket>/reopen")
     def reopen_ticket(ticket: str) -> Any:
@@ -102,11 +99,11 @@ def make_follow_up_api(sessions: sessionmaker[Session], publisher: Publisher, sl
             return jsonify(tracking.reopen_ticket(sessions, publisher, sla, ticket,
                                                   reason if isinstance(reason, str) else ""))
         except BadReason:
-            return error(422, f"reason: tulis mengapa tindak lanjut belum menyelesaikan masalah (1-{MAX_REASON} huruf).",
-                         field="reason")
+            raise Unprocessable(f"reason: tulis mengapa tindak lanjut belum menyelesaikan masalah (1-{MAX_REASON} "
+                                "huruf).", field="reason") from None
         except UnknownTicket:
-            return error(404, f"Tiket {ticket} tidak ditemukan.")
+            raise NotFound(f"Tiket {ticket} tidak ditemukan.") from None
         except NotClosed:
-            return error(409, "Hanya pengaduan berstatus Selesai yang dapat dibuka ulang.")
+            raise Conflict("Hanya pengaduan berstatus Selesai yang dapat dibuka ulang.") from None
 
     return api

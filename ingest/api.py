@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, jsonify, request
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,15 +18,13 @@ from crm.intake import Intake
 from ingest.auth import KeyChecker
 from ingest.schemas import ReportIn, field_errors
 from store import complaints
+from web.errors import BadRequest, NotFound, Unprocessable, UnsupportedMediaType
 
 MAX_PAGE = 500
 MAX_BATCH = 1000
+JSON_ONLY = "Gunakan Content-Type: application/json."
 # ?triage=: every complaint an operator must look at, or those waiting for one reason
 TRIAGE_FILTERS = {"semua": complaints.ANY_TRIAGE, TRIAGE_CATEGORY: TRIAGE_CATEGORY, TRIAGE_LOCATION: TRIAGE_LOCATION}
-
-
-def error(status: int, message: str, **extra: Any) -> tuple[Response, int]:
-    return jsonify({"error": message, **extra}), status
 
 
 def make_api(intake: Intake, sessions: sessionmaker[Session], keys: KeyChecker) -> Blueprint:
@@ -36,14 +34,14 @@ def make_api(intake: Intake, sessions: sessionmaker[Session], keys: KeyChecker) 
     @keys.required
     def create_report() -> Any:
         if not request.is_json:
-            return error(415, "Gunakan Content-Type: application/json.")
+            raise UnsupportedMediaType(JSON_ONLY)
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
-            return error(400, "Isi permintaan bukan objek JSON yang sah.")
+            raise BadRequest("Isi permintaan bukan objek JSON yang sah.")
         try:
             report = ReportIn.model_validate(body).to_report()
         except ValidationError as exc:
-            return error(422, "Laporan tidak sah.", errors=field_errors(exc))
+            raise Unprocessable("Laporan tidak sah.", errors=field_errors(exc)) from None
         complaint, created = intake(report)
         return jsonify(public_complaint(complaint)), 201 if created else 200
 
@@ -55,11 +53,11 @@ def make_api(intake: Intake, sessions: sessionmaker[Session], keys: KeyChecker) 
         All or nothing: one invalid report refuses the batch with every problem by index.
         """
         if not request.is_json:
-            return error(415, "Gunakan Content-Type: application/json.")
+            raise UnsupportedMediaType(JSON_ONLY)
         body = request.get_json(silent=True)
         items = body.get("reports") if isinstance(body, dict) else None
         if not isinstance(items, list) or not 1 <= len(items) <= MAX_BATCH:
-            return error(400, f'Kirim objek JSON {{"reports": [...]}} berisi 1 sampai {MAX_BATCH} laporan.')
+            raise BadRequest(f'Kirim objek JSON {{"reports": [...]}} berisi 1 sampai {MAX_BATCH} laporan.')
         reports, problems = [], []
         for index, item in enumerate(items):
             try:
@@ -67,7 +65,7 @@ def make_api(intake: Intake, sessions: sessionmaker[Session], keys: KeyChecker) 
             except ValidationError as exc:
                 problems += [{"index": index, **problem} for problem in field_errors(exc)]
         if problems:
-            return error(422, "Ada laporan yang tidak sah; tidak ada yang disimpan.", errors=problems)
+            raise Unprocessable("Ada laporan yang tidak sah; tidak ada yang disimpan.", errors=problems)
         stored = intake.many(reports)
         created = sum(c for _, c in stored)
         results = [{"id": c.id, "ticket": c.ticket, "created": new} for c, new in stored]
@@ -78,7 +76,7 @@ def make_api(intake: Intake, sessions: sessionmaker[Session], keys: KeyChecker) 
         with sessions() as session:
             complaint = complaints.get(session, complaint_id=complaint_id)
         if complaint is None:
-            return error(404, f"Pengaduan {complaint_id} tidak ditemukan.")
+            raise NotFound(f"Pengaduan {complaint_id} tidak ditemukan.")
         return jsonify(public_complaint(complaint))
 
     @api.get("/complaints")
@@ -104,7 +102,7 @@ def make_api(intake: Intake, sessions: sessionmaker[Session], keys: KeyChecker) 
         if not limit.isdigit() or not 1 <= int(limit) <= MAX_PAGE:
             problems.append({"field": "limit", "message": f"bilangan 1 sampai {MAX_PAGE}"})
         if problems:
-            return error(422, "Parameter tidak sah.", errors=problems)
+            raise Unprocessable("Parameter tidak sah.", errors=problems)
         with sessions() as session:
             found = complaints.list_complaints(
                 session, kode_kelurahan=args.get("kelurahan") or None, skpd=args.get("skpd") or None,

@@ -22,6 +22,7 @@ from ingest.channels.base import MAX_BODY_BYTES, ChannelError, Inbound, PayloadT
 from ingest.receive import Receipt, Receiver, Rejected
 from store import dead_letters, users
 from store.dead_letters import DeadLetter
+from web.errors import ApiError, Conflict, MethodNotAllowed, NotFound, Unprocessable
 
 MAX_LIST = 500
 
@@ -44,27 +45,28 @@ def make_channel_api(receiver: Receiver, sessions: sessionmaker[Session], keys: 
                 raise Rejected(PayloadTooLarge(), receiver.keep_dead_letter(inbound, PayloadTooLarge()))
             return answer(receiver(inbound))
         except Rejected as rejected:
-            return refused(rejected.error, rejected.dead_letter_id)
+            raise refused(rejected.error, rejected.dead_letter_id) from None
 
     @api.get("/channels/<channel>")
     def handshake(channel: str) -> Any:
         """Webhook verification (Facebook's hub.challenge); other channels take no GET."""
         handshake = getattr(adapter(channel), "handshake", None) if channel in CHANNELS else None
         if handshake is None:
-            return jsonify({"error": f"Kanal {channel!r} tidak punya jabat tangan GET; kirim laporan dengan POST."}), 405
+            raise MethodNotAllowed(f"Kanal {channel!r} tidak punya jabat tangan GET; kirim laporan dengan POST.",
+                                   headers={"Allow": "POST"})
         inbound = Inbound(channel=channel, body=b"", content_type="", received_at=utc_now(),
                           query=request.args.to_dict(), secrets=secrets)
         try:
             return Response(handshake(inbound), mimetype="text/plain")
         except ChannelError as error:
-            return jsonify({"error": error.message}), error.status
+            raise ApiError.of(error.status, error.message) from None
 
     @api.get("/dead-letters")
     @keys.required
     def list_letters() -> Any:
         limit = request.args.get("limit", "100")
         if not limit.isdigit() or not 1 <= int(limit) <= MAX_LIST:
-            return jsonify({"error": f"limit: bilangan 1 sampai {MAX_LIST}"}), 422
+            raise Unprocessable(f"limit: bilangan 1 sampai {MAX_LIST}")
         with sessions() as session:
             found = dead_letters.list_dead_letters(
                 session, channel=request.args.get("channel") or None,
@@ -77,7 +79,7 @@ def make_channel_api(receiver: Receiver, sessions: sessionmaker[Session], keys: 
         with sessions() as session:
             letter = dead_letters.get(session, dead_letter_id=letter_id)
         if letter is None:
-            return jsonify({"error": f"Surat mati {letter_id} tidak ditemukan."}), 404
+            raise NotFound(f"Surat mati {letter_id} tidak ditemukan.")
         return jsonify(letter_json(letter, with_body=True))
 
     @api.post("/dead-letters/<int:letter_id>/replay")
@@ -87,16 +89,16 @@ def make_channel_api(receiver: Receiver, sessions: sessionmaker[Session], keys: 
         with sessions() as session:
             letter = dead_letters.get(session, dead_letter_id=letter_id)
         if letter is None:
-            return jsonify({"error": f"Surat mati {letter_id} tidak ditemukan."}), 404
+            raise NotFound(f"Surat mati {letter_id} tidak ditemukan.")
         if letter.body_truncated:
-            return jsonify({"error": "Kiriman ini disimpan terpotong karena terlalu besar; tidak dapat diputar ulang."}), 409
+            raise Conflict("Kiriman ini disimpan terpotong karena terlalu besar; tidak dapat diputar ulang.")
         inbound = Inbound(channel=letter.channel, body=letter.body, content_type=letter.content_type,
                           received_at=letter.first_received_at, headers=letter.headers, query=letter.query,
                           secrets=secrets)
         try:
             receipts = receiver(inbound)
         except Rejected as rejected:
-            return refused(rejected.error, rejected.dead_letter_id)
+            raise refused(rejected.error, rejected.dead_letter_id) from None
         at, ids = utc_now(), [r.complaint.id for r in receipts if r.complaint.id]
         with sessions.begin() as session:
             dead_letters.mark_replayed(session, dead_letter_id=letter_id, at=at, complaint_ids=ids)
@@ -113,8 +115,9 @@ def answer(receipts: list[Receipt]) -> tuple[Response, int]:
     return jsonify(body), 201 if created else 200
 
 
-def refused(error: ChannelError, dead_letter_id: int) -> tuple[Response, int]:
-    return jsonify({"error": error.message, "errors": error.errors, "dead_letter_id": dead_letter_id}), error.status
+def refused(error: ChannelError, dead_letter_id: int) -> ApiError:
+    """A refused delivery: the adapter's status and message, its problems and the dead letter's id."""
+    return ApiError.of(error.status, error.message, errors=error.errors, dead_letter_id=dead_letter_id)
 
 
 def letter_json(letter: DeadLetter, *, with_body: bool) -> dict[str, Any]:
@@ -125,6 +128,7 @@ def letter_json(letter: DeadLetter, *, with_body: bool) -> dict[str, Any]:
         "last_received_at": letter.last_received_at.isoformat(),
         "replayed_at": letter.replayed_at.isoformat() if letter.replayed_at else None,
         "complaint_ids": letter.complaint_ids, "body_bytes": len(letter.body), "body_truncated": letter.body_truncated,
+        "request_id": letter.request_id,
     }
     if with_body:
         try:

@@ -34,6 +34,7 @@ from ingest.channels.base import MAX_BODY_BYTES, ChannelError, Inbound, PayloadT
 from ingest.channels.open311 import CHANNEL, CLIENT_HEADER
 from ingest.receive import Receiver, Rejected
 from store import complaints
+from web.errors import ApiError, error_shape
 
 MAX_SPAN = timedelta(days=90)
 MAX_PAGE_SIZE = 1000
@@ -60,6 +61,7 @@ class Open311Error(Exception):
 
 def make_open311_api(receiver: Receiver, sessions: sessionmaker[Session], keys: KeyChecker) -> Blueprint:
     api = Blueprint("open311_v2", __name__, url_prefix="/open311/v2")
+    api.record_once(lambda state: error_shape(state.app, "/open311/", in_spec_shape))  # 404, 405, 503, ...
     loaded = utc_now()
 
     @api.before_request
@@ -70,9 +72,7 @@ def make_open311_api(receiver: Receiver, sessions: sessionmaker[Session], keys: 
 
     @api.errorhandler(Open311Error)
     def refuse(error: Open311Error) -> Response:
-        fmt = (request.view_args or {}).get("fmt")
-        return reply(fmt if fmt in shapes.MEDIA_TYPES else "json", "errors",
-                     shapes.errors(error.status, *error.descriptions), error.status)
+        return errors_reply(error.status, *error.descriptions)
 
     @api.get("/discovery.<fmt>")
     def discovery(fmt: str) -> Response:
@@ -142,6 +142,18 @@ def make_open311_api(receiver: Receiver, sessions: sessionmaker[Session], keys: 
 
 def reply(fmt: str, root: str, value: Any, status: int = 200) -> Response:
     return Response(shapes.render(fmt, root, value), status=status, content_type=shapes.MEDIA_TYPES[fmt])
+
+
+def errors_reply(status: int, *descriptions: str) -> Response:
+    """The spec's error array in the requested format (JSON when the format itself is unknown); the
+    path's extension says it when no route matched (an unknown method)."""
+    fmt = (request.view_args or {}).get("fmt") or request.path.rpartition(".")[2]
+    return reply(fmt if fmt in shapes.MEDIA_TYPES else "json", "errors", shapes.errors(status, *descriptions), status)
+
+
+def in_spec_shape(error: ApiError) -> Response:
+    """The shared error family (an unknown path or method, an outage, a crash) as the spec's array."""
+    return errors_reply(error.status, error.message)
 
 
 def take_api_key(body: bytes) -> tuple[str | None, bytes]:

@@ -10,7 +10,9 @@ Events published by this process arrive exactly once, in order; one published by
 an event_id they have already seen.
 
 Server -> client, besides the events themselves:
-    error  {"event": "subscribe", "message": ...}   the subscribe was refused; nothing changed
+    error  {"event": "subscribe", "message": ...}   the subscribe was refused (a bad message, or the
+                                                     store is down and the catch-up cannot be read);
+                                                     nothing changed
     resync {"message": ..., "last_event_id": n}      more than REPLAY_LIMIT events were missed:
                                                      reload the page's snapshot, then go on from n
 """
@@ -23,7 +25,7 @@ from flask_socketio import SocketIO, emit, join_room, leave_room, rooms
 
 from crm.rooms import CITY, InvalidRoom, parse_room
 from live.publish import Publisher
-from store import live_events
+from store import live_events, outage
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -50,9 +52,17 @@ def register_handlers(socketio: SocketIO, publisher: Publisher) -> None:
         except InvalidSubscribe as exc:
             emit("error", {"event": "subscribe", "message": str(exc)})
             return {"error": str(exc)}
-        with publisher.held():  # no event slips between the replay and the live stream
-            _switch_rooms(wanted)
-            replayed = 0 if last_event_id is None else _replay(publisher.sessions, wanted, last_event_id)
+        before = [room for room in rooms() if room != request.sid]
+        try:
+            with publisher.held():  # no event slips between the replay and the live stream
+                _switch_rooms(wanted)
+                replayed = 0 if last_event_id is None else _replay(publisher.sessions, wanted, last_event_id)
+        except Exception as exc:
+            if not outage.is_outage(exc):
+                raise
+            _switch_rooms(before)
+            emit("error", {"event": "subscribe", "message": outage.MESSAGE})
+            return {"error": outage.MESSAGE}
         return {"rooms": wanted, "replayed": replayed}
 
 

@@ -24,7 +24,7 @@ from datetime import datetime
 from itertools import chain
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, request
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm.categories import CATEGORIES
@@ -36,6 +36,7 @@ from followup.auth import LOGIN_PATH, person_from_request
 from ingest.auth import KeyChecker
 from store import areas
 from store.areas import ComplaintFilter
+from web.errors import BadRequest, Unauthorized
 
 EXPORT_FIELDS = (
     "id", "ticket", "channel", "external_id", "received_at", "received_at_wib", "text", "category", "lon", "lat",
@@ -54,25 +55,20 @@ NOT_ALLOWED = ("Kunci API atau token tidak ada atau tidak sah: kirim 'Authorizat
                f"(pantau keys create NAMA atau pantau users token NAMA), atau masuk dulu ({LOGIN_PATH}).")
 
 
-def error(status: int, message: str, **extra: Any) -> tuple[Response, int]:
-    return jsonify({"error": message, **extra}), status
-
-
 def make_export_api(sessions: sessionmaker[Session], keys: KeyChecker) -> Blueprint:
     api = Blueprint("export_v1", __name__, url_prefix="/api/v1/export")
 
     @api.before_request
-    def allowed() -> Any:
+    def allowed() -> None:
         """A partner's key, a person's token or a signed-in session; nobody anonymous."""
         if keys.from_request() is None and person_from_request() is None:
-            return error(401, NOT_ALLOWED)
-        return None
+            raise Unauthorized(NOT_ALLOWED)
 
     @api.get("/complaints.<any(csv, geojson):extension>")
     def export(extension: str) -> Any:
         where, problems = parse_filter(request.args, utc_now())
         if problems:
-            return error(400, "Parameter tidak sah.", errors=problems)
+            raise BadRequest("Parameter tidak sah.", errors=problems)
         write, mimetype = FORMATS[extension]
         return Response(in_pieces(write(areas.stream(sessions, where=where))), mimetype=mimetype,
                         headers={"Content-Disposition": f'attachment; filename="pengaduan.{extension}"'})

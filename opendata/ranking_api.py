@@ -21,13 +21,14 @@ from crm.skpd import KELURAHAN_PREFIX, SKPDS, WILAYAH, SkpdKind
 from crm.windows import LABELS, WINDOWS
 from geo.boundaries import Boundaries
 from live.ranking import RankingBoard
+from web.errors import BadRequest
 
 DEFAULT_WINDOW = "7d"
 CSV_COLUMNS = ["peringkat", "kode", "nama", "skor", "volume", *WEIGHTS, "rata_jam_respons", "rata_jam_selesai",
                "tunggakan", "terlambat", "perubahan_sejak_kemarin", "tanda"]
 
 
-class BadQuery(ValueError):
+class BadQuery(BadRequest):
     """A parameter the ranking does not know: answered 400 with the valid values."""
 
 
@@ -60,10 +61,6 @@ class Names:
 
 def make_ranking_api(board: RankingBoard, names: Names) -> Blueprint:
     api = Blueprint("ranking_v1", __name__, url_prefix="/api/v1")
-
-    @api.errorhandler(BadQuery)
-    def bad_query(exc: BadQuery) -> Any:
-        return jsonify({"error": str(exc)}), 400
 
     @api.get("/ranking")
     def ranking() -> Any:

@@ -1,7 +1,8 @@
 """Dead letters: deliveries no channel adapter could read, kept for operators to see and replay.
 
 The body is kept verbatim up to MAX_KEPT_BYTES (an oversized delivery is kept truncated, and
-says so). Headers that carry credentials are dropped before anything is stored.
+says so). Headers that carry credentials are dropped before anything is stored. Inside an HTTP
+request the letter keeps that request's id (crm.request_ids), the latest delivery's on a retry.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from crm import request_ids
 from store.models import DeadLetterRow
 
 MAX_KEPT_BYTES = 1_000_000
@@ -38,6 +40,7 @@ class DeadLetter:
     last_received_at: datetime
     replayed_at: datetime | None
     complaint_ids: list[int] | None
+    request_id: str | None
 
 
 def keep(
@@ -69,7 +72,7 @@ def keep(
     session.execute(
         update(DeadLetterRow).where(DeadLetterRow.id == found).values(
             attempts=DeadLetterRow.attempts + 1, last_received_at=received_at,
-            status=status, error=error, errors=errors)
+            status=status, error=error, errors=errors, request_id=request_ids.current())
     )
     return found
 
@@ -82,7 +85,7 @@ def _insert(session: Session, channel: str, content_type: str, headers: Mapping[
         headers={k: v for k, v in headers.items() if k.lower() not in SECRET_HEADERS},
         query=dict(query), body=body[:MAX_KEPT_BYTES], body_truncated=len(body) > MAX_KEPT_BYTES,
         body_sha256=digest, status=status, error=error, errors=errors,
-        first_received_at=received_at, last_received_at=received_at,
+        first_received_at=received_at, last_received_at=received_at, request_id=request_ids.current(),
     )
     session.add(row)
     session.flush()
@@ -119,5 +122,5 @@ def _to_domain(row: DeadLetterRow) -> DeadLetter:
         query=dict(row.query), body=row.body, body_truncated=row.body_truncated, status=row.status,
         error=row.error, errors=list(row.errors), attempts=row.attempts, first_received_at=row.first_received_at,
         last_received_at=row.last_received_at, replayed_at=row.replayed_at,
-        complaint_ids=None if row.complaint_ids is None else list(row.complaint_ids),
+        complaint_ids=None if row.complaint_ids is None else list(row.complaint_ids), request_id=row.request_id,
     )

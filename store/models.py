@@ -205,6 +205,7 @@ class DeadLetterRow(Base):
     last_received_at: Mapped[datetime] = mapped_column(UtcDateTime)
     replayed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     complaint_ids: Mapped[list[int] | None] = mapped_column(JSON)
+    request_id: Mapped[str | None] = mapped_column(String(128))  # of the latest delivery (X-Request-ID)
 
 
 class UserRow(Base):
@@ -241,6 +242,7 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String)
     target: Mapped[str | None] = mapped_column(String)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+    request_id: Mapped[str | None] = mapped_column(String(128))  # the HTTP request that made the write, if any
 
 
 class EvidenceRow(Base):

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from crm import request_ids
 from crm.roles import Person, Role, check_scope
 from store.models import AuditRow, UserRow
 
@@ -85,8 +86,10 @@ def by_token(session: Session, *, token: str) -> Person | None:
 
 def audit(session: Session, *, actor: str, action: str, target: str | None, detail: dict[str, Any],
           at: datetime) -> None:
-    """Record a write in the caller's transaction, so the write and its record stand or fall together."""
-    session.add(AuditRow(at=at, actor=actor, action=action, target=target, detail=detail))
+    """Record a write in the caller's transaction, so the write and its record stand or fall together.
+    Inside an HTTP request the row carries its id (crm.request_ids), which the logs carry too."""
+    session.add(AuditRow(at=at, actor=actor, action=action, target=target, detail=detail,
+                         request_id=request_ids.current()))
 
 
 def _person(row: UserRow) -> Person:

@@ -1,0 +1,29 @@
+"""HTTP concerns every blueprint shares: the error family (errors), request ids and JSON logs
+(logs), liveness and readiness (health). `install_web` wires them into a server in one call.
+
+web/ may import flask, crm and store; blueprints import web.errors, never the other way round.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from web.errors import install_errors
+from web.health import make_health
+from web.logs import install_request_context
+
+if TYPE_CHECKING:
+    from flask import Flask
+    from sqlalchemy.orm import Session, sessionmaker
+
+# The largest request body read at all (413 beyond): a follow-up step carries up to ten 5 MB
+# photos in base64 (followup/evidence.py), about 67 MB of JSON; channels cut theirs at 1 MB.
+MAX_REQUEST_BYTES = 80_000_000
+
+
+def install_web(server: Flask, sessions: sessionmaker[Session], redis_url: str | None) -> None:
+    """Request ids and access lines, the error family and /healthz, /readyz on `server`."""
+    if server.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default: no limit
+        server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    install_request_context(server)
+    install_errors(server)
+    server.register_blueprint(make_health(sessions, redis_url))
