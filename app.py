@@ -1,6 +1,9 @@
-"""Pantau's composition root: settings -> store -> geo -> live -> dashboard -> ingest routes -> run.
+"""Pantau's composition root: settings -> geo -> store -> dashboard and sign-in -> live -> intake ->
+routes -> run.
 
-`python app.py` serves the command centre at http://127.0.0.1:8050 on the embedded SQLite store.
+`python app.py` serves the command centre at http://127.0.0.1:8050 on the embedded SQLite store, and
+runs the background work in the same process. `wsgi()` is one web process of `pantau serve`
+(web_server.py), which leaves the background work to `pantau worker` (worker.py).
 """
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import sys
 from dataclasses import dataclass
 
 from dash import Dash
+from flask import Flask
 from flask_socketio import SocketIO
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -30,12 +34,11 @@ from ingest.open311 import make_open311_api
 from ingest.pipeline import make_intake
 from ingest.receive import Receiver, dead_letter_keeper
 from ingest.simulator import Simulator
+from live.background import start_background_work
 from live.handlers import register_handlers
 from live.publish import Publisher, make_socketio
 from live.ranking import RankingBoard
 from live.ranking_share import RankingShare
-from live.sla_watch import run_watch
-from live.surge_watch import run_surge_watch
 from opendata.exports import make_export_api
 from opendata.ranking_api import Names, make_ranking_api
 from settings import Settings, channel_secrets, load_settings
@@ -57,11 +60,18 @@ class Pantau:
     share: RankingShare | None  # the ranking's changes between processes, with Redis
 
 
-def create_app(settings: Settings, locator: Locator | None = None) -> Pantau:
-    """Build everything; a Locator may be passed in so tests build the grid only once."""
+def create_app(settings: Settings, locator: Locator | None = None, *, migrate: bool = True,
+               background: bool = True) -> Pantau:
+    """Build everything; a Locator may be passed in so tests build the grid only once.
+
+    `migrate=False` when the schema was upgraded before (`pantau serve` does it once, under a lock);
+    `background=False` for a web process whose background work runs in `pantau worker`: its
+    ranking board then follows changes quietly and the worker's board tells screens.
+    """
     locator = locator or Locator(load_boundaries(settings.boundaries))  # fails first: a clear sentence
     engine = make_engine(settings.database_url)
-    upgrade(engine)
+    if migrate:
+        upgrade(engine)
     sessions = make_sessionmaker(engine)
 
     def recent(**filters: object) -> list[Complaint]:
@@ -74,7 +84,7 @@ def create_app(settings: Settings, locator: Locator | None = None) -> Pantau:
     socketio = make_socketio(dash.server, redis_url=settings.redis_url, channel=settings.redis_channel)
     publisher = Publisher(socketio, sessions)
     register_handlers(socketio, publisher)
-    ranking = RankingBoard(sessions, socketio)
+    ranking = RankingBoard(sessions, socketio if background else None)
     share = RankingShare(settings.redis_url, f"{settings.redis_channel}:ranking") if settings.redis_url else None
     publisher.listen(ranking.notice)
     if share is not None:
@@ -120,16 +130,23 @@ def main(argv: list[str] | None = None) -> None:
                          secrets=channel_secrets(settings))
         pantau.socketio.start_background_task(demo.run, pantau.receiver)
         print(f"Demo feed: about {args.rate:g} complaints/s, placed by {demo.places.source}", flush=True)
-    pantau.socketio.start_background_task(run_watch, pantau.sessions, pantau.publisher,  # SLA breaches
-                                          every_s=settings.sla_watch_seconds)
-    pantau.socketio.start_background_task(run_surge_watch, pantau.sessions, pantau.publisher,  # surges
-                                          every_s=settings.surge_watch_seconds)
-    pantau.socketio.start_background_task(pantau.ranking.run)  # live ranking: rebuilds, then follows events
-    if pantau.share is not None:  # ... of the other processes too
-        pantau.socketio.start_background_task(pantau.share.follow, pantau.ranking.changed)
+    start_background_work(pantau.socketio, pantau.sessions, pantau.publisher, pantau.ranking, pantau.share,
+                          sla_every=settings.sla_watch_seconds, surge_every=settings.surge_watch_seconds)
     print(f"Pantau serves http://{settings.host}:{settings.port}", flush=True)
     pantau.socketio.run(pantau.dash.server, host=settings.host, port=settings.port,
                         allow_unsafe_werkzeug=True)
+
+
+def wsgi() -> Flask:
+    """One web process of `pantau serve` (gunicorn loads `app:wsgi()` in each worker process).
+
+    The schema is already upgraded and the background work is `pantau worker`'s. The ranking board
+    still follows the other processes' changes through Redis, so every process serves the same table.
+    """
+    pantau = create_app(load_settings(), migrate=False, background=False)
+    if pantau.share is not None:
+        pantau.socketio.start_background_task(pantau.share.follow, pantau.ranking.changed)
+    return pantau.dash.server
 
 
 if __name__ == "__main__":

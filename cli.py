@@ -181,11 +181,45 @@ def db() -> None:
 
 @db.command("upgrade")
 def db_upgrade() -> None:
-    """Apply the migrations to PANTAU_DATABASE_URL."""
+    """Apply the migrations to PANTAU_DATABASE_URL (under a lock: safe to run twice at once)."""
     from store.db import make_engine, upgrade
 
     upgrade(make_engine(load_settings().database_url))
     click.echo("database is at the latest schema")
+
+
+@main.command("serve")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Web processes sharing the port (about one per core).")
+@click.option("--threads", type=click.IntRange(1, 10_000), default=64, show_default=True,
+              help="Threads per process: each open screen (WebSocket) holds one, plus the requests in flight.")
+@click.option("--host", help="Address to listen on (default PANTAU_HOST).")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port to listen on (default PANTAU_PORT).")
+def serve(workers: int, threads: int, host: str | None, port: int | None) -> None:
+    """The production web server: gunicorn, several processes, Socket.IO through Redis; no background work."""
+    from web_server import NeedsRedis
+    from web_server import serve as run_server
+
+    settings = load_settings()
+    try:
+        run_server(settings, host=host or settings.host, port=port or settings.port, workers=workers, threads=threads)
+    except NeedsRedis as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command("worker")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address of the worker's /healthz.")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port of the worker's /healthz (default PANTAU_WORKER_PORT).")
+def worker(host: str, port: int | None) -> None:
+    """The background work (SLA and surge watches, ranking) for `pantau serve`; one leads, others wait."""
+    from worker import NeedsRedis, run_worker
+
+    settings = load_settings()
+    try:
+        code = run_worker(settings, host=host, port=port or settings.worker_port)
+    except NeedsRedis as exc:
+        raise click.ClickException(str(exc)) from None
+    sys.exit(code)
 
 
 @main.command("import")

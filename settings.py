@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address the web server listens on.")
     port: int = Field(default=8050, description="Port the web server listens on.")
+    worker_port: int = Field(default=8051, description="Port of `pantau worker`'s /healthz and /metrics.")
     secret_key: str | None = Field(
         default=None,
         description="Flask session secret. Unset: a random one per start (sessions end on restart).",

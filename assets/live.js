@@ -105,7 +105,9 @@
   }
 
   function connect() {
-    const socket = window.io({transports: ['websocket', 'polling'], tryAllTransports: true});
+    // WebSocket only: with several server processes (pantau serve) a polling session would need a
+    // sticky proxy; one WebSocket stays on one process, and every process hears every event.
+    const socket = window.io({transports: ['websocket']});
     socket.on('connect', () => {
       if (state.lastEventId !== null) {
         socket.emit('subscribe', {rooms: [state.cfg.room], last_event_id: state.lastEventId});

@@ -214,7 +214,7 @@
   }
 
   function connect() {
-    const socket = window.io({transports: ['websocket', 'polling'], tryAllTransports: true});
+    const socket = window.io({transports: ['websocket']});
     socket.on('connect', () => {
       state.connected = true;
       refresh();  // a change may have come while disconnected

@@ -1,5 +1,8 @@
 """Build the intake pipeline from its parts, the same way in the web process and in a worker.
 
+Saving goes through a group commit (ingest/group_commit.py): the reports of requests that arrive
+together are stored and announced in one transaction.
+
 A worker that only ingests calls `make_intake` with a write-only emitter's publisher and never
 imports Dash (tests/live/test_redis.py checks that).
 """
@@ -15,6 +18,7 @@ from crm.intake import Intake
 from crm.routing import RoutingRules
 from crm.sla import SlaClock
 from geo.gazetteer import Gazetteer
+from ingest.group_commit import GroupCommit
 from geo.locate import Locator
 from live.publish import Publisher
 from store import complaints
@@ -31,7 +35,7 @@ def make_intake(locator: Locator, sessions: sessionmaker[Session], publisher: Pu
     return Intake(
         locate=locator.locate,
         rules=RoutingRules.default(),
-        save=save_and_announce,
+        save=GroupCommit(save_and_announce),
         classify=Classifier.default().classify,
         find_place=Gazetteer.from_boundaries(locator.boundaries).find,
         sla=sla or SlaClock.default(),

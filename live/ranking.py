@@ -69,9 +69,7 @@ class RankingBoard:
 
     def standings(self, level: Level, window: str) -> list[Standing]:
         """The current ranking of one level in one window, with every change noticed so far."""
-        if self._ledger is None:
-            self.rebuild()
-        self.apply_pending()
+        self.refresh()
         with self._lock:
             key = (level, window)
             if key not in self._cache:
@@ -124,15 +122,20 @@ class RankingBoard:
         for complaint_id, held in current.items():
             ledger.replace(complaint_id, held, now)
 
-    def tick(self) -> None:
-        """One round of the board's task: rebuild when due, apply changes, signal screens."""
+    def refresh(self) -> bool:
+        """Rebuild when due (first use, a new WIB day, REBUILD_SECONDS old), then apply the changes
+        noticed since; whether the ranking may have moved. A board without a task of its own (a
+        `pantau serve` web process) does this when a screen reads it."""
         ledger = self._ledger
-        now = self.clock()
         stale = time.monotonic() - self._built_at > REBUILD_SECONDS
-        if ledger is None or stale or now.astimezone(WIB).date() != ledger.today:
+        rebuilt = ledger is None or stale or self.clock().astimezone(WIB).date() != ledger.today
+        if rebuilt:
             self.rebuild()
-            self._signal()
-        if self.apply_pending():
+        return bool(self.apply_pending()) or rebuilt
+
+    def tick(self) -> None:
+        """One round of the board's task: bring it up to date and signal screens if it moved."""
+        if self.refresh():
             self._signal()
 
     def run(self, stop: threading.Event | None = None, every_s: float = 0.25) -> None:

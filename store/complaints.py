@@ -14,6 +14,7 @@ from sqlalchemy import (
     Select,
     and_,
     exists,
+    or_,
     insert,
     select,
     tuple_,
@@ -263,16 +264,20 @@ def list_complaints(
 
 
 def _sightings_near(session: Session, fresh: list[Complaint]) -> list[Sighting]:
-    """Stored complaints in the rules' boxes and windows around `fresh`: a superset the rule checks exactly."""
-    boxes = [search_box(c.lon, c.lat) for c in fresh if c.lon is not None and c.lat is not None]
+    """Stored complaints in the rules' boxes and windows around `fresh`: a superset the rule checks exactly.
+
+    One box per report, not one box around them all: a group of reports from across the city
+    (the group commit's usual batch) would otherwise read every complaint of the last two days.
+    """
+    boxes = {search_box(c.lon, c.lat) for c in fresh if c.lon is not None and c.lat is not None}
     times = [c.received_at for c in fresh]
     rows = session.execute(
         select(ComplaintRow.id, ComplaintRow.duplicate_of, ComplaintRow.category, ComplaintRow.status,
                ComplaintRow.received_at, ComplaintRow.lon, ComplaintRow.lat, ComplaintRow.location_precision)
         .where(ComplaintRow.category.in_({c.category for c in fresh}),
                ComplaintRow.received_at.between(min(times) - DUPLICATE_WINDOW, max(times) + DUPLICATE_WINDOW),
-               ComplaintRow.lon.between(min(b[0] for b in boxes), max(b[2] for b in boxes)),
-               ComplaintRow.lat.between(min(b[1] for b in boxes), max(b[3] for b in boxes)))
+               or_(*(and_(ComplaintRow.lon.between(west, east), ComplaintRow.lat.between(south, north))
+                     for west, south, east, north in boxes)))
     )
     return [Sighting(id=r.id, root=r.duplicate_of or r.id, category=r.category, status=Status(r.status),
                      received_at=r.received_at, lon=r.lon, lat=r.lat, precise=r.location_precision == PRECISE)

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 WRITE_INTENT = "pantau_write_intent"
+MIGRATION_LOCK = 0x70616E7461750001  # pg advisory lock key: "pantau" + 1, held while migrating
 
 
 def make_engine(url: str) -> Engine:
@@ -66,10 +67,18 @@ def writing(sessions: sessionmaker[Session]) -> Iterator[Session]:
 
 
 def upgrade(engine: Engine) -> None:
-    """Run the Alembic migrations to head in one transaction; a no-op when already at head."""
+    """Run the Alembic migrations to head in one transaction; a no-op when already at head.
+
+    On PostgreSQL the transaction first takes an advisory lock, so processes starting together
+    (web workers, the worker, a compose `migrate`) upgrade one after another: without it two of
+    them raced to create the same types on a fresh database (UniqueViolation on pg_type). On SQLite
+    the transaction begins IMMEDIATE (`writing`), which lets one migrating process in at a time.
+    """
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
-    with engine.begin() as connection:
+    with engine.connect().execution_options(**{WRITE_INTENT: True}) as connection, connection.begin():
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
