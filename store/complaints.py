@@ -40,6 +40,7 @@ from store.models import ComplaintEventRow, ComplaintRow
 
 TICKET_ATTEMPTS = 5
 ANY_TRIAGE = "*"
+SIGHTING_CHUNK = 100  # reports per duplicate-candidate query: 100 OR-ed boxes stay far below SQLite's depth 1000
 
 
 class DuplicateComplaint(ValueError):
@@ -268,20 +269,28 @@ def _sightings_near(session: Session, fresh: list[Complaint]) -> list[Sighting]:
 
     One box per report, not one box around them all: a group of reports from across the city
     (the group commit's usual batch) would otherwise read every complaint of the last two days.
+    Reports are asked about in time order, SIGHTING_CHUNK at a time, so an import spanning months
+    asks for each stretch's own window and no query's OR grows past SQLite's expression depth.
     """
-    boxes = {search_box(c.lon, c.lat) for c in fresh if c.lon is not None and c.lat is not None}
-    times = [c.received_at for c in fresh]
-    rows = session.execute(
-        select(ComplaintRow.id, ComplaintRow.duplicate_of, ComplaintRow.category, ComplaintRow.status,
-               ComplaintRow.received_at, ComplaintRow.lon, ComplaintRow.lat, ComplaintRow.location_precision)
-        .where(ComplaintRow.category.in_({c.category for c in fresh}),
-               ComplaintRow.received_at.between(min(times) - DUPLICATE_WINDOW, max(times) + DUPLICATE_WINDOW),
-               or_(*(and_(ComplaintRow.lon.between(west, east), ComplaintRow.lat.between(south, north))
-                     for west, south, east, north in boxes)))
-    )
-    return [Sighting(id=r.id, root=r.duplicate_of or r.id, category=r.category, status=Status(r.status),
-                     received_at=r.received_at, lon=r.lon, lat=r.lat, precise=r.location_precision == PRECISE)
-            for r in rows]
+    located = sorted((c for c in fresh if c.lon is not None and c.lat is not None), key=lambda c: c.received_at)
+    found: dict[int, Sighting] = {}
+    for start in range(0, len(located), SIGHTING_CHUNK):
+        chunk = located[start:start + SIGHTING_CHUNK]
+        boxes = {search_box(c.lon, c.lat) for c in chunk}  # type: ignore[arg-type] - located above
+        rows = session.execute(
+            select(ComplaintRow.id, ComplaintRow.duplicate_of, ComplaintRow.category, ComplaintRow.status,
+                   ComplaintRow.received_at, ComplaintRow.lon, ComplaintRow.lat, ComplaintRow.location_precision)
+            .where(ComplaintRow.category.in_({c.category for c in chunk}),
+                   ComplaintRow.received_at.between(chunk[0].received_at - DUPLICATE_WINDOW,
+                                                    chunk[-1].received_at + DUPLICATE_WINDOW),
+                   or_(*(and_(ComplaintRow.lon.between(west, east), ComplaintRow.lat.between(south, north))
+                         for west, south, east, north in boxes)))
+        )
+        for r in rows:
+            found[r.id] = Sighting(id=r.id, root=r.duplicate_of or r.id, category=r.category, status=Status(r.status),
+                                   received_at=r.received_at, lon=r.lon, lat=r.lat,
+                                   precise=r.location_precision == PRECISE)
+    return list(found.values())
 
 
 def _with_history() -> Select[tuple[ComplaintRow]]:
