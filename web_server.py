@@ -10,12 +10,19 @@ The schema is upgraded once here, under the migration lock, before any worker fo
 SIGINT) drains: gunicorn stops accepting, finishes the requests in flight and exits 0; each worker
 first closes its screens' WebSockets, which would otherwise hold the drain open until the grace
 period, and the screens reconnect to a process that is still serving.
+
+Metrics use prometheus_client's multiprocess mode: each worker writes its values to files in
+PROMETHEUS_MULTIPROC_DIR and /metrics, on any worker, adds up every worker's (web/metrics.py).
 """
 from __future__ import annotations
 
+import glob
 import os
 import secrets
+import shutil
 import signal
+import sys
+import tempfile
 import threading
 from typing import Any
 
@@ -65,6 +72,34 @@ def _close_screens_on_term(worker: Any) -> None:
     signal.signal(signal.SIGTERM, on_term)
 
 
+def _forget_dead_worker(_server: Any, worker: Any) -> None:
+    """gunicorn hook, in the master after a worker exited: its live gauges (screens connected) stop
+    counting in /metrics; its counters stay, they are history. Imported here, not at the top: the
+    master must not import prometheus_client before serve() has set PROMETHEUS_MULTIPROC_DIR."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def metrics_directory() -> str | None:
+    """Point PROMETHEUS_MULTIPROC_DIR at a directory with no earlier run's files, before any worker
+    forks, so every worker writes its metrics there and /metrics adds them up (web/metrics.py).
+
+    The operator's directory is emptied of its *.db files; without one, a fresh temporary directory
+    is made: the one to remove when the server stops."""
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if "prometheus_client" in sys.modules and not given:  # its values would stay in each worker's memory
+        raise RuntimeError("prometheus_client was imported before PROMETHEUS_MULTIPROC_DIR was set")
+    if given:
+        os.makedirs(given, exist_ok=True)
+        for stale in glob.glob(os.path.join(given, "*.db")):
+            os.remove(stale)
+        return None
+    made = tempfile.mkdtemp(prefix="pantau-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = made
+    return made
+
+
 def options(*, host: str, port: int, workers: int, threads: int) -> dict[str, Any]:
     return {
         "bind": f"{host}:{port}",
@@ -77,6 +112,7 @@ def options(*, host: str, port: int, workers: int, threads: int) -> dict[str, An
         "keepalive": 5,
         "accesslog": None,  # Pantau logs each request itself, as JSON with its request id
         "post_worker_init": _close_screens_on_term,
+        "child_exit": _forget_dead_worker,
         "proc_name": "pantau-serve",
         "control_socket_disable": True,  # gunicorn 24+ would share one socket path between deployments
     }
@@ -89,4 +125,10 @@ def serve(settings: Settings, *, host: str, port: int, workers: int, threads: in
     upgrade(make_engine(settings.database_url))
     if not settings.secret_key:  # every worker must sign sessions with the same key
         os.environ["PANTAU_SECRET_KEY"] = secrets.token_hex(32)
-    PantauServer(options(host=host, port=port, workers=workers, threads=threads)).run()
+    made = metrics_directory()
+    master = os.getpid()
+    try:
+        PantauServer(options(host=host, port=port, workers=workers, threads=threads)).run()
+    finally:  # gunicorn forks inside run(): an exiting worker unwinds this frame too, and must not remove it
+        if made is not None and os.getpid() == master:
+            shutil.rmtree(made, ignore_errors=True)

@@ -6,7 +6,8 @@ through a write-only Socket.IO emitter over Redis, so screens on every `pantau s
 Only the worker holding the leader lock (store/leader.py) works; another one waits as a standby and
 takes over when the leader's connection ends. SIGTERM or SIGINT stops the loops after their round
 and exits 0; losing the lock mid-run exits 1, so the process manager restarts it as a standby.
-Its health is `GET /healthz` on PANTAU_WORKER_PORT (JSON: leading or standby).
+Its health is `GET /healthz` on PANTAU_WORKER_PORT (JSON: leading or standby), beside `GET /metrics`
+(web/metrics.py: the loops' round durations, breaches announced, events emitted).
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from live.ranking_share import RankingShare
 from settings import Settings
 from store.db import make_engine, make_sessionmaker, upgrade
 from store.leader import Leadership
+from web.metrics import metrics_app
 
 log = logging.getLogger("pantau.worker")
 LEADER_CHECK_SECONDS = 5.0
@@ -93,7 +95,7 @@ def run_worker(settings: Settings, *, host: str, port: int, stop: threading.Even
     publisher.listen(ranking.notice)
     publisher.listen(share.send)
     state = WorkerState()
-    health = serve_health(health_app({"/healthz": state.health}), host, port)
+    health = serve_health(health_app({"/healthz": state.health, "/metrics": metrics_app}), host, port)
     leadership = Leadership(engine)
     log.info("pantau worker siap di %s:%d; menunggu kunci pemimpin", host, port)
     try:

@@ -22,6 +22,7 @@ from ingest.group_commit import GroupCommit
 from geo.locate import Locator
 from live.publish import Publisher
 from store import complaints
+from web.metrics import count_ingested
 
 
 def make_intake(locator: Locator, sessions: sessionmaker[Session], publisher: Publisher, *,
@@ -30,7 +31,7 @@ def make_intake(locator: Locator, sessions: sessionmaker[Session], publisher: Pu
 
     def save_and_announce(batch: Sequence[Complaint]) -> list[tuple[Complaint, bool]]:
         with publisher.outbox() as outbox:
-            return complaints.add_many(sessions, complaints=batch, on_created=outbox.complaints_routed)
+            return count_ingested(complaints.add_many(sessions, complaints=batch, on_created=outbox.complaints_routed))
 
     return Intake(
         locate=locator.locate,

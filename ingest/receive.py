@@ -18,6 +18,7 @@ from crm.intake import Intake
 from ingest.channels import adapter
 from ingest.channels.base import ChannelError, Inbound
 from store import dead_letters
+from web.metrics import count_dead_letter
 
 
 class UnknownChannel(ChannelError):
@@ -65,8 +66,10 @@ def dead_letter_keeper(sessions: sessionmaker[Session]) -> KeepDeadLetter:
     """Keep a refused delivery in its own transaction: nothing else of it was written."""
     def keep(inbound: Inbound, error: ChannelError) -> int:
         with sessions.begin() as session:
-            return dead_letters.keep(
+            letter_id = dead_letters.keep(
                 session, channel=inbound.channel, content_type=inbound.content_type, headers=inbound.headers,
                 query=inbound.query, body=inbound.body, status=error.status, error=error.message,
                 errors=error.errors, received_at=inbound.received_at)
+        count_dead_letter(inbound.channel)  # after the commit: a letter that was kept
+        return letter_id
     return keep

@@ -26,6 +26,7 @@ from flask_socketio import SocketIO, emit, join_room, leave_room, rooms
 from crm.rooms import CITY, InvalidRoom, parse_room
 from live.publish import Publisher
 from store import live_events, outage
+from web import metrics
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -44,6 +45,11 @@ def register_handlers(socketio: SocketIO, publisher: Publisher) -> None:
     @socketio.on("connect")
     def connect(_auth: object = None) -> None:
         join_room(CITY)
+        metrics.SCREENS.inc()
+
+    @socketio.on("disconnect")
+    def disconnect(_reason: object = None) -> None:
+        metrics.SCREENS.dec()  # only after a connect that succeeded: a refused one never connected
 
     @socketio.on("subscribe")
     def subscribe(message: object = None) -> dict[str, Any]:

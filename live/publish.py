@@ -11,6 +11,7 @@ catch-up read between the two commits skips 10; live delivery of 10 is unaffecte
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ from crm.complaint import Complaint
 from crm.events import COMPLAINT_ROUTED, SLA_BREACHED, STATUS_CHANGED, public_complaint
 from crm.rooms import rooms_of
 from store import live_events
+from web import metrics
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -60,8 +62,10 @@ class Publisher:
         with self._order:
             box = Outbox()
             yield box
+            committed = time.perf_counter()  # the caller's block ended: its transaction committed
             for event_id, name, payload, rooms in box.logged:
                 self.socketio.emit(name, {**payload, "event_id": event_id}, to=rooms)
+                metrics.EMIT_LAG.observe(time.perf_counter() - committed)
             for listener in self._listeners:
                 listener(box.logged)
 

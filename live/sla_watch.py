@@ -18,6 +18,7 @@ from crm.breaches import new_breaches, record_breaches
 from crm.complaint import SYSTEM_ACTOR, Complaint, utc_now
 from live.every import every
 from store import complaints, users
+from web import metrics
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -46,10 +47,12 @@ def _announce(sessions: sessionmaker[Session], publisher: Publisher, complaint_i
 
         complaints.change(sessions, complaint_id=complaint_id, step=partial(record_breaches, now=now),
                           on_changed=record)
-        return len(outbox.logged)
+    metrics.SLA_BREACHES.inc(len(outbox.logged))  # committed and emitted
+    return len(outbox.logged)
 
 
 def run_watch(sessions: sessionmaker[Session], publisher: Publisher, stop: threading.Event | None = None,
               every_s: float = 60, clock: Callable[[], datetime] = utc_now) -> None:
     """Watch every `every_s` seconds until `stop` is set (live/every.py: a failed round is retried)."""
-    every(every_s, lambda: watch_once(sessions, publisher, clock()), stop=stop, failed="Pengawasan SLA gagal")
+    every(every_s, metrics.timed_round("sla", lambda: watch_once(sessions, publisher, clock())), stop=stop,
+          failed="Pengawasan SLA gagal")

@@ -19,6 +19,7 @@ from crm.events import SURGE_DETECTED
 from crm.surge import EPISODE, Window, find_surges, surge_payload
 from live.every import every
 from store import surges
+from web import metrics
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -49,5 +50,5 @@ def run_surge_watch(sessions: sessionmaker[Session], publisher: Publisher, stop:
                     every_s: float = 60, clock: Callable[[], datetime] = utc_now) -> None:
     """Watch every `every_s` seconds until `stop` is set (live/every.py: a failed round is retried,
     because a watch that died would hide the next flood silently)."""
-    every(every_s, lambda: watch_surges_once(sessions, publisher, clock()), stop=stop,
+    every(every_s, metrics.timed_round("surge", lambda: watch_surges_once(sessions, publisher, clock())), stop=stop,
           failed="Pengawasan lonjakan gagal")

@@ -1,5 +1,6 @@
 """HTTP concerns every blueprint shares: the error family (errors), request ids and JSON logs
-(logs), liveness and readiness (health). `install_web` wires them into a server in one call.
+(logs), liveness and readiness (health), Prometheus metrics (metrics). `install_web` wires them
+into a server in one call.
 
 web/ may import flask, crm and store; blueprints import web.errors, never the other way round.
 """
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING
 from web.errors import install_errors
 from web.health import make_health
 from web.logs import install_request_context
+from web.metrics import make_metrics
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -27,3 +29,4 @@ def install_web(server: Flask, sessions: sessionmaker[Session], redis_url: str |
     install_request_context(server)
     install_errors(server)
     server.register_blueprint(make_health(sessions, redis_url))
+    server.register_blueprint(make_metrics())

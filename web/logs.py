@@ -18,6 +18,7 @@ from typing import IO, Any
 from flask import Flask, Response, g, request, request_started
 
 from crm import request_ids
+from web import metrics
 
 HEADER = "X-Request-ID"
 ACCESS = logging.getLogger("pantau.access")
@@ -96,6 +97,7 @@ def _answered(response: Response) -> Response:
     ACCESS.info("%s %s %s %.2f ms", request.method, request.path, response.status_code, duration_ms,
                 extra={"method": request.method, "path": request.path, "status": response.status_code,
                        "duration_ms": duration_ms, "remote": client_address()})
+    metrics.count_request(request, response.status_code, duration_ms / 1000)
     return response
 
 
