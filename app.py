@@ -100,7 +100,8 @@ def create_app(settings: Settings, locator: Locator | None = None, *, migrate: b
     dash.server.register_blueprint(make_ranking_api(ranking, Names(locator.boundaries)))
     dash.server.register_blueprint(make_export_api(sessions, keys))
     install_follow_up(dash.server, FollowUpContext(sessions, publisher, sla, receiver))
-    install_web(dash.server, sessions, settings.redis_url)  # errors, request ids, /healthz, /readyz
+    install_web(dash.server, sessions, settings.redis_url,  # errors, request ids, /healthz, /readyz
+                trusted_proxies=settings.trusted_proxies)
     return Pantau(dash=dash, socketio=socketio, sessions=sessions, locator=locator, intake=intake, receiver=receiver,
                   publisher=publisher, ranking=ranking, share=share)
 

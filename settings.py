@@ -31,6 +31,12 @@ class Settings(BaseSettings):
         default=None,
         description="Flask session secret. Unset: a random one per start (sessions end on restart).",
     )
+    trusted_proxies: int = Field(
+        default=0,
+        ge=0,
+        description="Reverse proxies in front of the web server whose X-Forwarded-For/-Proto/-Host are "
+        "believed (the compose file's nginx: 1). 0: the peer's own address, the only safe value without one.",
+    )
     secure_cookies: bool = Field(
         default=True,
         description="Send the sign-in cookie only over HTTPS (Secure); browsers also accept it on "

@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from crm.complaint import utc_now
 from crm.roles import Person, Role
 from store import users
+from store.db import writing
 
 LOGIN_PATH = "/masuk"
 LOGOUT_PATH = "/keluar"
@@ -164,7 +165,7 @@ def _routes(sessions: sessionmaker[Session], csrf: CSRFProtect) -> Blueprint:
         name = request.form.get("name", "").strip()
         password = request.form.get("password", "")
         target = request.form.get("next")
-        with sessions.begin() as db:
+        with writing(sessions) as db:  # reads, then writes: SQLite takes its write lock first
             person = users.authenticate(db, name=name, password=password) if name and password else None
             if person is None:  # the name tried, never the password
                 users.audit(db, actor="anonim", action="login.failed", target=name[:MAX_NAME],
@@ -185,7 +186,7 @@ def _routes(sessions: sessionmaker[Session], csrf: CSRFProtect) -> Blueprint:
     def logout() -> Any:
         person = current_person()
         if person is not None:
-            with sessions.begin() as db:
+            with writing(sessions) as db:  # reads, then writes: SQLite takes its write lock first
                 users.audit(db, actor=person.name, action="logout", target=person.name,
                             detail={"ip": request.remote_addr}, at=utc_now())
         logout_user()

@@ -36,6 +36,7 @@ from crm.duplicates import DUPLICATE_WINDOW, Sighting, Sightings, can_link, sear
 from geo.jurisdiction import Jurisdiction
 from store import stints
 from store.db import writing
+from store.postgis import geom_in_box
 from store.models import ComplaintEventRow, ComplaintRow
 
 TICKET_ATTEMPTS = 5
@@ -267,30 +268,34 @@ def list_complaints(
 def _sightings_near(session: Session, fresh: list[Complaint]) -> list[Sighting]:
     """Stored complaints in the rules' boxes and windows around `fresh`: a superset the rule checks exactly.
 
-    One box per report, not one box around them all: a group of reports from across the city
+    One box of the report's own category per report, not one box around them all: a group of reports from across the city
     (the group commit's usual batch) would otherwise read every complaint of the last two days.
     Reports are asked about in time order, SIGHTING_CHUNK at a time, so an import spanning months
     asks for each stretch's own window and no query's OR grows past SQLite's expression depth.
     """
     located = sorted((c for c in fresh if c.lon is not None and c.lat is not None), key=lambda c: c.received_at)
     found: dict[int, Sighting] = {}
+    on_postgis = session.get_bind().dialect.name == "postgresql"
     for start in range(0, len(located), SIGHTING_CHUNK):
         chunk = located[start:start + SIGHTING_CHUNK]
-        boxes = {search_box(c.lon, c.lat) for c in chunk}  # type: ignore[arg-type] - located above
+        boxes = {(c.category, search_box(c.lon, c.lat)) for c in chunk}  # type: ignore[arg-type] - located above
+        in_box = geom_in_box if on_postgis else _lon_lat_in_box
         rows = session.execute(
             select(ComplaintRow.id, ComplaintRow.duplicate_of, ComplaintRow.category, ComplaintRow.status,
                    ComplaintRow.received_at, ComplaintRow.lon, ComplaintRow.lat, ComplaintRow.location_precision)
-            .where(ComplaintRow.category.in_({c.category for c in chunk}),
-                   ComplaintRow.received_at.between(chunk[0].received_at - DUPLICATE_WINDOW,
+            .where(ComplaintRow.received_at.between(chunk[0].received_at - DUPLICATE_WINDOW,
                                                     chunk[-1].received_at + DUPLICATE_WINDOW),
-                   or_(*(and_(ComplaintRow.lon.between(west, east), ComplaintRow.lat.between(south, north))
-                         for west, south, east, north in boxes)))
+                   or_(*(and_(ComplaintRow.category == category, in_box(*box)) for category, box in boxes)))
         )
         for r in rows:
             found[r.id] = Sighting(id=r.id, root=r.duplicate_of or r.id, category=r.category, status=Status(r.status),
                                    received_at=r.received_at, lon=r.lon, lat=r.lat,
                                    precise=r.location_precision == PRECISE)
     return list(found.values())
+
+
+def _lon_lat_in_box(west: float, south: float, east: float, north: float) -> ColumnElement[bool]:
+    return and_(ComplaintRow.lon.between(west, east), ComplaintRow.lat.between(south, north))
 
 
 def _with_history() -> Select[tuple[ComplaintRow]]:

@@ -90,6 +90,19 @@ def test_a_wrong_password_answers_the_form_with_401_and_is_audited_without_the_p
     assert client.post("/api/v1/complaints/1/transitions", json={"to": "Proses"}).status_code == 401
 
 
+@pytest.mark.parametrize("trusted_proxies, audited_ip", [(0, "127.0.0.1"), (1, "10.0.0.2")])
+def test_the_audited_address_is_the_trusted_proxys_word_never_the_clients(engine, locator, trusted_proxies,
+                                                                           audited_ip):
+    settings = Settings(database_url=engine.url.render_as_string(hide_password=False), trusted_proxies=trusted_proxies)
+    pantau = create_app(settings, locator=locator)
+    with pantau.dash.server.test_client() as client:
+        # a client wrote 203.0.113.9 itself; the one proxy in front appended the peer it saw, 10.0.0.2
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.9, 10.0.0.2"
+        assert sign_in(client, password="salah-kata-sandi").status_code == 401
+    [failed] = audited(pantau, "login.failed")
+    assert failed.detail["ip"] == audited_ip
+
+
 def test_signing_in_sets_a_secure_cookie_and_the_session_acts_on_the_api(pantau, client):
     answer = sign_in(client)
     assert answer.status_code == 302 and answer.headers["Location"] == "/"

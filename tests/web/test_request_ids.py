@@ -73,7 +73,7 @@ def test_log_lines_are_json_with_the_request_id_and_one_access_line_per_request(
     assert len(access) == 2
     posted, missing = access
     assert (posted["request_id"], posted["method"], posted["path"], posted["status"], posted["remote"]) == (
-        "log-1", "POST", "/api/v1/reports", 201, "203.0.113.9")
+        "log-1", "POST", "/api/v1/reports", 201, "127.0.0.1")  # no trusted proxy: X-Forwarded-For is ignored
     assert posted["level"] == "INFO" and posted["duration_ms"] > 0 and posted["time"].endswith("+00:00")
     assert (missing["status"], missing["remote"]) == (404, "127.0.0.1") and NEW_ID.fullmatch(missing["request_id"])
     assert all({"time", "level", "logger", "message"} <= line.keys() for line in logged)
