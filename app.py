@@ -45,6 +45,7 @@ from settings import Settings, channel_secrets, load_settings
 from store import complaints
 from store.db import make_engine, make_sessionmaker, upgrade
 from web import install_web
+from web.logs import configure_logging
 
 
 @dataclass
@@ -119,6 +120,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    configure_logging(json=False)  # one person at a terminal reads these
     settings = load_settings()
     if args.demo and not settings.facebook_app_secret:  # the demo signs its own Facebook webhooks
         settings = settings.model_copy(update={"facebook_app_secret": secrets.token_hex(16)})
@@ -144,6 +146,7 @@ def wsgi() -> Flask:
     The schema is already upgraded and the background work is `pantau worker`'s. The ranking board
     still follows the other processes' changes through Redis, so every process serves the same table.
     """
+    configure_logging()  # JSON lines with the request id, for the deployment's log collector
     pantau = create_app(load_settings(), migrate=False, background=False)
     if pantau.share is not None:
         pantau.socketio.start_background_task(pantau.share.follow, pantau.ranking.changed)

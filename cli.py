@@ -212,8 +212,10 @@ def serve(workers: int, threads: int, host: str | None, port: int | None) -> Non
 @click.option("--port", type=click.IntRange(1, 65535), help="Port of the worker's /healthz (default PANTAU_WORKER_PORT).")
 def worker(host: str, port: int | None) -> None:
     """The background work (SLA and surge watches, ranking) for `pantau serve`; one leads, others wait."""
+    from web.logs import configure_logging
     from worker import NeedsRedis, run_worker
 
+    configure_logging()  # JSON lines, as pantau serve's workers write them
     settings = load_settings()
     try:
         code = run_worker(settings, host=host, port=port or settings.worker_port)

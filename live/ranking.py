@@ -27,6 +27,7 @@ from crm.ranking import HORIZON_DAYS, Level, Standing
 from crm.rooms import CITY
 from live.every import every
 from store import stints
+from web import metrics
 
 if TYPE_CHECKING:
     from flask_socketio import SocketIO
@@ -140,7 +141,7 @@ class RankingBoard:
 
     def run(self, stop: threading.Event | None = None, every_s: float = 0.25) -> None:
         """Tick every `every_s` seconds until `stop` (live/every.py: a failed round is retried)."""
-        every(every_s, self.tick, stop=stop, failed="Peringkat gagal diperbarui")
+        every(every_s, metrics.timed_round("ranking", self.tick), stop=stop, failed="Peringkat gagal diperbarui")
 
     def _signal(self) -> None:
         if self.socketio is not None:
