@@ -36,7 +36,7 @@ def make_socketio(server: Flask | None = None, *, redis_url: str | None = None, 
     imports no Dash. `channel` is the Redis pub/sub channel: processes sharing it share events.
     """
     return SocketIO(server, async_mode="threading", message_queue=redis_url, channel=channel,
-                    cors_allowed_origins=[])
+                    cors_allowed_origins=None)  # same origin only: [] would switch the check off
 
 
 class Publisher:
