@@ -13,7 +13,8 @@ PROJECT_DIR = Path(__file__).resolve().parent
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PANTAU_", extra="ignore")
+    # env_ignore_empty: `PANTAU_FACEBOOK_APP_SECRET=` in a .env is unset, never an empty HMAC key anyone can sign with
+    model_config = SettingsConfigDict(env_prefix="PANTAU_", extra="ignore", env_ignore_empty=True)
 
     database_url: str = Field(
         default=f"sqlite:///{PROJECT_DIR / 'data' / 'pantau.db'}",
