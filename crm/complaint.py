@@ -70,7 +70,12 @@ class Complaint:
     reporter_name: str | None = None  # personal: never published
     category_confidence: float | None = None  # None: the channel named the category
     triage: str | None = None  # why an operator must look first (TRIAGE_* joined by ","), or None
-    location_precision: str | None = None  # PRECISE, or the gazetteer's kind of place
+    # How the point was found: PRECISE (the channel's coordinates), or the gazetteer's kind of place
+    # named in the text (geo/gazetteer.py Place.kind): "kelurahan", "kecamatan", "kota", "kodepos",
+    # "kodepos_ganda" (a postal code of 2-3 kelurahan), "jalan", "landmark", or a landmark's kind:
+    # "halte", "stasiun", "terminal", "pasar", "mall", "supermarket", "rumah_sakit", "puskesmas",
+    # "klinik", "apotek", "kantor", "tps". None: not placed (triage; an ambiguous name included).
+    location_precision: str | None = None
     duplicate_of: int | None = None  # the open complaint this one repeats
     media: tuple[str, ...] = ()
     desk: str | None = None

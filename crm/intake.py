@@ -9,6 +9,13 @@ database and no web framework.
 A complaint intake cannot place or classify with confidence is still stored and routed (to the
 kelurahan, or the Biro Pemerintahan when it has no place), and marked for the operators'
 triage queue with the reasons, instead of guessing.
+
+The first history note says why, so an operator sees what intake read in the text: the
+classifier's words ("Kategori jalan (keyakinan 0.99; kata: «jalan berlubang», «berlubang»)"),
+the gazetteer's ("Lokasi dari teks (ketelitian: halte; kata: «halte cawang» → Cawang)"), and a
+name that places far apart share with the candidates ("Lokasi ambigu: «pasar embrio» bisa
+Pasar Embrio (Semper Barat), Pasar Embrio (...); perlu triase operator"). The words are the
+text's own, which is published with the complaint anyway; no reporter's name or contact enters a note.
 """
 from __future__ import annotations
 
@@ -34,7 +41,7 @@ from crm.routing import RoutingRules
 from crm.sla import SlaClock
 
 if TYPE_CHECKING:
-    from geo.gazetteer import Place
+    from geo.gazetteer import Ambiguous, Place
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,19 +65,25 @@ class Report:
 
 Locate = Callable[[float, float], Jurisdiction | None]
 Classify = Callable[[str], Classification]
-FindPlace = Callable[[str], "Place | None"]
+# Gazetteer.search: a place, a name that places far apart share (Ambiguous), or None.
+FindPlace = Callable[[str], "Place | Ambiguous | None"]
 # Stores and announces, atomically: (stored complaint, newly created?) for each, in order.
 Save = Callable[[Sequence[Complaint]], list[tuple[Complaint, bool]]]
 
 
+SHOWN_WORDS = 5  # classifier words in the category note, strongest first
+SHOWN_CANDIDATES = 5  # places in an ambiguity note; the rest are counted
+
+
 @dataclass(frozen=True, slots=True)
 class Placed:
-    """Where a report is: its point, jurisdiction and how precisely it is known."""
+    """Where a report is: its point, jurisdiction, how precisely it is known, and the note saying why."""
 
     lon: float | None
     lat: float | None
     jurisdiction: Jurisdiction | None
     precision: str | None
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,11 +107,11 @@ class Intake:
     def build(self, report: Report) -> Complaint:
         """Every step but saving and announcing: pure, so a batch can store many at once."""
         received_at = report.reported_at or utc_now()
-        category, confidence, category_note = self.categorise(report)
+        category, confidence, category_note, unsure = self.categorise(report)
         placed = self.place(report)
-        triage = [reason for reason, needed in ((TRIAGE_CATEGORY, category_note is not None),
+        triage = [reason for reason, needed in ((TRIAGE_CATEGORY, unsure),
                                                 (TRIAGE_LOCATION, placed.precision is None)) if needed]
-        notes = [f"Diterima melalui kanal {report.channel}", category_note, place_note(placed)]
+        notes = [f"Diterima melalui kanal {report.channel}", category_note, placed.note]
         due = self.sla.deadlines(channel=report.channel, category=category, received_at=received_at)
         return Complaint(
             ticket=new_ticket(received_at),
@@ -125,30 +138,48 @@ class Intake:
             history=[received_event(received_at, ". ".join(n for n in notes if n))],
         )
 
-    def categorise(self, report: Report) -> tuple[str, float | None, str | None]:
-        """(category, classifier confidence or None if the channel named it, triage note or None)."""
+    def categorise(self, report: Report) -> tuple[str, float | None, str | None, bool]:
+        """(category, classifier confidence or None if the channel named it, the note saying why or
+        None if the channel named it, whether the operators must decide)."""
         if report.category:
-            return get_category(report.category).code, None, None
+            return get_category(report.category).code, None, None, False
         guess = self.classify(report.text)
+        said = _words_said(guess.words[:SHOWN_WORDS])
         if guess.confidence >= self.threshold:
-            return guess.category, guess.confidence, None
-        note = f"Kategori ragu (saran: {guess.category}, keyakinan {guess.confidence:.2f}); perlu triase operator"
-        return FALLBACK, guess.confidence, note
+            note = f"Kategori {guess.category} (keyakinan {guess.confidence:.2f}{said})"
+            return guess.category, guess.confidence, note, False
+        note = f"Kategori ragu (saran: {guess.category}, keyakinan {guess.confidence:.2f}{said}); perlu triase operator"
+        return FALLBACK, guess.confidence, note, True
 
     def place(self, report: Report) -> Placed:
-        """The channel's point if it sent one; else a place named in the text, at its own precision."""
+        """The channel's point if it sent one; else a place named in the text, at its own precision.
+        A name that places far apart share, with nothing in the text to choose, is not guessed."""
         if report.lon is not None and report.lat is not None:
             return Placed(report.lon, report.lat, self.locate(report.lon, report.lat), PRECISE)
         found = self.find_place(" ".join(t for t in (report.place_text, report.text) if t))
         if found is None:
-            return Placed(None, None, None, None)
-        return Placed(found.lon, found.lat, self.locate(found.lon, found.lat), found.kind)
+            return Placed(None, None, None, None, "Lokasi tidak ditemukan; perlu triase operator")
+        if hasattr(found, "candidates"):  # Ambiguous: geo.gazetteer is not imported at run time here
+            return Placed(None, None, None, None, f"Lokasi ambigu: «{found.matched}» bisa "
+                                                  f"{self._candidates(found.candidates)}; perlu triase operator")
+        said = f"; kata: «{found.matched}» → {found.name}" if found.matched else f"; {found.name}"
+        return Placed(found.lon, found.lat, self.locate(found.lon, found.lat), found.kind,
+                      f"Lokasi dari teks (ketelitian: {found.kind}{said})")
+
+    def _candidates(self, places: Sequence[Place]) -> str:
+        """The first SHOWN_CANDIDATES places, each with the unit around it, the rest counted."""
+        shown = [_where(place, self.locate(place.lon, place.lat)) for place in places[:SHOWN_CANDIDATES]]
+        rest = len(places) - len(shown)
+        return ", ".join(shown) + (f" dan {rest} lainnya" if rest > 0 else "")
 
 
-def place_note(placed: Placed) -> str | None:
-    if placed.precision is None:
-        return "Lokasi tidak ditemukan; perlu triase operator"
-    if placed.precision != PRECISE:
-        return f"Lokasi dari teks (ketelitian: {placed.precision})"
-    return None
+def _where(place: Place, where: Jurisdiction | None) -> str:
+    """A landmark with its kelurahan, a kelurahan with its kecamatan, a kecamatan with its kota."""
+    if where is None or place.kind == "kota":
+        return place.name
+    around = {"kelurahan": f"Kec. {where.kecamatan}", "kecamatan": where.kota}.get(place.kind, where.kelurahan)
+    return f"{place.name} ({around})"
 
+
+def _words_said(words: Sequence[str]) -> str:
+    return "; kata: " + ", ".join(f"«{w}»" for w in words) if words else ""

@@ -38,7 +38,7 @@ def make_intake(locator: Locator, sessions: sessionmaker[Session], publisher: Pu
         rules=RoutingRules.default(),
         save=GroupCommit(save_and_announce),
         classify=Classifier.default().classify,
-        find_place=Gazetteer.from_boundaries(locator.boundaries).find,
+        find_place=Gazetteer.from_boundaries(locator.boundaries).search,
         sla=sla or SlaClock.default(),
         threshold=threshold,
     )
