@@ -10,6 +10,12 @@ after another on a fresh PostGIS database each, with the same wrk settings:
   channel's native JSON (`POST /api/v1/channels/qlue`).
 After each Pantau run, every acknowledged (2xx) report is looked up in the store: `lost` must be 0.
 
+Each server first takes WARMUP_SECONDS of the same load, unmeasured, then the database is
+ANALYZEd: this machine's PostgreSQL runs with autovacuum off, and a table planned without
+statistics reads a whole two-day window for each duplicate check, where production's autovacuum
+would have analysed it within its first minute. `cpu ms/report` is the CPU time the server's
+processes (and PostgreSQL's) spent during the measured run, per acknowledged report (Linux /proc).
+
     python benchmarks/serve_ingest.py [--seconds 30] [--connections 16] [--workers 2] [--threads 16]
 """
 from __future__ import annotations
@@ -103,6 +109,56 @@ def wrk(url: str, path: str, key: str, run: str, *, seconds: int, connections: i
             "rate": (total - bad_status) / seconds_taken, "p50_ms": p50 / 1000, "p99_ms": p99 / 1000}
 
 
+WARMUP_SECONDS = 5
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU seconds of these processes so far (0 for one that has gone)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def tree(pid: int) -> list[int]:
+    """pid and its children (gunicorn's master and workers)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [pid, *map(int, children)]
+
+
+def postgres_pids() -> list[int]:
+    return [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and _comm(p) == "postgres"]
+
+
+def _comm(proc: Path) -> str:
+    try:
+        return (proc / "comm").read_text().strip()
+    except OSError:
+        return ""
+
+
+def measured(url: str, path: str, key: str, run: str, args: argparse.Namespace, server: subprocess.Popen[bytes],
+             database_url: str | None) -> dict[str, float]:
+    """A warm-up, ANALYZE, then the measured wrk run with the CPU it cost."""
+    wrk(url, path, key, f"{run}w", seconds=WARMUP_SECONDS, connections=args.connections)
+    if database_url:
+        plain = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+        with psycopg.connect(plain, autocommit=True) as connection:
+            connection.execute("ANALYZE")
+    pids, pg = tree(server.pid), postgres_pids()
+    before = cpu_seconds(pids), cpu_seconds(pg)
+    result = wrk(url, path, key, run, seconds=args.seconds, connections=args.connections)
+    after = cpu_seconds(pids), cpu_seconds(pg)
+    ok = max(result["ok"], 1)
+    result["cpu_ms"] = 1000 * (after[0] - before[0]) / ok
+    result["pg_ms"] = 1000 * (after[1] - before[1]) / ok
+    return result
+
+
 def wait_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
     for _ in range(600):
         try:
@@ -117,7 +173,8 @@ def wait_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
 
 
 @contextmanager
-def running(command: list[str], env: dict[str, str], folder: Path, name: str, url: str) -> Iterator[None]:
+def running(command: list[str], env: dict[str, str], folder: Path, name: str,
+            url: str) -> Iterator[subprocess.Popen[bytes]]:
     log = folder / f"{name}.log"
     with log.open("w") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -131,7 +188,7 @@ def running(command: list[str], env: dict[str, str], folder: Path, name: str, ur
                     time.sleep(0.25)
         else:
             wait_up(url, process, log)
-        yield
+        yield process
     finally:
         process.terminate()
         process.wait(60)
@@ -165,9 +222,9 @@ def main() -> None:
 
     port = free_port()
     with running(gunicorn("serve_baselines:trivial()", port, args), env, folder, "trivial",
-                 f"http://127.0.0.1:{port}"):
-        rows["trivial Flask handler (ceiling)"] = wrk(f"http://127.0.0.1:{port}", "/api/v1/reports", "-", "t",
-                                                      seconds=args.seconds, connections=args.connections)
+                 f"http://127.0.0.1:{port}") as server:
+        rows["trivial Flask handler (ceiling)"] = measured(f"http://127.0.0.1:{port}", "/api/v1/reports", "-", "t",
+                                                           args, server, None)
     with fresh_postgis() as database_url:
         from store.db import make_engine
         from store.models import ComplaintRow
@@ -175,10 +232,9 @@ def main() -> None:
         ComplaintRow.__table__.create(make_engine(database_url))
         port = free_port()
         with running(gunicorn("serve_baselines:naive()", port, args), env | {"BENCH_DATABASE_URL": database_url},
-                     folder, "naive", f"http://127.0.0.1:{port}"):
-            rows["naive: sjoin + ORM insert per request"] = wrk(
-                f"http://127.0.0.1:{port}", "/api/v1/reports", "-", "n", seconds=args.seconds,
-                connections=args.connections)
+                     folder, "naive", f"http://127.0.0.1:{port}") as server:
+            rows["naive: sjoin + ORM insert per request"] = measured(
+                f"http://127.0.0.1:{port}", "/api/v1/reports", "-", "n", args, server, database_url)
     for path in ("/api/v1/reports", "/api/v1/channels/qlue"):
         with fresh_postgis() as database_url:
             port = free_port()
@@ -190,20 +246,19 @@ def main() -> None:
             command = [sys.executable, "cli.py", "serve", "--workers", str(args.workers), "--threads",
                        str(args.threads)]
             run = f"wrk{uuid.uuid4().hex[:6]}"
-            with running(command, pantau_env, folder, "pantau", f"http://127.0.0.1:{port}"):
-                result = wrk(f"http://127.0.0.1:{port}", path, key, run, seconds=args.seconds,
-                             connections=args.connections)
+            with running(command, pantau_env, folder, "pantau", f"http://127.0.0.1:{port}") as server:
+                result = measured(f"http://127.0.0.1:{port}", path, key, run, args, server, database_url)
             result["lost"] = max(0, result["ok"] - count_stored(database_url, run))
             rows[f"pantau serve {path}"] = result
 
     ceiling = rows["trivial Flask handler (ceiling)"]["rate"]
     naive = rows["naive: sjoin + ORM insert per request"]["rate"]
     print(f"{'server':44} {'ok/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} {'lost':>5} {'x naive':>8} "
-          f"{'% ceiling':>9}")
+          f"{'% ceiling':>9} {'cpu ms/report':>13} {'pg ms/report':>12}")
     for name, r in rows.items():
         lost = "" if "lost" not in r else f"{int(r['lost'])}"
         print(f"{name:44} {r['rate']:8.0f} {r['p50_ms']:7.1f} {r['p99_ms']:7.1f} {int(r['errors']):6d} {lost:>5} "
-              f"{r['rate'] / naive:8.1f} {100 * r['rate'] / ceiling:8.0f}%")
+              f"{r['rate'] / naive:8.1f} {100 * r['rate'] / ceiling:8.0f}% {r['cpu_ms']:13.2f} {r['pg_ms']:12.2f}")
 
 
 if __name__ == "__main__":

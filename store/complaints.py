@@ -17,6 +17,7 @@ from sqlalchemy import (
     or_,
     insert,
     select,
+    text,
     tuple_,
     update,
 )
@@ -276,6 +277,9 @@ def _sightings_near(session: Session, fresh: list[Complaint]) -> list[Sighting]:
     located = sorted((c for c in fresh if c.lon is not None and c.lat is not None), key=lambda c: c.received_at)
     found: dict[int, Sighting] = {}
     on_postgis = session.get_bind().dialect.name == "postgresql"
+    if on_postgis:  # psycopg prepares a statement run 5 times; PostgreSQL's generic plan for it then
+        # cannot see the boxes and reads the whole window: 15 ms a group instead of 1 (measured)
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     for start in range(0, len(located), SIGHTING_CHUNK):
         chunk = located[start:start + SIGHTING_CHUNK]
         boxes = {(c.category, search_box(c.lon, c.lat)) for c in chunk}  # type: ignore[arg-type] - located above

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select, true
+from sqlalchemy import ColumnElement, func, insert, or_, select, true
 from sqlalchemy.orm import Session
 
 from crm.rooms import parse_room
@@ -26,11 +26,14 @@ def append(
 
 
 def append_many(session: Session, events: list[tuple[str, dict[str, Any], str | None, str | None]]) -> list[int]:
-    """Log (name, payload, kode_kota, skpd) events in one multi-row insert; their ids, ascending, in order."""
-    rows = [LiveEventRow(name=name, payload=payload, kode_kota=kota, skpd=skpd) for name, payload, kota, skpd in events]
-    session.add_all(rows)
-    session.flush()
-    return [row.id for row in rows]
+    """Log (name, payload, kode_kota, skpd) events in one multi-row insert; their ids, ascending, in order.
+
+    A bulk INSERT ... RETURNING rather than the unit of work: the intake logs a group's events on
+    every commit, and tracking objects it never reads again cost more than storing them."""
+    if not events:
+        return []
+    rows = [{"name": name, "payload": payload, "kode_kota": kota, "skpd": skpd} for name, payload, kota, skpd in events]
+    return list(session.scalars(insert(LiveEventRow).returning(LiveEventRow.id, sort_by_parameter_order=True), rows))
 
 
 def since(session: Session, *, after_id: int, rooms: list[str], limit: int = 1000) -> list[Event]:
