@@ -28,6 +28,13 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
 SHARPNESS = 3.0
+# Words that carry weight in the model but explain nothing to an official reading why: where
+# ("di", "dekat") and glue ("yang", "sudah"). A feature with one of these is left out of `why`.
+EXPLAINS_NOTHING = frozenset({
+    "di", "ke", "dari", "pada", "dan", "atau", "yang", "ini", "itu", "ada", "sudah", "belum", "tidak",
+    "sangat", "sekali", "mohon", "tolong", "pak", "bu", "kami", "saya", "kelurahan", "kecamatan", "kel", "kec",
+    "depan", "dekat", "dkt", "sebelah", "seberang", "samping", "sekitar", "belakang", "jl", "gg", "rt", "rw",
+})
 REGULARISATION = 1.0  # LinearSVC's C
 
 
@@ -70,5 +77,6 @@ class TextModel:
         best, second = np.argsort(-scores)[:2]
         confidence = 1.0 / (1.0 + math.exp(-SHARPNESS * float(scores[best] - scores[second])))
         pushes = values * self._coef[columns, best]
-        why = tuple(self._names[int(columns[k])] for k in np.argsort(-pushes)[:5] if pushes[k] > 0)
+        telling = (self._names[int(columns[k])] for k in np.argsort(-pushes) if pushes[k] > 0)
+        why = tuple(name for name in telling if EXPLAINS_NOTHING.isdisjoint(name.split()))[:5]
         return Guess(self._classes[best], confidence, why)
