@@ -247,6 +247,12 @@ def test_answers_say_why(classifier, text, category, word):
     assert word in result.words
 
 
+def test_the_words_given_as_why_carry_no_place_or_glue_words(classifier):
+    result = classifier.classify("Saluran mampet di depan rumah sudah seminggu, dekat halte")
+    assert result.category == "saluran_air" and "mampet" in result.words
+    assert not {"di", "depan", "sudah", "dekat"} & {token for word in result.words for token in word.split()}
+
+
 def test_questions_and_thanks_are_not_answered(classifier):
     for text in ("Selamat pagi admin, saya mau tanya syarat bikin surat keterangan usaha apa saja ya?",
                  "terima kasih petugas sudah cepat menanggapi, mantap"):
