@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,6 @@ from sqlalchemy import Engine, func, select
 from app import Pantau, create_app
 from ingest.channels.base import MAX_BODY_BYTES
 from settings import Settings
-from store import api_keys
 from store.models import AuditRow, ComplaintRow, DeadLetterRow
 
 CHANNEL_DATA = Path(__file__).resolve().parents[1] / "data" / "channels"
@@ -36,18 +34,6 @@ def make(engine: Engine, locator, **settings: Any) -> Pantau:
 @pytest.fixture
 def pantau(engine: Engine, locator) -> Pantau:
     return make(engine, locator)
-
-
-@pytest.fixture
-def key(pantau: Pantau) -> str:
-    with pantau.sessions.begin() as session:
-        return api_keys.create(session, name="gateway")
-
-
-@pytest.fixture
-def client(pantau: Pantau) -> Iterator[Any]:
-    with pantau.dash.server.test_client() as client:
-        yield client
 
 
 def deliver(client, key: str | None, channel: str, body: bytes, content_type: str, **headers: str):

@@ -5,39 +5,16 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
 
-from app import Pantau, create_app
 from crm.classifier import Classifier
 from crm.complaint import TRIAGE_LOCATION
 from crm.intake import SHOWN_WORDS
 from geo import kodepos, landmarks
-from settings import Settings
-from store import api_keys
 
 NAME, CONTACT = "Siti Rahmawati", "+62 812-9988-7766"
-
-
-@pytest.fixture
-def pantau(engine: Engine, locator) -> Pantau:
-    settings = Settings(database_url=engine.url.render_as_string(hide_password=False))
-    return create_app(settings, locator=locator)
-
-
-@pytest.fixture
-def key(pantau: Pantau) -> str:
-    with pantau.sessions.begin() as session:
-        return api_keys.create(session, name="sms-gateway")
-
-
-@pytest.fixture
-def client(pantau: Pantau) -> Iterator[Any]:
-    with pantau.dash.server.test_client() as client:
-        yield client
 
 
 @pytest.fixture

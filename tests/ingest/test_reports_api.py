@@ -2,37 +2,17 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 
-from app import Pantau, create_app
-from settings import Settings
+from app import Pantau
 from store import api_keys
 from store.models import ComplaintEventRow, ComplaintRow
 
 MONAS = {"lon": 106.8272, "lat": -6.1754}
 CONTACT = "+62 812-3456-7890"
-
-
-@pytest.fixture
-def pantau(engine: Engine, locator) -> Pantau:
-    settings = Settings(database_url=engine.url.render_as_string(hide_password=False))
-    return create_app(settings, locator=locator)
-
-
-@pytest.fixture
-def key(pantau: Pantau) -> str:
-    with pantau.sessions.begin() as session:
-        return api_keys.create(session, name="qlue-gateway")
-
-
-@pytest.fixture
-def client(pantau: Pantau) -> Iterator[Any]:
-    with pantau.dash.server.test_client() as client:
-        yield client
 
 
 def post(client, key: str | None, body: Any, **kwargs):
@@ -127,7 +107,7 @@ def test_writes_need_a_valid_key(client, key, pantau):
     assert post(client, None, report()).status_code == 401
     assert post(client, "pantau_not-a-key", report()).status_code == 401
     with pantau.sessions.begin() as session:
-        api_keys.revoke(session, name="qlue-gateway")
+        api_keys.revoke(session, name="gateway")  # the conftest key
     assert post(client, key, report()).status_code == 401
     assert count(pantau, ComplaintRow) == 0
 
