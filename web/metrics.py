@@ -77,7 +77,12 @@ def channel_label(channel: str) -> str:
 
 def timed_round(loop: str, round_: Callable[[], T]) -> Callable[[], T]:
     """`round_`, observing each call's duration as one round of `loop` ("sla", "surge", "ranking")."""
-    return LOOP_SECONDS.labels(loop).time()(round_)
+    timer = LOOP_SECONDS.labels(loop)
+
+    def timed() -> T:  # a closure, not the library's decorator: that one refuses bound methods
+        with timer.time():
+            return round_()
+    return timed
 
 
 def registry() -> CollectorRegistry:

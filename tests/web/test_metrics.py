@@ -246,7 +246,7 @@ def test_the_worker_serves_its_loops_round_durations(tmp_path: Path):
             scraped = requests.get(f"{url}/metrics", timeout=10)
             assert scraped.status_code == 200 and scraped.headers["Content-Type"].startswith("text/plain")
             rounds = {loop: value(scraped.text, "pantau_loop_round_duration_seconds_count", loop=loop)
-                      for loop in ("sla", "surge")}
+                      for loop in ("sla", "surge", "ranking")}
             if all(count >= 2 for count in rounds.values()):
                 break
             assert time.monotonic() < deadline, f"rounds after 60 s: {rounds}"
