@@ -81,6 +81,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         env = deployment_env(url, PANTAU_SLA_WATCH_SECONDS="0.5", PANTAU_SURGE_WATCH_SECONDS="3600")
         store = create_engine(url, isolation_level="AUTOCOMMIT")
         roles: list[Role] = []
+        deployment: Deployment | None = None
         try:
             with store.connect() as gate:
                 gate.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
@@ -98,10 +99,11 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
                 gate.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
             for role in roles:
                 role.wait_healthy()
-            yield Deployment(env, web, workers, create_key(env, "production-test"), store, logs, waited)
+            deployment = Deployment(env, web, list(workers), create_key(env, "production-test"), store, logs, waited)
+            yield deployment
         finally:
-            for role in roles:
-                role.stop()
+            for role in roles + [w for w in (deployment.workers if deployment else []) if w not in roles]:
+                role.stop()  # the spare worker a test started too
             store.dispose()
 
 
