@@ -28,6 +28,7 @@ from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+from gunicorn.workers.gthread import ThreadWorker
 
 from settings import Settings
 from store.db import make_engine, upgrade
@@ -58,14 +59,35 @@ class PantauServer(BaseApplication):  # type: ignore[misc] - gunicorn ships no t
         return wsgi()
 
 
+class PantauThreadWorker(ThreadWorker):  # type: ignore[misc] - gunicorn ships no type hints
+    """gunicorn's gthread worker, counting a finished WebSocket once.
+
+    simple-websocket closes the socket itself when a screen goes; gunicorn 27 then fails to close
+    it again and, on that error path, counts the connection closed a second time. The count went
+    negative, so a draining worker believed it had nothing in flight and dropped kept-alive
+    connections at SIGTERM (tests/production: the drain test)."""
+
+    def finish_request(self, conn: Any, fs: Any) -> None:
+        if conn.sock.fileno() == -1:  # the application closed it: a WebSocket ended
+            self.nr_conns -= 1
+            return
+        super().finish_request(conn, fs)
+
+
 def _close_screens_on_term(worker: Any) -> None:
-    """gunicorn hook, in each worker once its app is loaded: on SIGTERM, also disconnect this
-    process's WebSockets (in a thread: a signal handler must not wait on the server's locks)."""
+    """gunicorn hook, in each worker once its app is loaded: on SIGTERM, also close this process's
+    WebSockets (in a thread: a signal handler must not wait on the server's locks). Each is closed
+    without waiting for the screen's answer: engine.io's disconnect() waits on each in turn and
+    could hang on one, leaving the rest open until the grace period ended."""
     eio = worker.wsgi.extensions["socketio"].server.eio
     previous = signal.getsignal(signal.SIGTERM)
 
+    def close_screens() -> None:
+        for screen in list(eio.sockets.values()):
+            screen.close(wait=False, reason=eio.reason.SERVER_DISCONNECT)
+
     def on_term(signum: int, frame: Any) -> None:
-        threading.Thread(target=eio.disconnect, name="close-screens", daemon=True).start()
+        threading.Thread(target=close_screens, name="close-screens", daemon=True).start()
         if callable(previous):
             previous(signum, frame)
 
@@ -104,7 +126,7 @@ def options(*, host: str, port: int, workers: int, threads: int) -> dict[str, An
     return {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": "gthread",
+        "worker_class": PantauThreadWorker,
         "threads": threads,
         "worker_connections": threads * 4,
         "graceful_timeout": GRACEFUL_SECONDS,

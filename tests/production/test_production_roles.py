@@ -406,12 +406,6 @@ class UnfinishedPost:
         return self.answer(time.monotonic() + 30)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "web_server.py: (1) gunicorn 27's gthread worker counts each WebSocket that ends as two closed "
-    "connections, so a SIGTERMed worker whose screens came and went leaves its drain loop at once and "
-    "drops its kept-alive connections; (2) _close_screens_on_term's eio.disconnect() closes screens one by "
-    "one with wait=True and engine.io's queue.join() can hang on one, leaving the others open until "
-    "graceful_timeout. Remove this mark with the fixes (see the tests/production report)"))
 def test_sigterm_drains_pantau_serve_with_screens_and_requests_in_flight(deployment):
     """As in a deployment: screens have come and gone on each worker, four are open on each, each
     worker has two reports half-sent and one idle kept-alive connection (a proxy's) when SIGTERM
