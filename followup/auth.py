@@ -165,8 +165,9 @@ def _routes(sessions: sessionmaker[Session], csrf: CSRFProtect) -> Blueprint:
         name = request.form.get("name", "").strip()
         password = request.form.get("password", "")
         target = request.form.get("next")
-        with writing(sessions) as db:  # reads, then writes: SQLite takes its write lock first
+        with sessions() as db:  # the password check (~0.1 s of scrypt) holds no write lock
             person = users.authenticate(db, name=name, password=password) if name and password else None
+        with writing(sessions) as db:  # SQLite takes its write lock first: no "database is locked"
             if person is None:  # the name tried, never the password
                 users.audit(db, actor="anonim", action="login.failed", target=name[:MAX_NAME],
                             detail={"ip": request.remote_addr}, at=utc_now())
