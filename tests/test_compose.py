@@ -55,10 +55,10 @@ def test_compose_file_is_valid():
 
 
 def test_the_services_of_a_deployment(services):
-    assert set(services) == {"postgis", "redis", "migrate", "web", "worker", "proxy"}
+    assert set(services) == {"postgis", "redis", "migrate", "web", "screens", "worker", "proxy"}
 
 
-@pytest.mark.parametrize("name", ["postgis", "redis", "web", "worker", "proxy"])
+@pytest.mark.parametrize("name", ["postgis", "redis", "web", "screens", "worker", "proxy"])
 def test_every_long_running_service_has_a_healthcheck_and_a_restart_policy(services, name):
     service = services[name]
     assert service["restart"] in RESTARTING
@@ -72,19 +72,19 @@ def test_only_the_proxy_publishes_host_ports(services):
     assert ports == {("80", 80), ("443", 443)}
 
 
-def test_migrations_run_once_before_web_and_worker(services):
+def test_migrations_run_once_before_web_screens_and_worker(services):
     migrate = services["migrate"]
     assert migrate["command"] == ["pantau", "db", "upgrade"]
     assert migrate["restart"] == "no"
     assert migrate["depends_on"]["postgis"]["condition"] == "service_healthy"
-    for name in ("web", "worker"):
+    for name in ("web", "screens", "worker"):
         assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
         assert services[name]["depends_on"]["redis"]["condition"] == "service_healthy"
 
 
-def test_migrate_web_and_worker_run_the_one_app_image(services):
-    images = {services[name]["image"] for name in ("migrate", "web", "worker")}
-    builds = {services[name]["build"]["context"] for name in ("migrate", "web", "worker")}
+def test_migrate_web_screens_and_worker_run_the_one_app_image(services):
+    images = {services[name]["image"] for name in ("migrate", "web", "screens", "worker")}
+    builds = {services[name]["build"]["context"] for name in ("migrate", "web", "screens", "worker")}
     assert len(images) == 1 and builds == {str(ROOT)}
 
 
@@ -102,6 +102,36 @@ def test_web_serves_where_nginx_forwards_and_reports_ready(services):
     assert forwarded_to is not None and forwarded_to.groups() == ("web", port)
     assert web["healthcheck"]["test"][1:] == ["pantau-healthcheck", f"http://127.0.0.1:{port}/readyz"]
     assert float(web["stop_grace_period"].rstrip("s")) > GRACEFUL_SECONDS  # Docker's SIGKILL after the drain
+
+
+def test_screens_serve_where_nginx_forwards_socketio_and_report_ready(services):
+    screens = services["screens"]
+    command = screens["command"]
+    assert command[:2] == ["pantau", "serve"] and option(command, "--host") == "0.0.0.0"
+    port = option(command, "--port")
+    forwarded_to = re.search(r"set \$pantau_screens (\S+):(\d+);", NGINX_CONF.read_text())
+    assert forwarded_to is not None and forwarded_to.groups() == ("screens", port)
+    assert re.search(r"location /socket\.io/ \{[^}]*proxy_pass http://\$pantau_screens;", NGINX_CONF.read_text())
+    assert screens["healthcheck"]["test"][1:] == ["pantau-healthcheck", f"http://127.0.0.1:{port}/readyz"]
+    assert float(screens["stop_grace_period"].rstrip("s")) > GRACEFUL_SECONDS
+    assert "ports" not in screens and screens["expose"] == [port]  # `--scale screens=N` cannot collide
+
+
+def test_screens_are_sized_by_their_own_variables(services):
+    """Each open screen holds one gthread thread: the screens' pool is sized apart from web's."""
+    screens, web = services["screens"]["command"], services["web"]["command"]
+    assert (option(screens, "--workers"), option(screens, "--threads")) == ("2", "200")
+    sized = json.loads(config("--format", "json", env=with_secrets(PANTAU_SCREEN_WORKERS="3",
+                                                                   PANTAU_SCREEN_THREADS="400")).stdout)["services"]
+    assert (option(sized["screens"]["command"], "--workers"), option(sized["screens"]["command"], "--threads")) == ("3", "400")
+    assert sized["web"]["command"] == web  # web's pool stays as it was
+
+
+def test_screens_run_with_the_same_settings_and_secrets_as_web(services):
+    screens, web = services["screens"], services["web"]
+    assert screens["environment"] == web["environment"]
+    assert screens["environment"]["PANTAU_SECRET_KEY"] == "key-from-env"  # a screen's session cookie is web's
+    assert screens["tmpfs"] == web["tmpfs"] and screens["volumes"] == web["volumes"]
 
 
 def test_worker_reports_its_health_on_its_own_port(services):
@@ -127,7 +157,7 @@ def test_web_settings_behind_the_tls_proxy(services):
 
 def test_every_process_shares_one_store_and_one_event_channel(services):
     keys = ("PANTAU_DATABASE_URL", "PANTAU_REDIS_URL", "PANTAU_REDIS_CHANNEL")
-    assert len({tuple(services[name]["environment"][key] for key in keys) for name in ("web", "worker")}) == 1
+    assert len({tuple(services[name]["environment"][key] for key in keys) for name in ("web", "screens", "worker")}) == 1
     assert services["migrate"]["environment"]["PANTAU_DATABASE_URL"] == services["web"]["environment"]["PANTAU_DATABASE_URL"]
 
 
@@ -136,6 +166,7 @@ def test_the_edge_cannot_reach_the_data_services(services):
     for name in ("postgis", "redis", "migrate", "worker"):
         assert "frontend" not in services[name]["networks"]
     assert {"frontend", "backend"} <= set(services["web"]["networks"])
+    assert set(services["screens"]["networks"]) == set(services["web"]["networks"])
 
 
 def test_proxy_mounts_the_tested_config_and_the_untracked_certificates(services):

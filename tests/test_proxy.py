@@ -2,10 +2,10 @@
 
 The test copy changes only what belongs to the host: listen ports, certificate and log paths, the
 address of Docker's DNS (a stub here that answers `web` with two loopback addresses, as Docker's DNS
-answers a service scaled to two containers) and web's port. The certificate comes from
-deploy/local-cert.sh itself, and clients verify it. Behind nginx, two small Flask-SocketIO backends
-echo what reached them; a python-socketio client connects with the WebSocket transport only, as
-Pantau's screens do.
+answers a service scaled to two containers, and `screens` with a third) and web's and screens' ports.
+The certificate comes from deploy/local-cert.sh itself, and clients verify it. Behind nginx, small
+Flask-SocketIO backends echo what reached them and record every request (Socket.IO's included); a
+python-socketio client connects with the WebSocket transport only, as Pantau's screens do.
 """
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CONF = ROOT / "deploy" / "nginx" / "pantau.conf"
 CERT_SCRIPT = ROOT / "deploy" / "local-cert.sh"
 BACKENDS = ("127.0.0.2", "127.0.0.3")  # two `web` containers
+SCREENS = "127.0.0.4"  # one `screens` container
 NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
 
 
@@ -51,6 +52,7 @@ class Ports(NamedTuple):
     https: int
     dns: int
     web: int
+    screens: int
 
 
 def config_copy(tmp: Path, ports: Ports) -> Path:
@@ -64,6 +66,7 @@ def config_copy(tmp: Path, ports: Ports) -> Path:
         "/var/log/nginx/access.log": f"{tmp}/access.log",
         "resolver 127.0.0.11 ": f"resolver 127.0.0.1:{ports.dns} ",
         "set $pantau_web web:8050;": f"set $pantau_web web:{ports.web};",
+        "set $pantau_screens screens:8050;": f"set $pantau_screens screens:{ports.screens};",
     }.items():
         assert production in text, f"pantau.conf no longer has {production!r}: update this test copy"
         text = text.replace(production, test)
@@ -96,7 +99,7 @@ def nginx(main: Path, *args: str) -> list[str]:
 
 def test_config_passes_nginx_t(tmp_path):
     make_certificate(tmp_path)
-    main = config_copy(tmp_path, Ports(free_port(), free_port(), free_port(), free_port()))
+    main = config_copy(tmp_path, Ports(free_port(), free_port(), free_port(), free_port(), free_port()))
     result = subprocess.run(nginx(main, "-t"), capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stderr
     assert "syntax is ok" in result.stderr and "[warn]" not in result.stderr
@@ -145,16 +148,30 @@ class StubDns:
         self.sock.close()
 
 
-def backend(name: str) -> tuple[Flask, list[str]]:
-    """A web container's stand-in: every request answers what reached it; Socket.IO `echo` too."""
+class Seen(NamedTuple):
+    """One request as it reached a backend."""
+    path: str
+    query: str
+    upgrade: str  # the Upgrade header nginx passed on, "" for none
+
+
+def backend(name: str) -> tuple[Flask, list[Seen]]:
+    """A web or screens container's stand-in: every request answers what reached it; Socket.IO
+    `echo` too. `seen` records every request, those Socket.IO answers before Flask's routes too."""
     app = Flask(name)
     socketio = SocketIO(app, async_mode="threading")  # same-origin check on: Host and X-Forwarded-Proto must be right
-    seen: list[str] = []
+    seen: list[Seen] = []
+    inner = app.wsgi_app  # Socket.IO's middleware, in front of Flask
+
+    def recording(environ: dict[str, Any], start_response: Any) -> Any:
+        seen.append(Seen(environ["PATH_INFO"], environ.get("QUERY_STRING", ""), environ.get("HTTP_UPGRADE", "")))
+        return inner(environ, start_response)
+
+    app.wsgi_app = recording  # type: ignore[method-assign]
 
     @app.route("/", defaults={"path": ""}, methods=["GET", "POST"])
     @app.route("/<path:path>", methods=["GET", "POST"])
     def echo_request(path: str) -> Any:
-        seen.append(request.path)
         return jsonify(backend=name, path=request.full_path, headers=dict(request.headers),
                        body_bytes=len(request.get_data()))
 
@@ -170,7 +187,14 @@ class Proxy(NamedTuple):
     http: str
     cert: Path
     log: Path
-    seen: dict[str, list[str]]
+    seen: dict[str, list[Seen]]  # by backend address, web's and screens'
+
+
+def serve(address: str, port: int, seen: dict[str, list[Seen]]) -> BaseWSGIServer:
+    app, seen[address] = backend(address)
+    server = make_server(address, port, app, threaded=True)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    return server
 
 
 @contextmanager
@@ -195,15 +219,10 @@ def running_nginx(main: Path) -> Iterator[subprocess.Popen[bytes]]:
 def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
     tmp = tmp_path_factory.mktemp("proxy")
     cert = make_certificate(tmp)
-    dns = StubDns({"web": BACKENDS})
-    ports = Ports(free_port(), free_port(), dns.port, free_port())
-    servers: list[BaseWSGIServer] = []
-    seen: dict[str, list[str]] = {}
-    for address in BACKENDS:
-        app, seen[address] = backend(address)
-        server = make_server(address, ports.web, app, threaded=True)
-        threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-        servers.append(server)
+    dns = StubDns({"web": BACKENDS, "screens": (SCREENS,)})
+    ports = Ports(free_port(), free_port(), dns.port, free_port(), free_port())
+    seen: dict[str, list[Seen]] = {}
+    servers = [serve(address, ports.web, seen) for address in BACKENDS] + [serve(SCREENS, ports.screens, seen)]
     try:
         with running_nginx(config_copy(tmp, ports)):
             yield Proxy(f"https://127.0.0.1:{ports.https}", f"http://127.0.0.1:{ports.http}", cert,
@@ -281,7 +300,7 @@ def test_proxy_healthcheck_answers_on_plain_http(proxy):
 def test_metrics_stay_inside(proxy):
     answer = requests.get(proxy.https + "/metrics", verify=str(proxy.cert), timeout=10)
     assert answer.status_code == 404
-    assert not any("/metrics" in paths for paths in proxy.seen.values())
+    assert not any(seen.path == "/metrics" for requests in proxy.seen.values() for seen in requests)
 
 
 @pytest.mark.slow
@@ -306,15 +325,42 @@ def test_socketio_over_websocket_only_through_the_proxy(proxy):
         client.connect(proxy.https, transports=["websocket"], wait_timeout=10)
         assert client.transport == "websocket"
         answer = client.call("echo", {"n": 7}, timeout=10)
-    assert answer["data"] == {"n": 7} and answer["backend"] in BACKENDS
+    assert answer["data"] == {"n": 7} and answer["backend"] == SCREENS  # the screens' pool, never web
     assert answer["proto"] == "https"
+    upgrades = [seen for seen in proxy.seen[SCREENS] if seen.path == "/socket.io/" and seen.upgrade]
+    assert upgrades and all(seen.upgrade.lower() == "websocket" and "transport=websocket" in seen.query
+                            for seen in upgrades)
+    assert not socketio_requests_on_web(proxy)
+
+
+def socketio_requests_on_web(proxy: Proxy) -> list[Seen]:
+    return [seen for address in BACKENDS for seen in proxy.seen[address] if seen.path.startswith("/socket.io")]
+
+
+@pytest.mark.slow
+def test_the_socketio_polling_handshake_reaches_the_screens_pool(proxy):
+    before = len(proxy.seen[SCREENS])
+    answer = requests.get(proxy.https + "/socket.io/?EIO=4&transport=polling&t=handshake",
+                          verify=str(proxy.cert), timeout=10)
+    assert answer.status_code == 200, answer.text
+    assert answer.text.startswith("0") and "sid" in json.loads(answer.text[1:])  # engine.io's OPEN packet
+    assert Seen("/socket.io/", "EIO=4&transport=polling&t=handshake", "") in proxy.seen[SCREENS][before:]
+    assert not socketio_requests_on_web(proxy)
+
+
+@pytest.mark.slow
+def test_pages_and_the_api_stay_on_web(proxy):
+    before = len(proxy.seen[SCREENS])
+    for path in ("/", "/api/v1/complaints?limit=1", "/dashboard/", "/api/v1/socket.io/"):
+        assert forwarded(proxy, path)["backend"] in BACKENDS
+    assert proxy.seen[SCREENS][before:] == []
 
 
 @pytest.mark.slow
 def test_no_web_container_answering_is_json_503_with_retry_after(tmp_path):
     make_certificate(tmp_path)
     dns = StubDns({"web": ("127.0.0.2",)})
-    ports = Ports(free_port(), free_port(), dns.port, free_port())  # nothing listens on ports.web
+    ports = Ports(free_port(), free_port(), dns.port, free_port(), free_port())  # nothing listens on ports.web
     try:
         with running_nginx(config_copy(tmp_path, ports)):
             answer = requests.post(f"https://127.0.0.1:{ports.https}/api/v1/reports", json={},
@@ -326,3 +372,25 @@ def test_no_web_container_answering_is_json_503_with_retry_after(tmp_path):
     assert answer.headers["Content-Type"] == "application/json" and answer.headers["Retry-After"] == "5"
     assert answer.headers["X-Request-ID"] == "outage-check-1"
     assert "tidak tersedia" in answer.json()["error"]
+
+
+@pytest.mark.slow
+def test_no_screens_container_answering_leaves_web_serving(tmp_path):
+    """Screens down (or still starting): a screen gets the JSON 503 and retries; reports go on."""
+    make_certificate(tmp_path)
+    dns = StubDns({"web": ("127.0.0.2",), "screens": (SCREENS,)})
+    ports = Ports(free_port(), free_port(), dns.port, free_port(), free_port())  # nothing on ports.screens
+    seen: dict[str, list[Seen]] = {}
+    web = serve("127.0.0.2", ports.web, seen)
+    cert = str(tmp_path / "certs" / "pantau.crt")
+    try:
+        with running_nginx(config_copy(tmp_path, ports)):
+            screen = requests.get(f"https://127.0.0.1:{ports.https}/socket.io/?EIO=4&transport=polling",
+                                  verify=cert, timeout=10)
+            report = requests.post(f"https://127.0.0.1:{ports.https}/api/v1/reports", json={}, verify=cert, timeout=10)
+    finally:
+        web.shutdown()
+        dns.close()
+    assert screen.status_code == 503 and screen.headers["Retry-After"] == "5"
+    assert report.status_code == 200 and report.json()["backend"] == "127.0.0.2"
+    assert [s.path for s in seen["127.0.0.2"]] == ["/api/v1/reports"]  # the screen never fell back to web
