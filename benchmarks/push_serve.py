@@ -2,7 +2,7 @@
 
     python benchmarks/push_serve.py [--screens 200] [--rate 200] [--seconds 15] [--workers 2]
                                     [--threads 240] [--screen-processes 4] [--senders 32]
-                                    [--client python-socketio|raw]
+                                    [--client python-socketio|raw] [--screens-pool]
 
 Issue 10's target: with 200 connected screens (Socket.IO clients in other processes) while
 ingesting 200 single reports a second, push p99 from each report's 201 to its receipt by each
@@ -30,6 +30,12 @@ pongs, a regular expression for the complaint id; one selector thread per proces
 message), which leaves the cores to the server. The CPU each side used in each phase is printed
 (from /proc) so the split is visible. Targets are printed as met or MISSED; exits 1 only if a
 screen missed an event or failed to connect.
+
+`--screens-pool` starts a second `pantau serve` on the same database and Redis channel and
+connects the screens to it, as a proxy would route `/socket.io/` to a pool of its own
+(deploy/nginx/pantau.conf): the processes that answer reports then hold no WebSocket threads, and
+the fan-out (encoding each event for each screen) happens in the pool's processes, not beside the
+requests. Both servers count as "server" in the CPU line.
 """
 from __future__ import annotations
 
@@ -313,6 +319,8 @@ def main() -> int:
                         help="screens as python-socketio Clients (two threads each), or bare Socket.IO clients "
                              "on plain sockets, one selector thread per process: a cheaper client, so more of "
                              "the machine is left to the server")
+    parser.add_argument("--screens-pool", action="store_true",
+                        help="screens on a second pantau serve of their own, requests on the first")
     parser.add_argument("--senders", type=int, default=32,
                         help="threads that POST, each one request at a time: enough for the rate at p50 x 5")
     args = parser.parse_args()
@@ -340,11 +348,17 @@ def main() -> int:
                    str(args.threads)]
         print(f"python {' '.join(command[1:])} on a fresh PostGIS database, Redis; logs in {folder}", flush=True)
         with running(command, env, folder, "pantau", url):
-            return measure(args, url, key, bodies[:total], bodies[total:])
+            if not args.screens_pool:
+                return measure(args, url, key, bodies[:total], bodies[total:], url)
+            pool_port = free_port()
+            pool_url = f"http://127.0.0.1:{pool_port}"
+            print(f"screens on a pool of their own: the same command on port {pool_port}", flush=True)
+            with running(command, env | {"PANTAU_PORT": str(pool_port)}, folder, "pantau-screens", pool_url):
+                return measure(args, url, key, bodies[:total], bodies[total:], pool_url)
 
 
 def measure(args: argparse.Namespace, url: str, key: str, first: list[dict[str, Any]],
-            second: list[dict[str, Any]]) -> int:
+            second: list[dict[str, Any]], screens_url: str) -> int:
     # warm up each worker's caches and connections, outside the figures
     load(url, key, [dict(b, external_id=f"warm-{i}") for i, b in enumerate(first[:40])], args.rate, args.senders)
 
@@ -362,7 +376,7 @@ def measure(args: argparse.Namespace, url: str, key: str, first: list[dict[str, 
     hold = hold_screens if args.client == "python-socketio" else hold_raw_screens
     # ids received so far, one slot per screen, each written only by its own screen
     progress = [spawn.Array("q", share, lock=False) for share in shares if share]
-    holders = [spawn.Process(target=hold, args=(url, len(slots), ready, stop, results, slots), daemon=True)
+    holders = [spawn.Process(target=hold, args=(screens_url, len(slots), ready, stop, results, slots), daemon=True)
                for slots in progress]
     began = time.perf_counter()
     for holder in holders:
@@ -375,7 +389,7 @@ def measure(args: argparse.Namespace, url: str, key: str, first: list[dict[str, 
     on_server = None
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:  # the gauge counts a screen once its connect handler ran
-        on_server = screens_metric(url)
+        on_server = screens_metric(screens_url)
         if on_server == connected:
             break
         time.sleep(0.2)
