@@ -28,6 +28,8 @@ Result = TypeVar("Result")
 
 MAX_GROUP = 1000  # items per transaction; the batch API's own limit
 LINGER_SECONDS = 0.002
+IDLE_SECONDS = 5.0  # a writer with nothing to do for this long ends; a thread kept forever would
+# keep its app, engine and pooled database connections alive after everything else let go of them
 
 
 class GroupCommit(Generic[Item, Result]):
@@ -60,7 +62,9 @@ class GroupCommit(Generic[Item, Result]):
         while True:
             with self._ready:
                 while not self._queue:
-                    self._ready.wait()
+                    if not self._ready.wait(IDLE_SECONDS) and not self._queue:  # idle: end, let an unused app go
+                        self._writer = None  # under the lock: the next caller starts another
+                        return
                 until = time.monotonic() + self._linger_s
                 while len(self._queue) < self._last_group and (left := until - time.monotonic()) > 0:
                     self._ready.wait(left)

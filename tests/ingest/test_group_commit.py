@@ -105,3 +105,15 @@ def test_the_real_intake_under_twenty_threads_stores_every_report_once_in_fewer_
     assert rows == 200 and len({complaint.id for complaint, _ in stored}) == 200
     assert sum(created for _, created in stored) == 200  # each retried delivery answered with the first
     assert pantau.intake.save.groups < 250
+
+
+def test_an_idle_writer_ends_and_the_next_caller_starts_another(monkeypatch: pytest.MonkeyPatch):
+    """A writer kept forever would keep its app's engine and pooled connections alive."""
+    monkeypatch.setattr("ingest.group_commit.IDLE_SECONDS", 0.05)
+    commit = GroupCommit(Recorder())
+    assert commit([1]) == [10]
+    first = commit._writer  # noqa: SLF001 - the thread is what the test is about
+    assert first is not None
+    first.join(5)
+    assert not first.is_alive() and commit._writer is None  # noqa: SLF001
+    assert commit([2]) == [20] and commit.groups == 2
