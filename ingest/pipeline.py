@@ -18,8 +18,8 @@ from crm.intake import Intake
 from crm.routing import RoutingRules
 from crm.sla import SlaClock
 from geo.gazetteer import Gazetteer
-from ingest.group_commit import GroupCommit
 from geo.locate import Locator
+from ingest.group_commit import GroupCommit
 from live.publish import Publisher
 from store import complaints
 from web.metrics import count_ingested

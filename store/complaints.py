@@ -14,8 +14,8 @@ from sqlalchemy import (
     Select,
     and_,
     exists,
-    or_,
     insert,
+    or_,
     select,
     text,
     tuple_,
@@ -37,8 +37,8 @@ from crm.duplicates import DUPLICATE_WINDOW, Sighting, Sightings, can_link, sear
 from geo.jurisdiction import Jurisdiction
 from store import stints
 from store.db import writing
-from store.postgis import geom_in_box
 from store.models import ComplaintEventRow, ComplaintRow
+from store.postgis import geom_in_box
 
 TICKET_ATTEMPTS = 5
 ANY_TRIAGE = "*"
@@ -269,21 +269,24 @@ def list_complaints(
 def _sightings_near(session: Session, fresh: list[Complaint]) -> list[Sighting]:
     """Stored complaints in the rules' boxes and windows around `fresh`: a superset the rule checks exactly.
 
-    One box of the report's own category per report, not one box around them all: a group of reports from across the city
-    (the group commit's usual batch) would otherwise read every complaint of the last two days.
-    Reports are asked about in time order, SIGHTING_CHUNK at a time, so an import spanning months
-    asks for each stretch's own window and no query's OR grows past SQLite's expression depth.
+    One box of the report's own category per report, not one box around them all: a group of
+    reports from across the city (the group commit's usual batch) would otherwise read every
+    complaint of the last two days. Reports are asked about in time order, SIGHTING_CHUNK at a
+    time, so an import spanning months asks for each stretch's own window and no query's OR grows
+    past SQLite's expression depth.
     """
     located = sorted((c for c in fresh if c.lon is not None and c.lat is not None), key=lambda c: c.received_at)
+    if not located:
+        return []
     found: dict[int, Sighting] = {}
     on_postgis = session.get_bind().dialect.name == "postgresql"
+    in_box = geom_in_box if on_postgis else _lon_lat_in_box
     if on_postgis:  # psycopg prepares a statement run 5 times; PostgreSQL's generic plan for it then
-        # cannot see the boxes and reads the whole window: 15 ms a group instead of 1 (measured)
+        # cannot see the boxes and reads the whole window: 15 ms a group instead of 1.7 (measured)
         session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     for start in range(0, len(located), SIGHTING_CHUNK):
         chunk = located[start:start + SIGHTING_CHUNK]
         boxes = {(c.category, search_box(c.lon, c.lat)) for c in chunk}  # type: ignore[arg-type] - located above
-        in_box = geom_in_box if on_postgis else _lon_lat_in_box
         rows = session.execute(
             select(ComplaintRow.id, ComplaintRow.duplicate_of, ComplaintRow.category, ComplaintRow.status,
                    ComplaintRow.received_at, ComplaintRow.lon, ComplaintRow.lat, ComplaintRow.location_precision)

@@ -2,19 +2,16 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import func, select, update
 
-from app import Pantau, create_app
+from app import Pantau
 from crm.categories import CATEGORIES
 from crm.complaint import WIB, Status, utc_now
 from crm.skpd import SKPDS
-from settings import Settings
 from store import api_keys
 from store.models import ComplaintEventRow, ComplaintRow, DeadLetterRow
 
@@ -23,20 +20,11 @@ EMAIL, PHONE, NAME = "budi.santoso@example.id", "+62 812-3456-7890", "Budi"
 
 
 @pytest.fixture
-def pantau(engine: Engine, locator) -> Pantau:
-    return create_app(Settings(database_url=engine.url.render_as_string(hide_password=False)), locator=locator)
-
-
-@pytest.fixture
 def key(pantau: Pantau) -> str:
+    """A partner app's key (tests/ingest/conftest.py has the app and client): its name is the
+    service request's client, which the tests read back."""
     with pantau.sessions.begin() as session:
         return api_keys.create(session, name="mitra-app")
-
-
-@pytest.fixture
-def client(pantau: Pantau) -> Iterator[Any]:
-    with pantau.dash.server.test_client() as client:
-        yield client
 
 
 def form(**overrides: str | None) -> dict[str, str]:
