@@ -53,7 +53,7 @@ import time
 import uuid
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import requests
 
@@ -357,17 +357,29 @@ def main() -> int:
                 return measure(args, url, key, bodies[:total], bodies[total:], pool_url)
 
 
+class Phase(NamedTuple):
+    acked: dict[int, float]  # complaint id -> when its 201 reached the sender
+    posts: list[float]  # POST round trips, seconds
+    rate: float  # 201s per second
+    cpu: str  # cpu_line over the phase
+
+
+def ingest_phase(label: str, url: str, key: str, bodies: list[dict[str, Any]], args: argparse.Namespace) -> Phase:
+    """POST `bodies` at the rate, measuring round trips and the CPU each side used; prints a line."""
+    before = cpu_seconds()
+    sent, acked, errors, took = load(url, key, bodies, args.rate, args.senders)
+    phase = Phase(acked, [acked[i] - sent[i] for i in acked], len(acked) / took, cpu_line(before, cpu_seconds(), took))
+    print(f"{label}: {len(acked)}/{len(bodies)} answered 201 in {took:.1f} s ({phase.rate:.0f}/s), "
+          f"errors {dict(errors) or 'none'}", flush=True)
+    return phase
+
+
 def measure(args: argparse.Namespace, url: str, key: str, first: list[dict[str, Any]],
             second: list[dict[str, Any]], screens_url: str) -> int:
     # warm up each worker's caches and connections, outside the figures
     load(url, key, [dict(b, external_id=f"warm-{i}") for i, b in enumerate(first[:40])], args.rate, args.senders)
 
-    cpu_before = cpu_seconds()
-    sent_a, acked_a, errors_a, took_a = load(url, key, first, args.rate, args.senders)
-    cpu_a = cpu_line(cpu_before, cpu_seconds(), took_a)
-    posts_a = [acked_a[i] - sent_a[i] for i in acked_a]
-    print(f"phase A, no screens: {len(acked_a)}/{len(first)} answered 201 in {took_a:.1f} s "
-          f"({len(acked_a) / took_a:.0f}/s), errors {dict(errors_a) or 'none'}", flush=True)
+    a = ingest_phase("phase A, no screens", url, key, first, args)
 
     spawn = multiprocessing.get_context("spawn")
     ready, results, stop = spawn.Queue(), spawn.Queue(), spawn.Event()
@@ -400,12 +412,8 @@ def measure(args: argparse.Namespace, url: str, key: str, first: list[dict[str, 
     cpu_before = cpu_seconds()
     time.sleep(IDLE_S)  # a measurement window, not a wait: what the connected screens cost with no events
     cpu_idle = cpu_line(cpu_before, cpu_seconds(), IDLE_S)
-    cpu_before = cpu_seconds()
-    sent_b, acked_b, errors_b, took_b = load(url, key, second, args.rate, args.senders)
-    cpu_b = cpu_line(cpu_before, cpu_seconds(), took_b)
-    posts_b = [acked_b[i] - sent_b[i] for i in acked_b]
-    print(f"phase B, {connected} screens: {len(acked_b)}/{len(second)} answered 201 in {took_b:.1f} s "
-          f"({len(acked_b) / took_b:.0f}/s), errors {dict(errors_b) or 'none'}", flush=True)
+    b = ingest_phase(f"phase B, {connected} screens", url, key, second, args)
+    acked_b = b.acked
     deadline = time.monotonic() + SETTLE_S
     while time.monotonic() < deadline and sum(map(sum, progress)) < len(acked_b) * connected:
         time.sleep(0.1)  # until every screen has an id per 201 (or more: a POST that failed may have stored)
@@ -441,19 +449,17 @@ def measure(args: argparse.Namespace, url: str, key: str, first: list[dict[str, 
     print(f"{'':34}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}")
     print(f"{'push, from the 201 to each screen':34}{quantiles_ms(pushes)}   "
           f"({early} arrived before the 201 reached the sender: kept negative)")
-    print(f"{'ingest POST, no screens':34}{quantiles_ms(posts_a)}")
-    print(f"{f'ingest POST, {connected} screens':34}{quantiles_ms(posts_b)}")
-    print(f"achieved ingest rate: {len(acked_a) / took_a:.0f}/s without screens, {len(acked_b) / took_b:.0f}/s with "
-          f"(scheduled {args.rate:g}/s)")
-    print(f"CPU, % of one core, no screens:    {cpu_a}")
+    print(f"{'ingest POST, no screens':34}{quantiles_ms(a.posts)}")
+    print(f"{f'ingest POST, {connected} screens':34}{quantiles_ms(b.posts)}")
+    print(f"achieved ingest rate: {a.rate:.0f}/s without screens, {b.rate:.0f}/s with (scheduled {args.rate:g}/s)")
+    print(f"CPU, % of one core, no screens:    {a.cpu}")
     print(f"CPU, % of one core, screens idle: {cpu_idle}")
-    print(f"CPU, % of one core, with screens: {cpu_b}")
-    ratio = statistics.median(posts_b) / statistics.median(posts_a)
+    print(f"CPU, % of one core, with screens: {b.cpu}")
+    ratio = statistics.median(b.posts) / statistics.median(a.posts)
     p99 = ms(pushes, 99)
     print(f"ingest p50 with screens / without: {ratio:.2f}x (target <= 1.5x: {'met' if ratio <= 1.5 else 'MISSED'}); "
           f"push p99 {p99:.1f} ms (target <= 100 ms: {'met' if p99 <= 100 else 'MISSED'})")
-    slow = [name for name, (acked, took) in {"no screens": (acked_a, took_a), "screens": (acked_b, took_b)}.items()
-            if len(acked) / took < 0.95 * args.rate]
+    slow = [name for name, phase in {"no screens": a, "screens": b}.items() if phase.rate < 0.95 * args.rate]
     if slow:
         print(f"the server did not keep up with {args.rate:g}/s ({', '.join(slow)}): figures are at the rate reached")
     if missed or failures or connected < args.screens:
