@@ -24,6 +24,7 @@ COPY *.py ./
 COPY crm crm
 COPY geo geo
 COPY store store
+COPY services services
 COPY live live
 COPY ingest ingest
 COPY followup followup

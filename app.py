@@ -21,7 +21,7 @@ from crm.complaint import Complaint
 from crm.intake import Intake
 from crm.sla import SlaClock
 from dashboard.app import make_dash
-from dashboard.context import FollowUpContext, install_follow_up
+from dashboard.context import install_services
 from followup.api import make_follow_up_api
 from followup.auth import install_auth
 from geo.boundaries import BoundaryError, load_boundaries
@@ -41,6 +41,7 @@ from live.ranking import RankingBoard
 from live.ranking_share import RankingShare
 from opendata.exports import make_export_api
 from opendata.ranking_api import Names, make_ranking_api
+from services import Services
 from settings import Settings, channel_secrets, load_settings
 from store import complaints
 from store.db import make_engine, make_sessionmaker, upgrade
@@ -100,7 +101,7 @@ def create_app(settings: Settings, locator: Locator | None = None, *, migrate: b
     dash.server.register_blueprint(make_follow_up_api(sessions, publisher, sla))
     dash.server.register_blueprint(make_ranking_api(ranking, Names(locator.boundaries)))
     dash.server.register_blueprint(make_export_api(sessions, keys))
-    install_follow_up(dash.server, FollowUpContext(sessions, publisher, sla, receiver))
+    install_services(dash.server, Services(sessions, publisher, sla, receiver))
     install_web(dash.server, sessions, settings.redis_url,  # errors, request ids, /healthz, /readyz
                 trusted_proxies=settings.trusted_proxies)
     return Pantau(dash=dash, socketio=socketio, sessions=sessions, locator=locator, intake=intake, receiver=receiver,

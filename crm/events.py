@@ -1,20 +1,82 @@
-"""Events that leave the domain, as plain dicts: what a public screen may see of a complaint.
+"""Events that leave the domain, and what a public screen may see of a complaint.
+
+An `Event` is one thing that happened, with a name, a public payload and the kota and SKPD whose
+rooms (crm/rooms.py) hear of it besides the city, the way datasette's `events.py` keeps its
+events as small dataclasses: the unit of work (services/unit_of_work.py) queues them, the event
+log stores them, Socket.IO and Redis carry them, and listeners read them, all as the same type.
 
 The reporter's name and contact are deliberately absent (so is the desk officer's name, which
-is internal): this is the only shape published or served.
+is internal): `public_complaint` is the only shape of a complaint published or served.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from crm.complaint import WIB, Complaint
+from crm.rooms import rooms_of
 
 COMPLAINT_ROUTED = "complaint_routed"
 STATUS_CHANGED = "status_changed"
 RANKING_CHANGED = "ranking_changed"  # payload: {"version", "at"}; screens re-read GET /api/v1/ranking
 SLA_BREACHED = "sla_breached"  # payload: public_complaint plus "breach" (crm/breaches.py: which deadline)
 SURGE_DETECTED = "surge_detected"  # payload: crm/surge.py surge_payload (kelurahan x category surge)
+COMPLAINT_EVENTS = frozenset({COMPLAINT_ROUTED, STATUS_CHANGED, SLA_BREACHED})  # payload: a public complaint
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One announcement; `id` is its place in the event log, None until the log has stored it."""
+
+    name: str
+    payload: dict[str, Any]
+    kode_kota: str | None = None
+    skpd: str | None = None
+    id: int | None = None
+
+    @property
+    def rooms(self) -> list[str]:
+        """The city, and the kota and SKPD rooms when known."""
+        return rooms_of(kode_kota=self.kode_kota, skpd=self.skpd)
+
+    @property
+    def complaint_id(self) -> int | None:
+        """The complaint this event is about, if it is about one."""
+        return self.payload.get("id") if self.name in COMPLAINT_EVENTS else None
+
+    def logged(self, event_id: int) -> Event:
+        return replace(self, id=event_id)
+
+    def message(self) -> dict[str, Any]:
+        """What a screen receives: the payload with its `event_id`, for catching up after a reconnect."""
+        return {**self.payload, "event_id": self.id}
+
+
+def _about(name: str, complaint: Complaint, **extra: Any) -> Event:
+    payload = public_complaint(complaint) | extra
+    return Event(name, payload, kode_kota=payload["kode_kota"], skpd=payload["skpd"])
+
+
+def complaint_routed(complaint: Complaint) -> Event:
+    """A new complaint stored and routed: to the rooms of its kota and the unit holding it."""
+    return _about(COMPLAINT_ROUTED, complaint)
+
+
+def status_changed(complaint: Complaint) -> Event:
+    """A follow-up step or a reopening: to the rooms of the unit now holding it."""
+    return _about(STATUS_CHANGED, complaint)
+
+
+def sla_breached(complaint: Complaint, breach: str) -> Event:
+    """A passed deadline (`breach`: crm.breaches.FIRST_ACTION or COMPLETION), escalated to the head
+    of the unit holding it."""
+    return _about(SLA_BREACHED, complaint, breach=breach)
+
+
+def surge_detected(payload: dict[str, Any], kode_kota: str) -> Event:
+    """A kelurahan x category surge (crm/surge.py surge_payload): to the city and its kota."""
+    return Event(SURGE_DETECTED, payload, kode_kota=kode_kota)
 
 
 def public_complaint(complaint: Complaint) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from crm.complaint import Complaint, Status
-from crm.follow_up import REOPENED
+from crm.lifecycle import REOPENED
 from crm.sla import FIRST_ACTION_HOURS
 from crm.transitions import MOVED_PREFIX, TRANSITION
 

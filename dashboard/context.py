@@ -6,18 +6,17 @@ in module globals; each Dash app (tests build several) keeps its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
-from sqlalchemy.orm import Session, sessionmaker
 
-from crm.sla import SlaClock
 from dashboard.snapshot import RecentComplaints
-from ingest.receive import Receiver
-from live.publish import Publisher
+
+if TYPE_CHECKING:
+    from services import Services
 
 EXTENSION = "pantau.dashboard"
-FOLLOW_UP = "pantau.dashboard.follow_up"
+SERVICES = "pantau.services"
 
 
 @dataclass(frozen=True)
@@ -36,21 +35,11 @@ def page_context() -> PageContext:
     return current_app.extensions[EXTENSION]
 
 
-@dataclass(frozen=True)
-class FollowUpContext:
-    """What the work pages change complaints with: the follow-up API's own store, live outbox and SLA
-    clock, and the channels' receiver for the desk form. Installed apart from PageContext because the
-    publisher needs the Dash server first."""
-
-    sessions: sessionmaker[Session]
-    publisher: Publisher
-    sla: SlaClock
-    receiver: Receiver
+def install_services(server: Flask, services: Services) -> None:
+    """Installed apart from PageContext because the publisher needs the Dash server first."""
+    server.extensions[SERVICES] = services
 
 
-def install_follow_up(server: Flask, context: FollowUpContext) -> None:
-    server.extensions[FOLLOW_UP] = context
-
-
-def follow_up_context() -> FollowUpContext:
-    return current_app.extensions[FOLLOW_UP]
+def services() -> Services:
+    """The services of the app serving the current request: what pages change complaints with."""
+    return current_app.extensions[SERVICES]

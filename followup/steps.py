@@ -2,7 +2,7 @@
 
 `take_step` reads the fields, checks the person's role and scope against the complaint as stored
 (under its row lock), applies the status chain, and stores the evidence, the audit row and the
-live `status_changed` event in one transaction. The API (followup/api.py), the SKPD work queue
+live `status_changed` event in one unit of work (services/unit_of_work.py). The API (followup/api.py), the SKPD work queue
 (/antrian) and the validator queue (/validasi) all call it, so a page hiding a button is never
 the only guard and the three cannot drift apart. Errors carry an HTTP status and no page
 wording: each caller words them for its audience.
@@ -12,17 +12,22 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING
 
 from crm.complaint import Complaint, Status, utc_now
-from crm.follow_up import advance
+from crm.events import status_changed
+from crm.lifecycle import advance
 from crm.roles import Person, covers, may_transition
 from crm.sla import SlaClock
 from crm.transitions import TransitionRequest
 from followup.evidence import BadEvidence, decode
-from live.publish import Publisher
-from store import complaints, users
+from services.unit_of_work import Work, change_complaint
 from store import evidence as evidence_store
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from live.publish import Publisher
 
 MAX_NOTE = 2000
 
@@ -73,15 +78,15 @@ def take_step(sessions: sessionmaker[Session], publisher: Publisher, sla: SlaClo
             raise Forbidden(person, complaint_id, step.to)
         return advance(current, step, sla)
 
-    def record(session: Session, before: Complaint, after: Complaint) -> None:
-        digests = evidence_store.add(session, complaint_id=complaint_id, photos=photos, by=person.name, at=step.at)
-        users.audit(session, actor=person.name, action="complaint.transition", target=str(complaint_id), at=step.at,
-                    detail={"from": str(before.status), "to": str(after.status), "skpd": after.skpd,
-                            "evidence": digests})
-        outbox.status_changed(session, after)
+    def record(work: Work, before: Complaint, after: Complaint) -> None:
+        digests = evidence_store.add(work.session, complaint_id=complaint_id, photos=photos, by=person.name,
+                                     at=step.at)
+        work.audit(actor=person.name, action="complaint.transition", target=str(complaint_id), at=step.at,
+                   detail={"from": str(before.status), "to": str(after.status), "skpd": after.skpd,
+                           "evidence": digests})
+        work.announce(status_changed(after))
 
-    with publisher.outbox() as outbox:
-        after = complaints.change(sessions, complaint_id=complaint_id, step=checked, on_changed=record)
+    after = change_complaint(sessions, publisher, complaint_id=complaint_id, step=checked, record=record)
     if after is None:
         raise NotFound(complaint_id)
     return after

@@ -7,17 +7,20 @@ its own audience (the API in HTTP answers, the page in both languages).
 from __future__ import annotations
 
 import re
-from typing import Any
-
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING, Any
 
 from crm.complaint import Complaint, utc_now
-from crm.events import public_tracking
-from crm.follow_up import CITIZEN, reopen
+from crm.events import public_tracking, status_changed
+from crm.lifecycle import CITIZEN, reopen
 from crm.sla import SlaClock
 from crm.transitions import TransitionError
-from live.publish import Publisher
-from store import complaints, users
+from services.unit_of_work import Work, change_complaint
+from store import complaints
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from live.publish import Publisher
 
 MAX_REASON = 2000
 
@@ -66,15 +69,14 @@ def reopen_ticket(sessions: sessionmaker[Session], publisher: Publisher, sla: Sl
     found = find(sessions, ticket)
     at = utc_now()
 
-    def record(session: Session, before: Complaint, after: Complaint) -> None:
-        users.audit(session, actor=CITIZEN, action="complaint.reopen", target=str(found.id), at=at,
-                    detail={"ticket": found.ticket, "closed_by": before.skpd})
-        outbox.status_changed(session, after)
+    def record(work: Work, before: Complaint, after: Complaint) -> None:
+        work.audit(actor=CITIZEN, action="complaint.reopen", target=str(found.id), at=at,
+                   detail={"ticket": found.ticket, "closed_by": before.skpd})
+        work.announce(status_changed(after))
 
     try:
-        with publisher.outbox() as outbox:
-            after = complaints.change(sessions, complaint_id=found.id, on_changed=record,
-                                      step=lambda c: reopen(c, at=at, reason=reason, sla=sla))
+        after = change_complaint(sessions, publisher, complaint_id=found.id, record=record,
+                                 step=lambda c: reopen(c, at=at, reason=reason, sla=sla))
     except TransitionError:
         raise NotClosed(ticket) from None
     if after is None:

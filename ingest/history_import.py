@@ -1,7 +1,7 @@
 """`pantau import FILE`: past complaints with their whole status histories, so rankings run over
 real history instead of starting empty on the day Pantau goes live.
 
-Every history is replayed through the domain, step by step (`crm.follow_up.advance` and
+Every history is replayed through the domain, step by step (`crm.lifecycle.advance` and
 `reopen`), on a complaint built as the intake builds one (located by the Locator, routed by
 `crm/routing.py` unless the file names the first holder, SLA deadlines from the clock). So an
 imported complaint is one the CRM could have produced: an impossible history (Menunggu ->
@@ -76,7 +76,7 @@ from crm.complaint import (
     utc_now,
 )
 from crm.desks import is_open
-from crm.follow_up import advance, reopen
+from crm.lifecycle import advance, reopen
 from crm.routing import RoutingRules
 from crm.skpd import SKPDS, kelurahan_office
 from crm.sla import SlaClock
@@ -85,7 +85,7 @@ from geo.jurisdiction import Jurisdiction
 from geo.locate import Locator
 from ingest.schemas import CLOCK_SKEW, MAX_TEXT
 from store import complaints as store_complaints
-from store.db import refresh_statistics
+from store.db import refresh_statistics, writing
 
 BATCH = 2000  # complaints per add_many: one transaction and one locate_many each
 SHOWN_ERRORS = 10  # refusals kept in the summary for the screen; all go to the rejects file
@@ -224,7 +224,9 @@ def import_history(source: HistoryFile, *, sessions: sessionmaker[Session], loca
                 if len(summary.errors) < SHOWN_ERRORS:
                     summary.errors.append((raw.line, error))
             if built:
-                for _, created in store_complaints.add_many(sessions, complaints=built):
+                with writing(sessions) as session:
+                    stored = store_complaints.add_many(session, complaints=built)
+                for _, created in stored:
                     summary.imported += created
                     summary.present += not created
             if progress is not None:

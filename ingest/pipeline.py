@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crm.classifier import Classifier
 from crm.complaint import Complaint
+from crm.events import complaint_routed
 from crm.intake import Intake
 from crm.routing import RoutingRules
 from crm.sla import SlaClock
@@ -21,6 +22,7 @@ from geo.gazetteer import Gazetteer
 from geo.locate import Locator
 from ingest.group_commit import GroupCommit
 from live.publish import Publisher
+from services.unit_of_work import unit_of_work
 from store import complaints
 from web.metrics import count_ingested
 
@@ -30,8 +32,10 @@ def make_intake(locator: Locator, sessions: sessionmaker[Session], publisher: Pu
     """The intake with the default routing rules, classifier and a gazetteer of the locator's boundaries."""
 
     def save_and_announce(batch: Sequence[Complaint]) -> list[tuple[Complaint, bool]]:
-        with publisher.outbox() as outbox:
-            return count_ingested(complaints.add_many(sessions, complaints=batch, on_created=outbox.complaints_routed))
+        with unit_of_work(sessions, publisher) as work:
+            stored = complaints.add_many(work.session, complaints=batch)
+            work.announce(*(complaint_routed(complaint) for complaint, created in stored if created))
+        return count_ingested(stored)
 
     return Intake(
         locate=locator.locate,

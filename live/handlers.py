@@ -109,6 +109,6 @@ def _replay(sessions: sessionmaker[Session], wanted: list[str], after_id: int) -
                                        f"more than {REPLAY_LIMIT} events missed: reload the snapshot",
                             "last_event_id": live_events.latest_id(session)})
             return 0
-    for event_id, name, payload in missed:
-        emit(name, {**payload, "event_id": event_id})
+    for event in missed:
+        emit(event.name, event.message())
     return len(missed)

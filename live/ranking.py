@@ -18,10 +18,10 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from crm.complaint import WIB, utc_now
-from crm.events import COMPLAINT_ROUTED, RANKING_CHANGED, SLA_BREACHED, STATUS_CHANGED
+from crm.events import RANKING_CHANGED, Event
 from crm.ledger import Ledger
 from crm.ranking import HORIZON_DAYS, Level, Standing
 from crm.rooms import CITY
@@ -34,12 +34,11 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
 REBUILD_SECONDS = 300
-_COMPLAINT_EVENTS = frozenset({COMPLAINT_ROUTED, STATUS_CHANGED, SLA_BREACHED})
 
 
-def changed_ids(logged: list[tuple[int, str, dict[str, Any], list[str]]]) -> set[int]:
+def changed_ids(events: list[Event]) -> set[int]:
     """The stored complaints a batch of published events is about."""
-    return {payload["id"] for _, name, payload, _ in logged if name in _COMPLAINT_EVENTS and payload.get("id")}
+    return {event.complaint_id for event in events if event.complaint_id}
 
 
 class RankingBoard:
@@ -58,9 +57,9 @@ class RankingBoard:
         self._during_build: set[int] | None = None  # ids applied while a rebuild reads the store
         self._cache: dict[tuple[Level, str], list[Standing]] = {}
 
-    def notice(self, logged: list[tuple[int, str, dict[str, Any], list[str]]]) -> None:
+    def notice(self, events: list[Event]) -> None:
         """Publisher listener: remember which complaints changed; cheap, it runs in the request."""
-        self.changed(changed_ids(logged))
+        self.changed(changed_ids(events))
 
     def changed(self, ids: set[int]) -> None:
         """Remember complaints whose stints changed, from this process or (live/ranking_share.py) another."""

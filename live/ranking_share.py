@@ -12,12 +12,15 @@ import json
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 import redis
 
 from live.every import every
 from live.ranking import changed_ids
+
+if TYPE_CHECKING:
+    from crm.events import Event
 
 log = logging.getLogger(__name__)
 
@@ -27,10 +30,10 @@ class RankingShare:
         self.redis = redis.Redis.from_url(redis_url)
         self.channel = channel
 
-    def send(self, logged: list[tuple[int, str, dict[str, Any], list[str]]]) -> None:
+    def send(self, events: list[Event]) -> None:
         """Publisher listener: announce the committed complaints' ids. Never fails the request that
         stored them: it has committed already, and the next rebuild repairs a lost message."""
-        ids = changed_ids(logged)
+        ids = changed_ids(events)
         if not ids:
             return
         try:

@@ -2,9 +2,9 @@
 announces each episode once.
 
 A round counts the reports of the last 3 hours and the 28 days before (store.surges), applies the
-rule, then, in one transaction that no other watcher can interleave with (store.surges.announcing),
+rule, then, in one unit of work that no other watcher can interleave with (store.surges.lock_announcing),
 drops the pairs announced within the last EPISODE and records each new surge in the audit log with
-its `surge_detected` event (the transactional outbox). The event goes to the city and to the
+its `surge_detected` event (services/unit_of_work.py). The event goes to the city and to the
 surge's kota after the commit, so two watchers, or a restart, announce an episode once.
 """
 from __future__ import annotations
@@ -15,9 +15,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from crm.complaint import utc_now
-from crm.events import SURGE_DETECTED
+from crm.events import surge_detected
 from crm.surge import EPISODE, Window, find_surges, surge_payload
 from live.every import every
+from services.unit_of_work import unit_of_work
 from store import surges
 from web import metrics
 
@@ -35,15 +36,16 @@ def watch_surges_once(sessions: sessionmaker[Session], publisher: Publisher, now
         found = find_surges(surges.count_by_area(session, window=window), window)
     if not found:
         return 0
-    with publisher.outbox() as outbox, surges.announcing(sessions) as session:
-        seen = {(p["kode_kelurahan"], p["category"]) for p in surges.announced(session, since=now - EPISODE)}
+    with unit_of_work(sessions, publisher) as work:
+        surges.lock_announcing(work.session)
+        seen = {(p["kode_kelurahan"], p["category"]) for p in surges.announced(work.session, since=now - EPISODE)}
         for surge in found:
             if surge.pair in seen:
                 continue
             payload = surge_payload(surge, now)
-            surges.record(session, payload=payload, at=now)
-            outbox.log_event(session, SURGE_DETECTED, payload, kode_kota=surge.place.kode_kota, skpd=None)
-        return len(outbox.logged)
+            surges.record(work.session, payload=payload, at=now)
+            work.announce(surge_detected(payload, surge.place.kode_kota))
+    return len(work.published)
 
 
 def run_surge_watch(sessions: sessionmaker[Session], publisher: Publisher, stop: threading.Event | None = None,

@@ -22,7 +22,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, selectinload
 
 from crm.breaches import COMPLETION, FIRST_ACTION, breach_kind
 from crm.complaint import (
@@ -36,7 +36,6 @@ from crm.complaint import (
 from crm.duplicates import DUPLICATE_WINDOW, Sighting, Sightings, can_link, search_box
 from geo.jurisdiction import Jurisdiction
 from store import stints
-from store.db import writing
 from store.models import ComplaintEventRow, ComplaintRow
 from store.postgis import geom_in_box
 
@@ -86,42 +85,33 @@ def add(session: Session, *, complaint: Complaint) -> Complaint:
         complaint = replace(complaint, ticket=new_ticket(complaint.received_at))
 
 
-def add_many(
-    sessions: sessionmaker[Session],
-    *,
-    complaints: Sequence[Complaint],
-    on_created: Callable[[Session, list[Complaint]], None] | None = None,
-) -> list[tuple[Complaint, bool]]:
-    """Store deliveries once each, in one transaction; commit. Returns (complaint, created) in order.
+def add_many(session: Session, *, complaints: Sequence[Complaint]) -> list[tuple[Complaint, bool]]:
+    """Store deliveries once each, inside the caller's write transaction (store.db.writing, which
+    reads before it writes). Returns (complaint, created) in order.
 
     Optimistic, because nearly every delivery is new: one multi-row insert, with no lookup first.
     If the unique (channel, external_id) refuses it (a retry, or another process stored one a
     moment ago), the stored ones are looked up and only the rest inserted; if that fails too (a
-    ticket collided), each goes in alone, as `add` does. All inside one transaction, which it
-    owns because it reads before it writes (store.db.writing). `on_created` runs inside it with
-    the newly stored complaints, so what it writes (the live event log) commits with them or not
-    at all. The same delivery twice in one batch is stored once.
+    ticket collided), each goes in alone, as `add` does. The same delivery twice in one batch is
+    stored once.
     """
     unique = list({(c.channel, c.external_id): c for c in reversed(complaints)}.values())[::-1]
-    with writing(sessions) as session:
-        known: dict[tuple[str, str], Complaint] = {}
-        try:
-            with session.begin_nested():
-                created = _insert_all(session, _link_duplicates(session, unique))
-        except IntegrityError:
-            known = _stored(session, unique)
-            created = _insert_rest(session, [c for c in unique if (c.channel, c.external_id) not in known])
-            done = created.keys() | known.keys()
-            known |= _stored(session, [c for c in unique if (c.channel, c.external_id) not in done])
-        if on_created is not None:
-            on_created(session, list(created.values()))
-        results, answered = [], set()
-        for complaint in complaints:
-            key = (complaint.channel, complaint.external_id)
-            first = key in created and key not in answered
-            answered.add(key)
-            results.append((created[key], True) if first else (created.get(key) or known[key], False))
-        return results
+    known: dict[tuple[str, str], Complaint] = {}
+    try:
+        with session.begin_nested():
+            created = _insert_all(session, _link_duplicates(session, unique))
+    except IntegrityError:
+        known = _stored(session, unique)
+        created = _insert_rest(session, [c for c in unique if (c.channel, c.external_id) not in known])
+        done = created.keys() | known.keys()
+        known |= _stored(session, [c for c in unique if (c.channel, c.external_id) not in done])
+    results, answered = [], set()
+    for complaint in complaints:
+        key = (complaint.channel, complaint.external_id)
+        first = key in created and key not in answered
+        answered.add(key)
+        results.append((created[key], True) if first else (created.get(key) or known[key], False))
+    return results
 
 
 def _insert_rest(session: Session, rest: list[Complaint]) -> dict[tuple[str, str], Complaint]:
@@ -443,35 +433,35 @@ def to_domain(row: ComplaintRow) -> Complaint:
 
 
 def change(
-    sessions: sessionmaker[Session],
+    session: Session,
     *,
     complaint_id: int,
     step: Callable[[Complaint], Complaint],
     on_changed: Callable[[Session, Complaint, Complaint], None] | None = None,
 ) -> Complaint | None:
-    """Apply a domain step to one stored complaint under a row lock; write only what changed.
+    """Apply a domain step to one stored complaint under a row lock, inside the caller's write
+    transaction (store.db.writing); write only what changed.
 
     `step` sees the complaint as stored now (locked: PostgreSQL FOR UPDATE, SQLite's write lock)
     and returns it changed, or raises, which leaves everything as it was. `on_changed(session,
-    before, after)` writes what goes with the change (evidence, audit, the live event) in the
-    same transaction. None when there is no such complaint.
+    before, after)` writes what goes with the change (evidence, audit) before the stints, which
+    count reused evidence photos. None when there is no such complaint.
     """
-    with writing(sessions) as session:
-        row = session.scalars(_with_history().where(ComplaintRow.id == complaint_id).with_for_update()).one_or_none()
-        if row is None:
-            return None
-        before = to_domain(row)
-        after = step(before)
-        for column in ("status", "skpd", "first_action_at", "closed_at", "completion_due", "reopened"):
-            value = getattr(after, column)
-            setattr(row, column, Status(value).value if column == "status" else value)
-        session.add_all(ComplaintEventRow(complaint_id=complaint_id, **_event_values(event))
-                        for event in after.history[len(before.history):])
-        session.flush()
-        if on_changed is not None:
-            on_changed(session, before, after)
-        stints.write(session, [after])
-        return after
+    row = session.scalars(_with_history().where(ComplaintRow.id == complaint_id).with_for_update()).one_or_none()
+    if row is None:
+        return None
+    before = to_domain(row)
+    after = step(before)
+    for column in ("status", "skpd", "first_action_at", "closed_at", "completion_due", "reopened"):
+        value = getattr(after, column)
+        setattr(row, column, Status(value).value if column == "status" else value)
+    session.add_all(ComplaintEventRow(complaint_id=complaint_id, **_event_values(event))
+                    for event in after.history[len(before.history):])
+    session.flush()
+    if on_changed is not None:
+        on_changed(session, before, after)
+    stints.write(session, [after])
+    return after
 
 
 def overdue_candidates(session: Session, *, now: datetime, limit: int = 500) -> list[int]:

@@ -4,36 +4,25 @@ Rooms are the names of crm/rooms.py; an event belongs to `city`, to its kota and
 """
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import ColumnElement, func, insert, or_, select, true
 from sqlalchemy.orm import Session
 
+from crm.events import Event
 from crm.rooms import parse_room
 from store.models import LiveEventRow
 
-Event = tuple[int, str, dict[str, Any]]  # (event id, event name, payload)
 
-
-def append(
-    session: Session, *, name: str, payload: dict[str, Any], kode_kota: str | None, skpd: str | None
-) -> int:
-    """Log one event inside the caller's transaction; returns its id, larger than any before it."""
-    row = LiveEventRow(name=name, payload=payload, kode_kota=kode_kota, skpd=skpd)
-    session.add(row)
-    session.flush()
-    return row.id
-
-
-def append_many(session: Session, events: list[tuple[str, dict[str, Any], str | None, str | None]]) -> list[int]:
-    """Log (name, payload, kode_kota, skpd) events in one multi-row insert; their ids, ascending, in order.
+def append_many(session: Session, events: list[Event]) -> list[Event]:
+    """Log events inside the caller's transaction, in one multi-row insert; the events with their
+    ids, ascending, in order.
 
     A bulk INSERT ... RETURNING rather than the unit of work: the intake logs a group's events on
     every commit, and tracking objects it never reads again cost more than storing them."""
     if not events:
         return []
-    rows = [{"name": name, "payload": payload, "kode_kota": kota, "skpd": skpd} for name, payload, kota, skpd in events]
-    return list(session.scalars(insert(LiveEventRow).returning(LiveEventRow.id, sort_by_parameter_order=True), rows))
+    rows = [{"name": e.name, "payload": e.payload, "kode_kota": e.kode_kota, "skpd": e.skpd} for e in events]
+    ids = session.scalars(insert(LiveEventRow).returning(LiveEventRow.id, sort_by_parameter_order=True), rows)
+    return [event.logged(event_id) for event, event_id in zip(events, ids)]
 
 
 def since(session: Session, *, after_id: int, rooms: list[str], limit: int = 1000) -> list[Event]:
@@ -42,12 +31,13 @@ def since(session: Session, *, after_id: int, rooms: list[str], limit: int = 100
     Raises crm.rooms.InvalidRoom for a room name that is not city, kota:<code> or skpd:<code>.
     """
     query = (
-        select(LiveEventRow.id, LiveEventRow.name, LiveEventRow.payload)
+        select(LiveEventRow.id, LiveEventRow.name, LiveEventRow.payload, LiveEventRow.kode_kota, LiveEventRow.skpd)
         .where(LiveEventRow.id > after_id, _in_rooms(rooms))
         .order_by(LiveEventRow.id)
         .limit(limit)
     )
-    return [(event_id, name, payload) for event_id, name, payload in session.execute(query)]
+    return [Event(name, payload, kode_kota=kota, skpd=skpd, id=event_id)
+            for event_id, name, payload, kota, skpd in session.execute(query)]
 
 
 def latest_id(session: Session) -> int:

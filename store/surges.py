@@ -9,19 +9,16 @@ where the live event log, which holds every complaint's event, has no index on t
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from crm.complaint import SYSTEM_ACTOR
 from crm.surge import MIN_COUNT, AreaCount, Window
 from geo.jurisdiction import Jurisdiction
 from store import users
-from store.db import writing
 from store.models import AuditRow, ComplaintRow
 
 ANNOUNCED = "surge.detected"
@@ -52,15 +49,12 @@ def count_by_area(session: Session, *, window: Window, at_least: int = MIN_COUNT
     ]
 
 
-@contextmanager
-def announcing(sessions: sessionmaker[Session]) -> Iterator[Session]:
-    """A transaction to check and record announcements in, one at a time across processes, so two
-    watchers never both announce one episode. SQLite: `writing` takes the write lock at BEGIN;
-    PostgreSQL: a transaction-level advisory lock, released at commit."""
-    with writing(sessions) as session:
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(select(func.pg_advisory_xact_lock(_ANNOUNCE_LOCK)))
-        yield session
+def lock_announcing(session: Session) -> None:
+    """Check and record announcements in the caller's write transaction one at a time across
+    processes, so two watchers never both announce one episode. SQLite: `store.db.writing` took the
+    write lock at BEGIN; PostgreSQL: a transaction-level advisory lock, released at commit."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(_ANNOUNCE_LOCK)))
 
 
 def announced(session: Session, *, since: datetime) -> list[dict[str, Any]]:

@@ -39,7 +39,7 @@ from dashboard.area_figures import (
     hours_text,
 )
 from dashboard.area_outlines import Area, AreaOutlines, area_outlines, bounds_of
-from dashboard.context import follow_up_context, page_context
+from dashboard.context import services, page_context
 from dashboard.figures import MAINLAND_BOUNDS
 from dashboard.i18n import bi
 from store import areas
@@ -72,7 +72,7 @@ def layout(kode: str | None = None, window: str = DEFAULT_WINDOW, measure: str =
     shown_parent = area.parent if area is not None and area.level == KELURAHAN else kode
     now = utc_now()
     since = window_start(window, now)
-    with follow_up_context().sessions() as session:
+    with services().sessions() as session:
         figures = areas.by_area(session, parent=shown_parent, since=since, now=now)
         current = areas.totals(session, kode=kode, since=since, now=now)
         categories = areas.breakdown(session, kode=kode, since=since, by="category")

@@ -39,7 +39,7 @@ from dashboard.components import (
     kpi_bar,
     legend_card,
 )
-from dashboard.context import follow_up_context, page_context
+from dashboard.context import services, page_context
 from dashboard.figures import jakarta_map
 from dashboard.snapshot import read_snapshot
 from store import surges
@@ -78,7 +78,7 @@ def layout(**_query: str) -> html.Div:
 
 def active_surges(now: datetime) -> list[dict[str, Any]]:
     """The surges announced within the episode before `now`, newest first: the banner at load."""
-    with follow_up_context().sessions() as session:
+    with services().sessions() as session:
         return surges.announced(session, since=now - EPISODE)
 
 

@@ -18,7 +18,7 @@ from crm.categories import CATEGORIES
 from crm.channels import CHANNELS
 from crm.complaint import WIB, Complaint, utc_now
 from crm.roles import Person, Role
-from dashboard.context import follow_up_context
+from dashboard.context import services
 from dashboard.i18n import bi
 from dashboard.work import notice, place, sign_in_prompt
 from followup.auth import NotAllowed, NotSignedIn, require_person
@@ -143,7 +143,7 @@ def send(_clicks: int, entry_id: str, channel: str, desk: str | None, visitor_na
     body = entry(channel, entry_id, person.name, {
         "desk": desk, "visitor_name": visitor_name, "visitor_contact": visitor_contact, "text": text_,
         "category": category, "location": location, "visited_at": visited_at})
-    context = follow_up_context()
+    context = services()
     try:
         receipts = context.receiver(Inbound(channel=channel, body=json.dumps(body).encode(),
                                             content_type="application/json", received_at=utc_now()))

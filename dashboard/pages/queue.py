@@ -28,7 +28,7 @@ from crm.complaint import Complaint, Status, utc_now
 from crm.roles import FOLLOW_UP, Person, Role, covers, may_transition
 from crm.skpd import SKPDS, kelurahan_office, sudin_for
 from crm.transitions import ALLOWED, TransitionError
-from dashboard.context import follow_up_context
+from dashboard.context import services
 from dashboard.i18n import bi
 from dashboard.work import (
     category_label,
@@ -111,7 +111,7 @@ def open_complaints(person: Person) -> list[Complaint]:
         skpds = {person.skpd}
         if person.role is Role.SKPD_HEAD:
             skpds |= {code for code, unit in SKPDS.items() if unit.parent == person.skpd}
-    with follow_up_context().sessions() as session:
+    with services().sessions() as session:
         found = complaints.list_held(session, skpds=skpds, statuses=OPEN)
     return [complaint for complaint in found if covers(person, complaint)]
 
@@ -127,7 +127,7 @@ def rows(person: Person, status: str | None, kelurahan: str | None) -> html.Tabl
              and (not kelurahan or (c.jurisdiction and kelurahan.strip().lower() in c.jurisdiction.kelurahan.lower()))]
     if not shown:
         return notice(bi("Tidak ada pengaduan terbuka untuk Anda.", "No open complaints for you."), "ok")
-    sla, now = follow_up_context().sla, utc_now()
+    sla, now = services().sla, utc_now()
     return html.Table(className="work-table", children=[
         html.Thead(html.Tr([html.Th(bi(*label)) for label in (
             ("Tiket", "Ticket"), ("Kategori", "Category"), ("Tempat", "Place"), ("Status", "Status"),
@@ -169,7 +169,7 @@ def choose(clicks: list[int | None], _cancel: int | None) -> tuple[Any, ...]:
     if not isinstance(chosen, dict) or not any(clicks):  # the list was redrawn, nothing was clicked
         return (no_update,) * 12
     to = Status(chosen["to"])
-    with follow_up_context().sessions() as session:
+    with services().sessions() as session:
         complaint = complaints.get(session, complaint_id=chosen["id"])
     if complaint is None:
         return (no_update,) * 11 + (notice(bi("Pengaduan ini tidak ditemukan.", "This complaint was not found."),
@@ -218,7 +218,7 @@ def send(_send: int | None, action: dict[str, Any] | None, note: str | None, to_
     if not action:
         return no_update, no_update, no_update
     to = Status(action["to"])
-    context = follow_up_context()
+    context = services()
     try:
         after = take_step(context.sessions, context.publisher, context.sla, person, action["id"], to=to,
                           note=note or "", ews=ews or None,

@@ -23,7 +23,7 @@ from crm.complaint import utc_now
 from crm.skpd import KELURAHAN_PREFIX, SKPDS, WILAYAH
 from crm.sla import COMPLETION_WORKING_DAYS, FIRST_ACTION_HOURS
 from crm.windows import LABELS, WINDOWS, window_start
-from dashboard.context import follow_up_context, page_context
+from dashboard.context import services, page_context
 from dashboard.figures import ATTRIBUTION, MAINLAND_BOUNDS
 from dashboard.i18n import bi
 from dashboard.palette import BLUE, GREY, STATUS_COLOURS, STATUS_SWATCHES
@@ -66,7 +66,7 @@ def layout(kode: str | None = None, window: str | None = None, **_other: str) ->
     query = Query(window=window if window in WINDOWS else Query().window)
     now = utc_now()
     since = window_start(query.window, now)
-    with follow_up_context().sessions() as session:
+    with services().sessions() as session:
         held = unit_stats.held_by_status(session, skpd=code, now=now)
         late, late_total = unit_stats.overdue(session, skpd=code, now=now, limit=OVERDUE_SHOWN)
         response = unit_stats.histogram(session, skpd=code, took="response", since=since, edges=RESPONSE_EDGES)

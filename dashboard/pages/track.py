@@ -25,7 +25,7 @@ from dash import (
 from crm.categories import CATEGORIES
 from crm.complaint import WIB, Status, utc_now
 from crm.skpd import KELURAHAN_PREFIX, SKPDS
-from dashboard.context import follow_up_context
+from dashboard.context import services
 from dashboard.i18n import bi
 from dashboard.palette import GREY, STATUS_COLOURS, STATUS_SWATCHES
 from followup.tracking import (
@@ -81,7 +81,7 @@ def act(_go: int | None, _submit: int | None, _reopen: int | None, typed: str | 
     """One callback for looking up and reopening, since both redraw the same result."""
     if ctx.triggered_id != "track-reopen-go":
         return *show(typed or ""), None, no_update
-    context = follow_up_context()
+    context = services()
     try:
         reopened = reopen_ticket(context.sessions, context.publisher, context.sla, shown or "", reason or "")
     except BadReason:
@@ -101,7 +101,7 @@ def show(ticket: str) -> Result:
         return notice(bi("Tuliskan nomor tiket, misalnya JKT-261127-7K2QF.",
                          "Type a ticket number, e.g. JKT-261127-7K2QF."), "bad"), True, None
     try:
-        found = track(follow_up_context().sessions, ticket)
+        found = track(services().sessions, ticket)
     except UnknownTicket:
         typed = normalise(ticket)
         return notice(bi(f"Tiket {typed} tidak ditemukan. Periksa penulisannya (contoh: JKT-261127-7K2QF).",

@@ -25,7 +25,7 @@ from dash import (
 from crm.complaint import Complaint, Status, utc_now
 from crm.roles import Person, Role, covers, may_transition
 from crm.transitions import TransitionError
-from dashboard.context import follow_up_context
+from dashboard.context import services
 from dashboard.i18n import bi
 from dashboard.work import (
     category_label,
@@ -70,7 +70,7 @@ def not_for(person: Person) -> html.P:
 
 
 def waiting(person: Person) -> list[Complaint]:
-    with follow_up_context().sessions() as session:
+    with services().sessions() as session:
         found = complaints.list_held(session, skpds=None, statuses=[Status.MENUNGGU_VALIDASI])
     return [c for c in found if covers(person, c) and may_transition(person, c, Status.SELESAI)]
 
@@ -79,8 +79,8 @@ def cards(person: Person) -> list[html.Section] | html.P:
     shown = waiting(person)
     if not shown:
         return notice(bi("Tidak ada tindak lanjut yang menunggu validasi.", "No follow-up awaits validation."), "ok")
-    sla, now = follow_up_context().sla, utc_now()
-    with follow_up_context().sessions() as session:
+    sla, now = services().sla, utc_now()
+    with services().sessions() as session:
         photos = {c.id: evidence.count_for(session, complaint_id=c.id) for c in shown}
     return [html.Section(className="card work-card", **{"data-complaint-id": c.id}, children=[
         html.H3(c.ticket, className="work-ticket"),
@@ -131,7 +131,7 @@ def act(clicks: list[int | None], _tick: int | None, reasons: list[str | None]) 
     if not any(clicks):  # the cards were redrawn, nothing was clicked
         return no_update, no_update
     by_id = {state["id"]["id"]: value for state, value in zip(ctx.states_list[0], reasons)}
-    context = follow_up_context()
+    context = services()
     try:
         after = take_step(context.sessions, context.publisher, context.sla, person, chosen["id"], to=chosen["to"],
                           note=by_id.get(chosen["id"]) or "")

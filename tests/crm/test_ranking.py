@@ -118,7 +118,7 @@ def random_history(rng: random.Random, cid: int, hours_ago: float) -> Complaint:
 
 
 def _step_at(c: Complaint, to: Status, at: datetime, **extra) -> Complaint:
-    from crm.follow_up import advance
+    from crm.lifecycle import advance
     from crm.sla import SlaClock
     from crm.transitions import TransitionRequest
 

@@ -5,7 +5,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from crm.complaint import Complaint, Status
-from crm.follow_up import advance, reopen
+from crm.lifecycle import advance, reopen
 from crm.sla import SlaClock
 from crm.stints import FAST_CLOSE, stints_of
 from crm.transitions import TransitionRequest

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 import cli
 from benchmarks.generate_history import Histories, records
 from crm.complaint import Status
-from crm.follow_up import REOPENED
+from crm.lifecycle import REOPENED
 from crm.routing import RoutingRules
 from crm.sla import SlaClock
 from geo.locate import Locator

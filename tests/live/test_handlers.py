@@ -7,6 +7,7 @@ import pytest
 from flask_socketio import SocketIOTestClient
 
 from app import Pantau
+from crm.events import Event
 from live.handlers import MAX_ROOMS, REPLAY_LIMIT
 from store import live_events
 from tests.live.places import ANCOL, MELAWAI, Post
@@ -121,9 +122,9 @@ def test_catch_up_from_the_newest_id_replays_nothing(pantau: Pantau, post: Post)
 
 def test_too_much_missed_asks_for_a_fresh_snapshot(pantau: Pantau):
     with pantau.sessions.begin() as session:
-        for n in range(REPLAY_LIMIT + 1):
-            newest = live_events.append(session, name="complaint_routed", payload={"n": n},
-                                        kode_kota="31.72", skpd="DLH-JU")
+        logged = live_events.append_many(session, [Event("complaint_routed", {"n": n}, kode_kota="31.72", skpd="DLH-JU")
+                                                   for n in range(REPLAY_LIMIT + 1)])
+    newest = logged[-1].id
     client = screen(pantau)
     assert subscribe(client, ["kota:31.72"], 0) == {"rooms": ["kota:31.72"], "replayed": 0}
     events = client.get_received()

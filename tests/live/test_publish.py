@@ -3,15 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from sqlalchemy import func, select
-
 from app import create_app
-from crm.intake import Report
-from live.publish import Publisher
 from settings import Settings
-from store import api_keys, complaints
-from store.models import ComplaintRow, LiveEventRow
+from store import api_keys
 
 
 def test_new_complaint_is_announced_once_without_contact(tmp_path: Path, locator):
@@ -31,22 +25,3 @@ def test_new_complaint_is_announced_once_without_contact(tmp_path: Path, locator
     assert event["skpd"] == "KEL-3172051003" and event["status"] == "Menunggu"
     assert "0812999888" not in repr(event) and "reporter_contact" not in event
 
-
-def test_a_complaint_and_its_event_commit_together_or_not_at_all(tmp_path: Path, locator):
-    """The outbox: if logging the event fails, the complaint is not stored and nothing is emitted."""
-    pantau = create_app(Settings(database_url=f"sqlite:///{tmp_path}/pantau.db"), locator=locator)
-    screen = pantau.socketio.test_client(pantau.dash.server)
-    publisher = Publisher(pantau.socketio, pantau.sessions)
-    complaint = pantau.intake.build(Report(channel="sms", external_id="SMS-78", text="Banjir", category="banjir",
-                                           lon=106.8466, lat=-6.1247))
-
-    def log_then_fail(session, created):
-        outbox.complaints_routed(session, created)
-        raise RuntimeError("the event log is full")
-
-    with pytest.raises(RuntimeError), publisher.outbox() as outbox:
-        complaints.add_many(pantau.sessions, complaints=[complaint], on_created=log_then_fail)
-    with pantau.sessions() as session:
-        assert session.scalar(select(func.count()).select_from(ComplaintRow)) == 0
-        assert session.scalar(select(func.count()).select_from(LiveEventRow)) == 0
-    assert [e for e in screen.get_received() if e["name"] == "complaint_routed"] == []

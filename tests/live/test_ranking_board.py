@@ -6,17 +6,18 @@ from datetime import timedelta
 import pytest
 
 from crm.complaint import Status, utc_now
-from crm.follow_up import advance
+from crm.events import Event
+from crm.lifecycle import advance
 from crm.sla import SlaClock
 from crm.transitions import TransitionRequest
 from live import ranking as board_module
 from live.ranking import RankingBoard
-from store import complaints
+from tests.store.writes import add_many, change
 
 
 def to_proses(sessions, complaint_id: int) -> None:
     step = lambda c: advance(c, TransitionRequest(Status.PROSES, actor="petugas", at=utc_now()), SlaClock.default())  # noqa: E731
-    complaints.change(sessions, complaint_id=complaint_id, step=step)
+    change(sessions, complaint_id=complaint_id, step=step)
 
 
 def volume(board: RankingBoard, unit: str) -> int:
@@ -26,16 +27,16 @@ def volume(board: RankingBoard, unit: str) -> int:
 @pytest.fixture
 def stored(sessions, make_complaint) -> list[int]:
     fresh = [make_complaint(received_at=utc_now() - timedelta(minutes=5), skpd="DSDA-JP") for _ in range(3)]
-    return [c.id for c, _ in complaints.add_many(sessions, complaints=fresh)]
+    return [c.id for c, _ in add_many(sessions, complaints=fresh)]
 
 
 def test_the_board_follows_noticed_changes(sessions, stored) -> None:
     board = RankingBoard(sessions)
     assert volume(board, "DSDA-JP") == 0
     to_proses(sessions, stored[0])
-    board.notice([(1, "status_changed", {"id": stored[0]}, ["city"])])
+    board.notice([Event("status_changed", {"id": stored[0]}, id=1)])
     assert volume(board, "DSDA-JP") == 1
-    board.notice([(2, "complaint_routed", {"id": None}, ["city"]), (3, "surge_detected", {"id": 9}, ["city"])])
+    board.notice([Event("complaint_routed", {"id": None}, id=2), Event("surge_detected", {"id": 9}, id=3)])
     assert board.apply_pending() == 0  # nothing about a stored complaint
 
 
@@ -49,7 +50,7 @@ def test_a_change_applied_while_a_rebuild_reads_the_store_is_not_lost(sessions, 
     def read_then_change(session, since):
         table = read(session, since)
         to_proses(sessions, stored[1])
-        board.notice([(1, "status_changed", {"id": stored[1]}, ["city"])])
+        board.notice([Event("status_changed", {"id": stored[1]}, id=1)])
         board.apply_pending()  # the board's own task, between the read and the swap
         return table
 

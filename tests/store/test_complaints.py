@@ -16,6 +16,7 @@ from crm.complaint import Complaint, ComplaintEvent, Status
 from geo.jurisdiction import Jurisdiction
 from store import complaints
 from store.models import ComplaintEventRow, ComplaintRow
+from tests.store.writes import add_many
 
 MakeComplaint = Callable[..., Complaint]
 
@@ -82,10 +83,10 @@ def test_add_many_stores_a_delivery_once(
     sessions: sessionmaker[Session], make_complaint: MakeComplaint
 ) -> None:
     complaint = make_complaint(channel="open311", external_id="req-42")
-    first, created = complaints.add_many(sessions, complaints=[complaint])[0]
+    first, created = add_many(sessions, complaints=[complaint])[0]
     assert created
     retry = make_complaint(channel="open311", external_id="req-42")  # a fresh intake, new ticket
-    again, created = complaints.add_many(sessions, complaints=[retry])[0]
+    again, created = add_many(sessions, complaints=[retry])[0]
     assert not created
     assert (again.id, again.ticket) == (first.id, first.ticket)
     with sessions() as session:
@@ -104,7 +105,7 @@ def test_add_many_from_two_threads_at_once_stores_one(
     def deliver() -> None:
         try:
             start.wait()
-            results.append(complaints.add_many(sessions, complaints=[complaint])[0])
+            results.append(add_many(sessions, complaints=[complaint])[0])
         except BaseException as err:  # surfaced below; a thread's exception is otherwise lost
             errors.append(err)
 
@@ -161,7 +162,7 @@ def test_add_many_rolls_back_on_failure(
     now = datetime.now(timezone.utc)
     broken = ComplaintEvent("diterima", now, Status.MENUNGGU, actor=None)  # type: ignore[arg-type]
     with pytest.raises(IntegrityError):
-        complaints.add_many(sessions, complaints=[make_complaint(history=[broken])])[0]
+        add_many(sessions, complaints=[make_complaint(history=[broken])])[0]
     with sessions() as session:
         assert count(session, ComplaintRow) == 0
 

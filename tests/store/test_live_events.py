@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crm.events import Event
 from crm.rooms import InvalidRoom
 from store import live_events
 from store.models import LiveEventRow
@@ -23,26 +24,33 @@ PLACES = [
 
 @pytest.fixture
 def ids(session: Session) -> list[int]:
-    appended = [
-        live_events.append(session, name="complaint_routed", payload={"n": n, "kota": kota},
-                           kode_kota=kota, skpd=skpd)
+    appended = live_events.append_many(session, [
+        Event("complaint_routed", {"n": n, "kota": kota}, kode_kota=kota, skpd=skpd)
         for n, (kota, skpd) in enumerate(PLACES)
-    ]
+    ])
     session.commit()
-    return appended
+    return [event.id for event in appended]
 
 
-def numbers(events: list[tuple[int, str, dict]]) -> list[int]:
-    return [payload["n"] for _, _, payload in events]
+def numbers(events: list[Event]) -> list[int]:
+    return [event.payload["n"] for event in events]
 
 
 def test_ids_increase_and_payload_round_trips(session: Session, ids: list[int]) -> None:
     assert ids == sorted(ids) and len(set(ids)) == len(ids)
     payload = {"text": "Banjir setinggi lutut — Kelurahan Kapuk", "lon": 106.74, "history": [{"a": None}]}
-    new_id = live_events.append(session, name="complaint_routed", payload=payload, kode_kota=None, skpd=None)
+    [new] = live_events.append_many(session, [Event("complaint_routed", payload)])
     session.commit()
-    assert new_id > ids[-1] and live_events.latest_id(session) == new_id
-    assert live_events.since(session, after_id=ids[-1], rooms=["city"]) == [(new_id, "complaint_routed", payload)]
+    assert new.id > ids[-1] and live_events.latest_id(session) == new.id
+    assert live_events.since(session, after_id=ids[-1], rooms=["city"]) == [Event("complaint_routed", payload, id=new.id)]
+
+
+def test_an_event_keeps_its_rooms(session: Session, ids: list[int]) -> None:
+    """A replayed event carries the kota and SKPD it was logged with, so it names the same rooms."""
+    replayed = live_events.since(session, after_id=0, rooms=["city"])
+    assert [event.rooms for event in replayed[:2]] == [["city", "kota:31.72", "skpd:BINAMARGA-JU"],
+                                                        ["city", "kota:31.74", "skpd:BINAMARGA-JS"]]
+    assert replayed[3].rooms == ["city", "skpd:BIROPEM"]
 
 
 def test_created_at_is_aware_utc(session: Session, ids: list[int]) -> None:
@@ -53,7 +61,7 @@ def test_created_at_is_aware_utc(session: Session, ids: list[int]) -> None:
 
 def test_city_holds_every_event_in_order(session: Session, ids: list[int]) -> None:
     events = live_events.since(session, after_id=0, rooms=["city"])
-    assert [event_id for event_id, _, _ in events] == ids
+    assert [event.id for event in events] == ids
     assert numbers(events) == [0, 1, 2, 3, 4]
 
 

@@ -6,11 +6,12 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from crm.complaint import Status
-from crm.follow_up import advance
+from crm.lifecycle import advance
 from crm.sla import SlaClock
 from crm.transitions import TransitionRequest
 from store import complaints, evidence, stints
 from store.models import StintRow
+from tests.store.writes import add_many, change
 
 PHOTO = (b"\xff\xd8\xff\xe0same old photo\xff\xd9", "image/jpeg")
 
@@ -28,15 +29,15 @@ def rows(sessions) -> list[tuple]:
 
 
 def test_stints_follow_inserts_changes_and_hand_overs(sessions, make_complaint) -> None:
-    [(stored, _)] = complaints.add_many(sessions, complaints=[make_complaint(skpd="DSDA-JP")])
+    [(stored, _)] = add_many(sessions, complaints=[make_complaint(skpd="DSDA-JP")])
     with sessions.begin() as session:
         alone = complaints.add(session, complaint=make_complaint(skpd="DLH-JP"))
     assert rows(sessions) == [(stored.id, 0, "DSDA-JP", True, 0, 0), (alone.id, 0, "DLH-JP", True, 0, 0)]
     at = stored.received_at
-    complaints.change(sessions, complaint_id=stored.id,
+    change(sessions, complaint_id=stored.id,
                       step=moved(Status.KOORDINASI, at + timedelta(hours=1), to_skpd="DLH-JP", note="bukan wewenang"))
-    complaints.change(sessions, complaint_id=stored.id, step=moved(Status.PROSES, at + timedelta(hours=2)))
-    complaints.change(sessions, complaint_id=stored.id, step=moved(Status.MENUNGGU_VALIDASI, at + timedelta(hours=3)))
+    change(sessions, complaint_id=stored.id, step=moved(Status.PROSES, at + timedelta(hours=2)))
+    change(sessions, complaint_id=stored.id, step=moved(Status.MENUNGGU_VALIDASI, at + timedelta(hours=3)))
     assert rows(sessions)[:2] == [(stored.id, 0, "DSDA-JP", False, 0, 0), (stored.id, 1, "DLH-JP", True, 1, 0)]
     with sessions() as session:
         found = stints.of_complaints(session, [stored.id, alone.id, 999])
@@ -44,21 +45,21 @@ def test_stints_follow_inserts_changes_and_hand_overs(sessions, make_complaint) 
 
 
 def test_a_photo_already_sent_for_another_complaint_counts_as_reused(sessions, make_complaint) -> None:
-    first, second = (c for c, _ in complaints.add_many(sessions, complaints=[make_complaint(), make_complaint()]))
+    first, second = (c for c, _ in add_many(sessions, complaints=[make_complaint(), make_complaint()]))
     for complaint in (first, second):
         at = complaint.received_at + timedelta(hours=2)
-        complaints.change(sessions, complaint_id=complaint.id, step=moved(Status.PROSES, at))
+        change(sessions, complaint_id=complaint.id, step=moved(Status.PROSES, at))
 
         def keep_photo(session, before, after, complaint=complaint, at=at):
             evidence.add(session, complaint_id=complaint.id, photos=[PHOTO], by="petugas", at=at)
-        complaints.change(sessions, complaint_id=complaint.id, step=moved(Status.MENUNGGU_VALIDASI, at),
+        change(sessions, complaint_id=complaint.id, step=moved(Status.MENUNGGU_VALIDASI, at),
                           on_changed=keep_photo)
     assert [(r[0], r[5]) for r in rows(sessions)] == [(first.id, 0), (second.id, 1)]
 
 
 def test_rebuild_gives_what_the_writes_gave(sessions, make_complaint) -> None:
-    stored = [c for c, _ in complaints.add_many(sessions, complaints=[make_complaint() for _ in range(5)])]
-    complaints.change(sessions, complaint_id=stored[2].id,
+    stored = [c for c, _ in add_many(sessions, complaints=[make_complaint() for _ in range(5)])]
+    change(sessions, complaint_id=stored[2].id,
                       step=moved(Status.PROSES, stored[2].received_at + timedelta(hours=1)))
     before = rows(sessions)
     with sessions.begin() as session:

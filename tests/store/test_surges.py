@@ -13,6 +13,7 @@ from crm.complaint import Complaint
 from crm.surge import Window
 from geo.jurisdiction import Jurisdiction
 from store import complaints, surges, users
+from store.db import writing
 from tests.store.conftest import GAMBIR
 
 MakeComplaint = Callable[..., Complaint]
@@ -80,7 +81,8 @@ def test_announcements_are_read_back_newest_first_within_the_period(sessions):
     def payload(kode: str, category: str) -> dict[str, Any]:
         return {"key": f"{kode}:{category}", "kode_kelurahan": kode, "category": category}
 
-    with surges.announcing(sessions) as session:
+    with writing(sessions) as session:
+        surges.lock_announcing(session)
         surges.record(session, payload=payload("31.71.01.1001", "banjir"), at=NOW - timedelta(hours=13))
         surges.record(session, payload=payload("31.75.03.1001", "banjir"), at=NOW - timedelta(hours=2))
         surges.record(session, payload=payload("31.71.01.1001", "pohon"), at=NOW - timedelta(hours=2))
@@ -92,7 +94,8 @@ def test_announcements_are_read_back_newest_first_within_the_period(sessions):
 
 
 def test_a_failed_announcing_transaction_records_nothing(sessions):
-    with pytest.raises(RuntimeError), surges.announcing(sessions) as session:
+    with pytest.raises(RuntimeError), writing(sessions) as session:
+        surges.lock_announcing(session)
         surges.record(session, payload={"kode_kelurahan": "31.71.01.1001", "category": "banjir"}, at=NOW)
         raise RuntimeError("the event could not be logged")
     with sessions() as session:

@@ -1,5 +1,6 @@
-"""A follow-up step as the CRM records it: the status chain's move plus what the SLA clock and the
-ranking need to know of it (first action, closing time, a new completion deadline, reopenings).
+"""A complaint's life after intake, as the CRM records it: an official's follow-up step (the status
+chain's move) and a citizen's reopening, plus what the SLA clock and the ranking need to know of
+them (first action, closing time, a new completion deadline, reopenings).
 
 crm/transitions.py decides whether a step is allowed; this module keeps the clock's fields in
 step with it, so the store only writes what changed.

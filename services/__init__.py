@@ -1,0 +1,28 @@
+"""The application's services: one unit of work for every write, and the handles built for pages.
+
+Follow-up steps, tracking, the SLA and surge watches and the intake write through
+`services.unit_of_work`, so "change, audit, queue the events, commit, then publish" has one home.
+`Services` is what the composition root hands the pages and APIs that act on complaints.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from crm.sla import SlaClock
+    from ingest.receive import Receiver
+    from live.publish import Publisher
+
+
+@dataclass(frozen=True)
+class Services:
+    """The store, the live publisher, the SLA clock and the channels' receiver of one app, built once
+    by app.py: pages read with `sessions` and change complaints through followup/ with the rest."""
+
+    sessions: sessionmaker[Session]
+    publisher: Publisher
+    sla: SlaClock
+    receiver: Receiver
