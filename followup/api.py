@@ -14,10 +14,9 @@
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, jsonify, request
-from sqlalchemy.orm import Session, sessionmaker
 
 from crm.events import public_complaint
 from crm.roles import covers
@@ -31,6 +30,9 @@ from followup.tracking import MAX_REASON, BadReason, NotClosed, UnknownTicket
 from live.publish import Publisher
 from store import complaints, evidence
 from web.errors import ApiError, BadRequest, Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 
 def make_follow_up_api(sessions: sessionmaker[Session], publisher: Publisher, sla: SlaClock) -> Blueprint:

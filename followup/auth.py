@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from flask import (
@@ -37,12 +37,14 @@ from flask import (
 )
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from sqlalchemy.orm import Session, sessionmaker
 
 from crm.complaint import utc_now
 from crm.roles import Person, Role
 from store import users
 from store.db import writing
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 LOGIN_PATH = "/masuk"
 LOGOUT_PATH = "/keluar"
