@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import csv
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
 import numpy as np
 
-from crm.complaint import utc_now
+from crm.complaint import WIB, utc_now
 from crm.roles import Role
 from settings import load_settings
 
@@ -102,17 +103,41 @@ def keys() -> None:
 def keys_create(name: str) -> None:
     """Create a key called NAME and print it once; only its hash is stored."""
     from store import api_keys
-    from store.db import make_engine, make_sessionmaker, upgrade
 
-    engine = make_engine(load_settings().database_url)
-    upgrade(engine)
-    with make_sessionmaker(engine).begin() as session:
+    with _admin_session() as session:
         try:
             key = api_keys.create(session, name=name)
         except api_keys.DuplicateKeyName as exc:
             raise click.ClickException(f"{exc}; pick another name") from None
     click.echo(key)
     click.echo("Simpan kunci ini sekarang: kunci tidak dapat ditampilkan lagi.", err=True)
+
+
+@keys.command("list")
+def keys_list() -> None:
+    """List every key by name with its dates; never the key itself."""
+    from store import api_keys
+
+    with _admin_session() as session:
+        found = api_keys.listing(session)
+    for key in found:
+        state = f"dicabut {_wib(key.revoked_at)}" if key.revoked_at else "aktif"
+        click.echo(f"{key.name}\tdibuat {_wib(key.created_at)}\t{state}")
+    if not found:
+        click.echo("belum ada kunci", err=True)
+
+
+@keys.command("revoke")
+@click.argument("name")
+def keys_revoke(name: str) -> None:
+    """Revoke the key called NAME at once; audited."""
+    from store import api_keys, users as store_users
+
+    with _admin_session() as session:
+        if not api_keys.revoke(session, name=name):
+            raise click.ClickException(f"tidak ada kunci aktif bernama {name!r}")
+        store_users.audit(session, actor="cli", action="keys.revoke", target=name, detail={}, at=utc_now())
+    click.echo(f"kunci {name} dicabut")
 
 
 @main.group()
@@ -139,7 +164,7 @@ def users_create(name: str, role: str, skpd: str | None, area: str | None, passw
         password = click.get_text_stream("stdin").readline().rstrip("\r\n")
     else:
         password = click.prompt("Kata sandi", hide_input=True, confirmation_prompt="Ulangi kata sandi")
-    with _user_session() as session:
+    with _admin_session() as session:
         try:
             store_users.create(session, name=name, role=role, skpd=skpd, area=area, password=password)
         except ValueError as exc:
@@ -155,7 +180,7 @@ def users_token(name: str) -> None:
     """Issue NAME's personal API token and print it once; any older token stops working."""
     from store import users as store_users
 
-    with _user_session() as session:
+    with _admin_session() as session:
         try:
             token = store_users.issue_token(session, name=name)
         except store_users.UnknownUser as exc:
@@ -165,7 +190,51 @@ def users_token(name: str) -> None:
     click.echo("Simpan token ini sekarang: token tidak dapat ditampilkan lagi; token lama tidak berlaku.", err=True)
 
 
-def _user_session():
+@users.command("list")
+def users_list() -> None:
+    """List everyone with their role, scope and state; never a password or token."""
+    from store import users as store_users
+
+    with _admin_session() as session:
+        found = store_users.accounts(session)
+    for a in found:
+        state = f"nonaktif sejak {_wib(a.disabled_at)}" if a.disabled_at else "aktif"
+        scope = a.skpd or a.area or "-"
+        click.echo(f"{a.name}\t{a.role}\t{scope}\t{state}\t{'token' if a.has_token else '-'}")
+    if not found:
+        click.echo("belum ada pengguna", err=True)
+
+
+@users.command("disable")
+@click.argument("name")
+def users_disable(name: str) -> None:
+    """Disable NAME: every session ends at once and the token stops working; audited."""
+    _set_disabled(name, disabled=True)
+
+
+@users.command("enable")
+@click.argument("name")
+def users_enable(name: str) -> None:
+    """Enable NAME again; old sessions stay ended, old tokens work again; audited."""
+    _set_disabled(name, disabled=False)
+
+
+def _set_disabled(name: str, *, disabled: bool) -> None:
+    from store import users as store_users
+
+    action, done = ("users.disable", "dinonaktifkan") if disabled else ("users.enable", "diaktifkan")
+    with _admin_session() as session:
+        if not store_users.set_disabled(session, name=name, disabled=disabled, at=utc_now()):
+            raise click.ClickException(f"tidak ada pengguna {name!r}, atau ia sudah {done}")
+        store_users.audit(session, actor="cli", action=action, target=name, detail={}, at=utc_now())
+    click.echo(f"pengguna {name} {done}")
+
+
+def _wib(at: datetime) -> str:
+    return at.astimezone(WIB).strftime("%Y-%m-%d %H:%M WIB")
+
+
+def _admin_session():
     """A transaction on the migrated database: commits on leaving, rolls back on an error."""
     from store.db import make_engine, make_sessionmaker, upgrade
 

@@ -3,9 +3,10 @@
 Pages and routes ask only `current_person()`, `person_from_request()` or `require_person(*roles)`
 (raising `NotSignedIn` or `NotAllowed`); what a person may then see or do is crm/roles.py's question.
 
-The session is Flask's signed cookie holding only the person's name; Flask-Login re-reads the person
-from the store on every request, so a disabled person's session stops working at their next
-request and a changed role takes effect at once. The cookie is HttpOnly (scripts cannot read it),
+The session is Flask's signed cookie holding only the person's name and session version; Flask-Login
+re-reads the person from the store on every request, so a changed role takes effect at once, and
+signing out or being disabled (which move the version on, store/users.py) ends every session of that
+person at their next request, on every browser, even one holding a copy of the old cookie. The cookie is HttpOnly (scripts cannot read it),
 SameSite=Lax (browsers do not send it with cross-site POSTs), Secure (PANTAU_SECURE_COOKIES) and
 lasts one 12-hour shift from sign-in.
 
@@ -72,12 +73,13 @@ class NotAllowed(PermissionError):
 
 @dataclass(frozen=True)
 class SignedIn(UserMixin):
-    """Flask-Login's view of a person; the id is the name, which is unique."""
+    """Flask-Login's view of a person; the id is "<session version>:<name>" (names are unique)."""
 
     person: Person
+    version: int
 
     def get_id(self) -> str:
-        return self.person.name
+        return f"{self.version}:{self.person.name}"
 
 
 def install_auth(server: Flask, sessions: sessionmaker[Session], *, secure_cookies: bool) -> None:
@@ -95,10 +97,13 @@ def install_auth(server: Flask, sessions: sessionmaker[Session], *, secure_cooki
     manager = LoginManager(server)
 
     @manager.user_loader
-    def load(name: str) -> SignedIn | None:
+    def load(cookie_id: str) -> SignedIn | None:
+        version, _, name = cookie_id.partition(":")
+        if not version.isdecimal() or len(version) > 18:  # a cookie from before versions, or not ours
+            return None
         with sessions() as db:
-            person = users.by_name(db, name=name)
-        return None if person is None else SignedIn(person)
+            person = users.by_session(db, name=name, version=int(version))
+        return None if person is None else SignedIn(person, int(version))
 
     csrf = CSRFProtect(server)
     server.register_blueprint(_routes(sessions, csrf))
@@ -169,6 +174,7 @@ def _routes(sessions: sessionmaker[Session], csrf: CSRFProtect) -> Blueprint:
         target = request.form.get("next")
         with sessions() as db:  # the password check (~0.1 s of scrypt) holds no write lock
             person = users.authenticate(db, name=name, password=password) if name and password else None
+            signed = None if person is None else SignedIn(person, users.session_version(db, name=person.name))
         with writing(sessions) as db:  # SQLite takes its write lock first: no "database is locked"
             if person is None:  # the name tried, never the password
                 users.audit(db, actor="anonim", action="login.failed", target=name[:MAX_NAME],
@@ -176,12 +182,12 @@ def _routes(sessions: sessionmaker[Session], csrf: CSRFProtect) -> Blueprint:
             else:
                 users.audit(db, actor=person.name, action="login", target=person.name,
                             detail={"ip": request.remote_addr}, at=utc_now())
-        if person is None:
+        if signed is None:
             notice = ("Nama pengguna atau kata sandi salah, atau akun dinonaktifkan.",
                       "Wrong user name or password, or the account is disabled.")
             return _form(notice, name=name, target=target), 401
         session.clear()  # nothing from before sign-in carries over
-        login_user(SignedIn(person))
+        login_user(signed)
         session.permanent = True  # expires with the shift (PERMANENT_SESSION_LIFETIME)
         return redirect(local_target(target))
 
@@ -190,6 +196,7 @@ def _routes(sessions: sessionmaker[Session], csrf: CSRFProtect) -> Blueprint:
         person = current_person()
         if person is not None:
             with writing(sessions) as db:  # reads, then writes: SQLite takes its write lock first
+                users.end_sessions(db, name=person.name)
                 users.audit(db, actor=person.name, action="logout", target=person.name,
                             detail={"ip": request.remote_addr}, at=utc_now())
         logout_user()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import exists, select, update
@@ -43,6 +44,21 @@ def verify(session: Session, *, key: str) -> str | None:
             ApiKeyRow.key_hash == _hash(key), ApiKeyRow.revoked_at.is_(None)
         )
     )
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    """A key as `pantau keys list` shows it: its name and dates, never the key or its hash."""
+
+    name: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+def listing(session: Session) -> list[KeyInfo]:
+    """Every key, revoked or not, by name."""
+    return [KeyInfo(r.name, r.created_at, r.revoked_at)
+            for r in session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.name))]
 
 
 def revoke(session: Session, *, name: str) -> bool:

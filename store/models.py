@@ -229,6 +229,7 @@ class UserRow(Base):
         UtcDateTime, default=_utc_now, server_default=func.current_timestamp()
     )
     disabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # see store/users.py
 
 
 class AuditRow(Base):

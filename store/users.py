@@ -3,16 +3,20 @@
 Only hashes are stored: the password's (werkzeug scrypt, salted and slow, for sign-in) and the
 token's (sha256: a token is long and random, so a fast hash suffices and lookup is by hash).
 A token is shown once, when issued; a new one replaces the old.
+
+Sessions end on the server's word: a sign-in cookie carries the person's `session_version`, and
+signing out or being disabled moves it on, so every cookie issued before stops working at once.
 """
 from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -105,8 +109,51 @@ def _decoy_hash() -> str:
     return generate_password_hash(secrets.token_hex(16), method="scrypt")
 
 
-def by_name(session: Session, *, name: str) -> Person | None:
-    """The active person of that name, else None: a signed-in session is re-read with it on every
-    request, so disabling someone ends their session at their next request."""
-    row = session.scalar(select(UserRow).where(UserRow.name == name, UserRow.disabled_at.is_(None)))
+@dataclass(frozen=True)
+class Account:
+    """A person as `pantau users list` shows them: never a hash."""
+
+    name: str
+    role: str
+    skpd: str | None
+    area: str | None
+    created_at: datetime
+    disabled_at: datetime | None
+    has_token: bool
+
+
+def session_version(session: Session, *, name: str) -> int:
+    """The version a new sign-in cookie of `name` carries (by_session still refuses a disabled person)."""
+    return session.scalars(select(UserRow.session_version).where(UserRow.name == name)).one()
+
+
+def by_session(session: Session, *, name: str, version: int) -> Person | None:
+    """The active person of a sign-in cookie, if the cookie's version is still theirs; re-read on every
+    request, so a changed role takes effect at once and an ended session stops at its next request."""
+    row = session.scalar(select(UserRow).where(UserRow.name == name, UserRow.disabled_at.is_(None),
+                                               UserRow.session_version == version))
     return None if row is None else _person(row)
+
+
+def end_sessions(session: Session, *, name: str) -> None:
+    """Every sign-in cookie of `name` stops working (sign-out on one browser signs out all of them)."""
+    session.execute(update(UserRow).where(UserRow.name == name)
+                    .values(session_version=UserRow.session_version + 1))
+
+
+def set_disabled(session: Session, *, name: str, disabled: bool, at: datetime) -> bool:
+    """Disable (ending every session and stopping the token) or enable `name`; False if there is no
+    such person or they already were."""
+    row = session.scalar(select(UserRow).where(UserRow.name == name))
+    if row is None or (row.disabled_at is not None) == disabled:
+        return False
+    row.disabled_at = at if disabled else None
+    row.session_version += 1
+    session.flush()
+    return True
+
+
+def accounts(session: Session) -> list[Account]:
+    """Everyone, active or not, by name."""
+    return [Account(r.name, r.role, r.skpd, r.area, r.created_at, r.disabled_at, r.token_hash is not None)
+            for r in session.scalars(select(UserRow).order_by(UserRow.name))]

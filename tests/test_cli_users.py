@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from cli import main
 from crm.roles import Person, Role
-from store import users
+from store import api_keys, users
 from store.db import make_engine, make_sessionmaker
 from store.models import AuditRow
 
@@ -78,3 +78,41 @@ def test_an_interactive_password_is_asked_twice(runner: CliRunner, url: str) -> 
 def test_a_token_for_nobody_fails(runner: CliRunner) -> None:
     result = runner.invoke(main, ["users", "token", "siapa"])
     assert result.exit_code == 1 and "siapa" in result.output and "pantau_u_" not in result.output
+
+
+def test_list_disable_and_enable_people_all_audited(runner: CliRunner, url: str) -> None:
+    assert create(runner, "budi", "--role", "skpd_head", "--skpd", "BINAMARGA-JU").exit_code == 0
+    token = runner.invoke(main, ["users", "token", "budi"]).stdout.strip()
+    listed = runner.invoke(main, ["users", "list"])
+    assert listed.exit_code == 0
+    assert listed.stdout.split("\t")[:4] == ["budi", "skpd_head", "BINAMARGA-JU", "aktif"]
+    assert "scrypt" not in listed.stdout and token not in listed.stdout
+    disabled = runner.invoke(main, ["users", "disable", "budi"])
+    assert disabled.exit_code == 0 and "dinonaktifkan" in disabled.stdout
+    assert "nonaktif sejak" in runner.invoke(main, ["users", "list"]).stdout
+    with make_sessionmaker(make_engine(url))() as session:
+        assert users.by_token(session, token=token) is None
+    again = runner.invoke(main, ["users", "disable", "budi"])
+    assert again.exit_code == 1 and "sudah dinonaktifkan" in again.output
+    assert runner.invoke(main, ["users", "enable", "budi"]).exit_code == 0
+    with make_sessionmaker(make_engine(url))() as session:
+        assert users.by_token(session, token=token).name == "budi"
+    assert runner.invoke(main, ["users", "disable", "siapa"]).exit_code == 1
+    assert [a[1] for a in audit_actions(url)] == ["users.create", "users.token", "users.disable", "users.enable"]
+
+
+def test_list_and_revoke_keys_audited_and_never_shown(runner: CliRunner, url: str) -> None:
+    assert runner.invoke(main, ["keys", "list"]).stderr.strip() == "belum ada kunci"
+    key = runner.invoke(main, ["keys", "create", "qlue-gateway"]).stdout.splitlines()[0]
+    with make_sessionmaker(make_engine(url))() as session:
+        assert api_keys.verify(session, key=key) == "qlue-gateway"
+    listed = runner.invoke(main, ["keys", "list"]).stdout
+    assert listed.startswith("qlue-gateway\tdibuat ") and listed.rstrip().endswith("aktif") and key not in listed
+    revoked = runner.invoke(main, ["keys", "revoke", "qlue-gateway"])
+    assert revoked.exit_code == 0 and "dicabut" in revoked.stdout
+    assert "\tdicabut " in runner.invoke(main, ["keys", "list"]).stdout
+    with make_sessionmaker(make_engine(url))() as session:
+        assert api_keys.verify(session, key=key) is None
+    twice = runner.invoke(main, ["keys", "revoke", "qlue-gateway"])
+    assert twice.exit_code == 1 and "tidak ada kunci aktif" in twice.output
+    assert audit_actions(url) == [("cli", "keys.revoke", "qlue-gateway")]

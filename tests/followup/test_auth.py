@@ -151,6 +151,30 @@ def test_signing_out_needs_the_csrf_token_then_ends_the_session_and_is_audited(p
     assert "Masuk" in client.get("/_dash-layout").get_data(as_text=True)
 
 
+def test_signing_out_ends_every_session_of_that_person_even_a_copied_cookie(pantau, client):
+    assert sign_in(client).status_code == 302
+    target = f"/api/v1/complaints/{complaint_id(pantau, client)}/transitions"
+    cookie = client.get_cookie("session").value
+    other = pantau.dash.server.test_client()  # another browser, or a stolen copy of the cookie
+    other.set_cookie("session", cookie)
+    assert "staf" in other.get("/_dash-layout").get_data(as_text=True)
+    client.post("/keluar", data={"csrf_token": header_token(client.get("/_dash-layout").get_json())})
+    assert other.post(target, json={"to": "Proses"}).status_code == 401
+    assert "Masuk" in other.get("/_dash-layout").get_data(as_text=True)
+    assert sign_in(client).status_code == 302  # signing in again starts a new session that works
+    assert client.post(target, json={"to": "Proses"}).status_code == 200
+
+
+def test_disabling_from_the_command_line_ends_the_session_and_enabling_revives_none(pantau, client):
+    assert sign_in(client).status_code == 302
+    target = f"/api/v1/complaints/{complaint_id(pantau, client)}/transitions"
+    with pantau.sessions.begin() as session:
+        assert users.set_disabled(session, name="staf", disabled=True, at=datetime.now(UTC))
+    with pantau.sessions.begin() as session:
+        assert users.set_disabled(session, name="staf", disabled=False, at=datetime.now(UTC))
+    assert client.post(target, json={"to": "Proses"}).status_code == 401
+
+
 def test_require_person_for_pages(pantau, client):
     server = pantau.dash.server
     with server.test_request_context("/"), pytest.raises(NotSignedIn):

@@ -101,3 +101,32 @@ def test_audit_rows_are_kept_with_the_callers_write_or_not_at_all(sessions: sess
         rows = session.scalars(select(AuditRow)).all()
     assert [(r.at, r.actor, r.action, r.target, r.detail) for r in rows] == [
         (at, "cli", "users.create", "budi", {"role": "operator"})]
+
+
+def test_a_session_version_holds_until_sessions_end_or_the_person_is_disabled(
+        sessions: sessionmaker[Session]) -> None:
+    add(sessions)
+    with sessions() as session:
+        version = users.session_version(session, name="budi")
+        assert users.by_session(session, name="budi", version=version).name == "budi"
+    with sessions.begin() as session:
+        users.end_sessions(session, name="budi")
+    with sessions() as session:
+        assert users.by_session(session, name="budi", version=version) is None
+        newer = users.session_version(session, name="budi")
+        assert newer == version + 1 and users.by_session(session, name="budi", version=newer) is not None
+    with sessions.begin() as session:
+        assert users.set_disabled(session, name="budi", disabled=True, at=datetime.now(UTC)) is True
+        assert users.set_disabled(session, name="budi", disabled=True, at=datetime.now(UTC)) is False
+    with sessions() as session:
+        assert users.by_session(session, name="budi", version=newer) is None
+        assert users.by_session(session, name="budi", version=newer + 1) is None  # disabled: no version works
+        assert users.authenticate(session, name="budi", password=PASSWORD) is None
+    with sessions.begin() as session:
+        assert users.set_disabled(session, name="budi", disabled=False, at=datetime.now(UTC)) is True
+        assert users.set_disabled(session, name="nobody", disabled=False, at=datetime.now(UTC)) is False
+    with sessions() as session:
+        assert users.by_session(session, name="budi", version=newer) is None  # enabling revives no old session
+        assert users.authenticate(session, name="budi", password=PASSWORD) is not None
+        [account] = users.accounts(session)
+        assert (account.name, account.disabled_at, account.has_token) == ("budi", None, False)

@@ -1,5 +1,6 @@
-"""Migration 0007 on both databases: audit rows and dead letters stored before it keep their data
-and get no request id; new ones carry the request being served; it downgrades cleanly."""
+"""Migrations that change tables holding data, on both databases. 0007: audit rows and dead letters
+stored before it keep their data and get no request id; new ones carry the request being served.
+0008: people stored before it keep signing in, at session version 0. Both downgrade cleanly."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -56,3 +57,16 @@ def test_it_downgrades(engine: Engine) -> None:
     assert "request_id" not in columns(engine, "audit_log") | columns(engine, "dead_letters")
     upgrade(engine)
     assert "request_id" in columns(engine, "audit_log")
+
+
+def test_people_from_before_session_versions_sign_in_at_version_zero(engine: Engine) -> None:
+    migrate(engine, "0007")
+    sessions = make_sessionmaker(engine)
+    with sessions.begin() as session:
+        session.execute(text("INSERT INTO users (name, role, password_hash) VALUES ('budi', 'operator', 'x')"))
+    upgrade(engine)
+    with sessions() as session:
+        assert users.session_version(session, name="budi") == 0
+        assert users.by_session(session, name="budi", version=0).name == "budi"
+    migrate(engine, "0007", down=True)
+    assert "session_version" not in columns(engine, "users")
