@@ -47,6 +47,7 @@ from store import complaints
 from store.db import make_engine, make_sessionmaker, upgrade
 from web import install_web
 from web.logs import configure_logging
+from web.throttle import make_limiter
 
 
 @dataclass
@@ -82,7 +83,8 @@ def create_app(settings: Settings, locator: Locator | None = None, *, migrate: b
 
     dash = make_dash(locator.boundaries, recent, settings.map_style)
     dash.server.secret_key = settings.secret_key or secrets.token_hex(32)
-    install_auth(dash.server, sessions, secure_cookies=settings.secure_cookies)
+    limiter = make_limiter(dash.server, redis_url=settings.redis_url, prefix=settings.redis_channel)
+    install_auth(dash.server, sessions, limiter, secure_cookies=settings.secure_cookies)
     socketio = make_socketio(dash.server, redis_url=settings.redis_url, channel=settings.redis_channel)
     publisher = Publisher(socketio, sessions)
     register_handlers(socketio, publisher)

@@ -30,7 +30,9 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     Flask,
+    Response,
     current_app,
+    make_response,
     redirect,
     render_template,
     request,
@@ -43,14 +45,20 @@ from crm.complaint import utc_now
 from crm.roles import Person, Role
 from store import users
 from store.db import writing
+from web.throttle import retry_after
 
 if TYPE_CHECKING:
+    from flask_limiter import Limiter, RequestLimit
     from sqlalchemy.orm import Session, sessionmaker
 
 LOGIN_PATH = "/masuk"
 LOGOUT_PATH = "/keluar"
 SHIFT = timedelta(hours=12)
 MAX_NAME = 200  # longer names tried at sign-in are cut in the audit log
+# Failed sign-ins before a 429: per account, against guessing one person's password from many
+# places; per address, against trying many accounts from one (a command centre shares an address).
+FAILED_PER_ACCOUNT = "10 per 15 minutes"
+FAILED_PER_ADDRESS = "30 per 15 minutes"
 EXTENSION = "pantau.auth"
 
 
@@ -82,8 +90,8 @@ class SignedIn(UserMixin):
         return f"{self.version}:{self.person.name}"
 
 
-def install_auth(server: Flask, sessions: sessionmaker[Session], *, secure_cookies: bool) -> None:
-    """Cookie settings, Flask-Login, CSRF tokens and the /masuk and /keluar routes on the server."""
+def install_auth(server: Flask, sessions: sessionmaker[Session], limiter: Limiter, *, secure_cookies: bool) -> None:
+    """Cookie settings, Flask-Login, CSRF tokens and the /masuk (throttled) and /keluar routes on the server."""
     server.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -106,7 +114,7 @@ def install_auth(server: Flask, sessions: sessionmaker[Session], *, secure_cooki
         return None if person is None else SignedIn(person, int(version))
 
     csrf = CSRFProtect(server)
-    server.register_blueprint(_routes(sessions, csrf))
+    server.register_blueprint(_routes(sessions, csrf, limiter))
 
 
 def current_person() -> Person | None:
@@ -149,8 +157,22 @@ def local_target(target: str | None) -> str:
     return "/" if parts.scheme or parts.netloc else target
 
 
-def _routes(sessions: sessionmaker[Session], csrf: CSRFProtect) -> Blueprint:
+def _routes(sessions: sessionmaker[Session], csrf: CSRFProtect, limiter: Limiter) -> Blueprint:
     routes = Blueprint("auth", __name__, template_folder="templates")
+
+    def throttled(limit: RequestLimit) -> Response:
+        """Too many failed sign-ins: 429 with Retry-After, audited, and no password checked at all."""
+        name = request.form.get("name", "").strip()[:MAX_NAME]
+        with writing(sessions) as db:
+            users.audit(db, actor="anonim", action="login.throttled", target=name,
+                        detail={"ip": request.remote_addr, "limit": str(limit.limit)}, at=utc_now())
+        notice = ("Terlalu banyak percobaan masuk yang gagal; coba lagi nanti.",
+                  "Too many failed sign-ins; try again later.")
+        answer = make_response(_form(notice, name=name, target=request.form.get("next")), 429)
+        answer.headers["Retry-After"] = retry_after(limit)
+        return answer
+
+    failed = {"deduct_when": _failed, "on_breach": throttled, "methods": ["POST"]}
 
     @routes.before_request
     def check_csrf() -> None:
@@ -168,6 +190,8 @@ def _routes(sessions: sessionmaker[Session], csrf: CSRFProtect) -> Blueprint:
         return _form(None, name="", target=request.args.get("next"))
 
     @routes.post(LOGIN_PATH)
+    @limiter.limit(FAILED_PER_ADDRESS, scope="masuk-alamat", **failed)
+    @limiter.limit(FAILED_PER_ACCOUNT, key_func=_account, scope="masuk-akun", **failed)
     def login() -> Any:
         name = request.form.get("name", "").strip()
         password = request.form.get("password", "")
@@ -204,6 +228,14 @@ def _routes(sessions: sessionmaker[Session], csrf: CSRFProtect) -> Blueprint:
         return redirect("/")
 
     return routes
+
+
+def _failed(response: Response) -> bool:
+    return response.status_code == 401
+
+
+def _account() -> str:
+    return "akun:" + request.form.get("name", "").strip()[:MAX_NAME]
 
 
 def _form(notice: tuple[str, str] | None, *, name: str, target: str | None) -> str:

@@ -3,22 +3,21 @@ its CSRF token, wrong and right passwords (audited), the cookie's flags, no open
 session acting on the follow-up API, disabling, signing out, and require_person for pages."""
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, update
 
 from app import Pantau, create_app
 from crm.roles import Role
 from followup.auth import NotAllowed, NotSignedIn, local_target, require_person
 from settings import Settings
 from store import api_keys, users
-from store.models import AuditRow, UserRow
+from store.models import UserRow
+from tests.followup.helpers import PASSWORD, audited, csrf, sign_in
 
-PASSWORD = "kata-sandi-panjang"
 MONAS = {"lon": 106.8272, "lat": -6.1754}  # Gambir: roads go to BINAMARGA-JP
 
 
@@ -34,21 +33,6 @@ def pantau(engine: Engine, locator) -> Pantau:
 def client(pantau: Pantau) -> Iterator[Any]:
     with pantau.dash.server.test_client() as client:
         yield client
-
-
-def csrf(client) -> str:
-    page = client.get("/masuk")
-    assert page.status_code == 200
-    return re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
-
-
-def sign_in(client, name: str = "staf", password: str = PASSWORD, **extra: str):
-    return client.post("/masuk", data={"csrf_token": csrf(client), "name": name, "password": password, **extra})
-
-
-def audited(pantau: Pantau, action: str) -> list[AuditRow]:
-    with pantau.sessions() as session:
-        return list(session.scalars(select(AuditRow).where(AuditRow.action == action)))
 
 
 def header_token(node: Any) -> str | None:

@@ -25,6 +25,7 @@ from ingest.auth import KeyChecker
 from opendata.exports import EXPORT_FIELDS, make_export_api
 from store import api_keys, complaints, users
 from store.db import make_sessionmaker, upgrade
+from web.throttle import make_limiter
 
 CONTACT, NAME, OFFICER = "+62 812-9999-0000", "Pak Rahasia Sekali", "Petugas Meja Tersembunyi"
 GAMBIR = Jurisdiction("31.71.01.1001", "Gambir", "31.71.01", "Gambir", "31.71", "Jakarta Pusat")
@@ -42,7 +43,7 @@ def sessions(engine: Engine) -> sessionmaker[Session]:
 def client(sessions: sessionmaker[Session]) -> Iterator[Any]:
     server = Flask(__name__)
     server.secret_key = "test"
-    install_auth(server, sessions, secure_cookies=False)
+    install_auth(server, sessions, make_limiter(server, redis_url=None, prefix="test"), secure_cookies=False)
     server.register_blueprint(make_export_api(sessions, KeyChecker(sessions)))
     with server.test_client() as client:
         yield client

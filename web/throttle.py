@@ -1,0 +1,26 @@
+"""Throttles on the doors worth abusing, with Flask-Limiter: counters live in Redis when
+PANTAU_REDIS_URL is set, so every web process counts together, else in this process's memory.
+If Redis goes away the counters fall back to memory rather than failing the request."""
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from flask_limiter import Limiter, RequestLimit
+from flask_limiter.util import get_remote_address
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def make_limiter(server: Flask, *, redis_url: str | None, prefix: str) -> Limiter:
+    """A limiter on `server` keyed by the caller's address (the proxy's word when trusted, web/__init__);
+    `prefix` keeps one deployment's (or one test run's) counters apart from another's in Redis."""
+    return Limiter(get_remote_address, app=server, storage_uri=redis_url or "memory://", key_prefix=prefix,
+                   strategy="moving-window", headers_enabled=False, swallow_errors=True,
+                   in_memory_fallback_enabled=bool(redis_url))
+
+
+def retry_after(limit: RequestLimit) -> str:
+    """Whole seconds until `limit` lets the caller in again: the Retry-After of a 429."""
+    return str(max(1, limit.reset_at - int(time.time())))
