@@ -46,6 +46,7 @@ from settings import Settings, channel_secrets, load_settings
 from store import complaints
 from store.db import make_engine, make_sessionmaker, upgrade
 from web import install_web
+from web.headers import QuietRequestHandler, install_security_headers
 from web.logs import configure_logging
 from web.throttle import make_limiter
 
@@ -106,6 +107,7 @@ def create_app(settings: Settings, locator: Locator | None = None, *, migrate: b
     install_services(dash.server, Services(sessions, publisher, sla, receiver))
     install_web(dash.server, sessions, settings.redis_url,  # errors, request ids, /healthz, /readyz
                 trusted_proxies=settings.trusted_proxies)
+    install_security_headers(dash.server, dash.csp_hashes, online_map=settings.map_style != "white-bg")
     return Pantau(dash=dash, socketio=socketio, sessions=sessions, locator=locator, intake=intake, receiver=receiver,
                   publisher=publisher, ranking=ranking, share=share)
 
@@ -140,7 +142,7 @@ def main(argv: list[str] | None = None) -> None:
                           sla_every=settings.sla_watch_seconds, surge_every=settings.surge_watch_seconds)
     print(f"Pantau serves http://{settings.host}:{settings.port}", flush=True)
     pantau.socketio.run(pantau.dash.server, host=settings.host, port=settings.port,
-                        allow_unsafe_werkzeug=True)
+                        allow_unsafe_werkzeug=True, request_handler=QuietRequestHandler)
 
 
 def wsgi() -> Flask:
