@@ -17,6 +17,7 @@ from dash import Input, Output, State, callback, dcc, html, register_page
 from crm.categories import CATEGORIES
 from crm.channels import CHANNELS
 from crm.complaint import WIB, Complaint, utc_now
+from crm.desks import DESK_WINDOWS
 from crm.roles import Person, Role
 from dashboard.context import services
 from dashboard.i18n import bi
@@ -28,7 +29,6 @@ from store import users
 
 PATH = "/meja"
 DESK_STAFF = (Role.OPERATOR, Role.GOVERNOR)
-DESK_CHANNELS = ("kecamatan", "kelurahan", "balai-warga", "pendopo", "inspektorat")
 MINUTE = "%Y-%m-%d %H:%M"
 
 register_page(__name__, path=PATH, title="Meja pengaduan", name="Meja pengaduan")
@@ -48,8 +48,8 @@ def layout(**_query: str) -> html.Main:
         dcc.Store(id="desk-entry", data=uuid.uuid4().hex),
         html.Section(className="card work-form", children=[
             field("Kanal meja", "Desk channel", dcc.Dropdown(
-                id="desk-channel", value=DESK_CHANNELS[0], clearable=False, className="work-dropdown",
-                options=[{"label": CHANNELS[code], "value": code} for code in DESK_CHANNELS])),
+                id="desk-channel", value=next(iter(DESK_WINDOWS)), clearable=False, className="work-dropdown",
+                options=[{"label": CHANNELS[code], "value": code} for code in DESK_WINDOWS])),
             field("Nama kantor", "Desk name", text("desk-name", "Kantor Kecamatan Tebet")),
             field("Nama pengadu (opsional)", "Visitor's name (optional)", text("desk-visitor-name", "")),
             field("Kontak pengadu (opsional)", "Visitor's contact (optional)", text("desk-visitor-contact", "")),
