@@ -45,6 +45,7 @@ Key = tuple[Level, str]
 
 PRIOR_WEIGHT = 10
 MIN_VOLUME = 5
+DEFAULT_WINDOW = "7d"  # the window (crm/windows.py) the table, its API and its page show unless asked
 WEIGHTS = {
     "respons_tepat_waktu": 0.25,
     "selesai_tepat_waktu": 0.30,

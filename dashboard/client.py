@@ -1,7 +1,9 @@
 """What the browser's live code is given: catalogues, colours, rules and the page's snapshot.
 
-The browser keeps the live state (assets/live.js) but decides nothing of its own: names,
-colours, time windows and the overdue rule come from here, from the one home of each.
+The browser keeps the live state (assets/live.js) and counts it (assets/kpis.js). Names, colours,
+event names, the time window, the WIB offset and the overdue fallback come from here, each from
+its home in crm/ or dashboard/; only the shape of a KPI row is written again in the browser
+(dashboard/kpis.py says so).
 """
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 """The facts behind the KPI tiles, one row per complaint, counted in the browser (assets/kpis.js).
 
 The browser counts because the tiles must move with every live complaint and with the clock
-(midnight WIB, a complaint turning overdue) without asking the server. Python decides what each
-row says; the browser only counts rows.
+(midnight WIB, a complaint turning overdue) without asking the server. `kpi_row` makes the rows of
+the page's snapshot; for a complaint that arrives or changes live, assets/kpis.js `row` makes the
+same row in the browser, so a change to what a row says is made in both.
 """
 from __future__ import annotations
 

@@ -18,11 +18,10 @@ from urllib.parse import urlencode
 from dash import ClientsideFunction, Input, Output, clientside_callback, dcc, html
 
 from crm.events import RANKING_CHANGED
-from crm.ranking import LEVELS, TREND_DAYS, WEIGHTS, Level
+from crm.ranking import DEFAULT_WINDOW, LEVELS, TREND_DAYS, WEIGHTS, Level
 from crm.skpd import WILAYAH, SkpdKind
 from crm.windows import WINDOWS
 from dashboard.i18n import bi
-from opendata.ranking_api import DEFAULT_WINDOW
 
 PATH = "/peringkat"
 TABLE_ID = "rk-table"  # assets/ranking.js renders rows only where this table is

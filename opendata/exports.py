@@ -22,10 +22,9 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, request
-from sqlalchemy.orm import Session, sessionmaker
 
 from crm.categories import CATEGORIES
 from crm.complaint import Complaint, Status, utc_now
@@ -37,6 +36,9 @@ from ingest.auth import KeyChecker
 from store import areas
 from store.areas import ComplaintFilter
 from web.errors import BadRequest, Unauthorized
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 EXPORT_FIELDS = (
     "id", "ticket", "channel", "external_id", "received_at", "received_at_wib", "text", "category", "lon", "lat",

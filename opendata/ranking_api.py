@@ -16,14 +16,13 @@ from typing import Any, get_args
 from flask import Blueprint, Response, jsonify, request
 
 from crm.complaint import WIB, utc_now
-from crm.ranking import LEVELS, MIN_VOLUME, PRIOR_WEIGHT, WEIGHTS, Level, Standing
+from crm.ranking import DEFAULT_WINDOW, LEVELS, MIN_VOLUME, PRIOR_WEIGHT, WEIGHTS, Level, Standing
 from crm.skpd import KELURAHAN_PREFIX, SKPDS, WILAYAH, SkpdKind
 from crm.windows import LABELS, WINDOWS
 from geo.boundaries import Boundaries
 from live.ranking import RankingBoard
 from web.errors import BadRequest
 
-DEFAULT_WINDOW = "7d"
 CSV_COLUMNS = ["peringkat", "kode", "nama", "skor", "volume", *WEIGHTS, "rata_jam_respons", "rata_jam_selesai",
                "tunggakan", "terlambat", "perubahan_sejak_kemarin", "tanda"]
 

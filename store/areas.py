@@ -19,9 +19,9 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
 
 from crm.complaint import Complaint, Status
-from store.complaints import to_domain
 from store.db import epoch_seconds
 from store.models import ComplaintRow
+from store.rows import to_domain
 
 KOTA, KECAMATAN, KELURAHAN = "kota", "kecamatan", "kelurahan"
 LEVELS = (KOTA, KECAMATAN, KELURAHAN)

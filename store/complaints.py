@@ -1,17 +1,15 @@
 """Complaints repository: store a complaint with its history, find it again, list it for pages.
 
-Rows and domain Complaints meet only in `_to_row` and `_to_domain`.
+Rows and domain Complaints meet in store/rows.py, which store/stints.py and store/areas.py share.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Select,
     and_,
     exists,
     insert,
@@ -22,22 +20,15 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from crm.breaches import COMPLETION, FIRST_ACTION, breach_kind
-from crm.complaint import (
-    PRECISE,
-    Complaint,
-    ComplaintEvent,
-    Status,
-    new_ticket,
-    received_event,
-)
+from crm.complaint import PRECISE, Complaint, Status, new_ticket
 from crm.duplicates import DUPLICATE_WINDOW, Sighting, Sightings, can_link, search_box
-from geo.jurisdiction import Jurisdiction
 from store import stints
 from store.models import ComplaintEventRow, ComplaintRow
 from store.postgis import geom_in_box
+from store.rows import event_values, history_of, row_values, to_domain, to_row, with_history
 
 TICKET_ATTEMPTS = 5
 ANY_TRIAGE = "*"
@@ -64,7 +55,7 @@ def add(session: Session, *, complaint: Complaint) -> Complaint:
         complaint = _link_duplicates(session, [complaint])[0]
     attempt = 1
     while True:
-        row = _to_row(complaint)
+        row = to_row(complaint)
         try:
             with session.begin_nested():  # a SAVEPOINT: a failed insert leaves no half behind
                 session.add(row)
@@ -147,7 +138,7 @@ def _stored(session: Session, complaints: Sequence[Complaint]) -> dict[tuple[str
     keys = {(c.channel, c.external_id) for c in complaints}
     if not keys:
         return {}
-    rows = session.scalars(_with_history().where(tuple_(ComplaintRow.channel, ComplaintRow.external_id).in_(keys)))
+    rows = session.scalars(with_history().where(tuple_(ComplaintRow.channel, ComplaintRow.external_id).in_(keys)))
     return {(row.channel, row.external_id): to_domain(row) for row in rows}
 
 
@@ -196,19 +187,19 @@ def _sighting(complaint: Complaint, placeholder_id: int) -> Sighting:
 
 def get(session: Session, *, complaint_id: int) -> Complaint | None:
     """One complaint with its history, or None."""
-    row = session.scalars(_with_history().where(ComplaintRow.id == complaint_id)).one_or_none()
+    row = session.scalars(with_history().where(ComplaintRow.id == complaint_id)).one_or_none()
     return None if row is None else to_domain(row)
 
 
 def get_by_ticket(session: Session, *, ticket: str) -> Complaint | None:
     """The complaint a citizen quotes by its ticket, or None."""
-    row = session.scalars(_with_history().where(ComplaintRow.ticket == ticket)).one_or_none()
+    row = session.scalars(with_history().where(ComplaintRow.ticket == ticket)).one_or_none()
     return None if row is None else to_domain(row)
 
 
 def get_by_external(session: Session, *, channel: str, external_id: str) -> Complaint | None:
     """The complaint a channel delivered under its own message id, or None."""
-    row = session.scalars(_with_history().where(_delivered(channel, external_id))).one_or_none()
+    row = session.scalars(with_history().where(_delivered(channel, external_id))).one_or_none()
     return None if row is None else to_domain(row)
 
 
@@ -231,7 +222,7 @@ def list_complaints(
 
     `triage`: ANY_TRIAGE for every complaint waiting for an operator, or one reason (TRIAGE_*).
     """
-    query = _with_history().order_by(ComplaintRow.received_at.desc(), ComplaintRow.id.desc())
+    query = with_history().order_by(ComplaintRow.received_at.desc(), ComplaintRow.id.desc())
     if kode_kelurahan is not None:
         query = query.where(ComplaintRow.kode_kelurahan == kode_kelurahan)
     if skpd is not None:
@@ -295,10 +286,6 @@ def _lon_lat_in_box(west: float, south: float, east: float, north: float) -> Col
     return and_(ComplaintRow.lon.between(west, east), ComplaintRow.lat.between(south, north))
 
 
-def _with_history() -> Select[tuple[ComplaintRow]]:
-    return select(ComplaintRow).options(selectinload(ComplaintRow.events))
-
-
 def _delivered(channel: str, external_id: str) -> ColumnElement[bool]:
     return and_(ComplaintRow.channel == channel, ComplaintRow.external_id == external_id)
 
@@ -311,125 +298,20 @@ def _insert_all(session: Session, linked: list[Complaint]) -> dict[tuple[str, st
         return {}
     # render_nulls: every row has the same columns, so the rows go in one statement per batch
     ids = session.scalars(insert(ComplaintRow).returning(ComplaintRow.id, sort_by_parameter_order=True),
-                          [_row_values(c) for c in linked], execution_options={"render_nulls": True}).all()
+                          [row_values(c) for c in linked], execution_options={"render_nulls": True}).all()
     stored = []
     for complaint, complaint_id in zip(linked, ids):
         if complaint.duplicate_of is not None and complaint.duplicate_of < 0:
             complaint = replace(complaint, duplicate_of=ids[-complaint.duplicate_of - 1])
-        stored.append(replace(complaint, id=complaint_id, history=_history(complaint)))
+        stored.append(replace(complaint, id=complaint_id, history=history_of(complaint)))
     relinked = [{"id": c.id, "duplicate_of": c.duplicate_of} for c, old in zip(stored, linked)
                 if c.duplicate_of != old.duplicate_of]
     if relinked:
         session.execute(update(ComplaintRow), relinked)
     session.execute(insert(ComplaintEventRow), [
-        {"complaint_id": c.id, **_event_values(event)} for c in stored for event in c.history])
+        {"complaint_id": c.id, **event_values(event)} for c in stored for event in c.history])
     stints.write(session, stored, new=True)
     return {(c.channel, c.external_id): c for c in stored}
-
-
-def _history(complaint: Complaint) -> list[ComplaintEvent]:
-    return complaint.history or [received_event(complaint.received_at)]
-
-
-def _row_values(complaint: Complaint) -> dict[str, Any]:
-    where = complaint.jurisdiction
-    return {
-        "ticket": complaint.ticket,
-        "channel": complaint.channel,
-        "external_id": complaint.external_id,
-        "received_at": complaint.received_at,
-        "text": complaint.text,
-        "category": complaint.category,
-        "lon": complaint.lon,
-        "lat": complaint.lat,
-        "kode_kelurahan": where.kode_kelurahan if where else None,
-        "kelurahan": where.kelurahan if where else None,
-        "kode_kecamatan": where.kode_kecamatan if where else None,
-        "kecamatan": where.kecamatan if where else None,
-        "kode_kota": where.kode_kota if where else None,
-        "kota": where.kota if where else None,
-        "location_flag": complaint.location_flag,
-        "skpd": complaint.skpd,
-        "status": Status(complaint.status).value,
-        "reporter_contact": complaint.reporter_contact,
-        "reporter_name": complaint.reporter_name,
-        "category_confidence": complaint.category_confidence,
-        "triage": complaint.triage,
-        "location_precision": complaint.location_precision,
-        "duplicate_of": complaint.duplicate_of,
-        "media": list(complaint.media),
-        "desk": complaint.desk,
-        "officer": complaint.officer,
-        "outside_desk_hours": complaint.outside_desk_hours,
-        "first_action_due": complaint.first_action_due,
-        "completion_due": complaint.completion_due,
-        "first_action_at": complaint.first_action_at,
-        "closed_at": complaint.closed_at,
-        "reopened": complaint.reopened,
-    }
-
-
-def _event_values(event: ComplaintEvent) -> dict[str, Any]:
-    return {"kind": event.kind, "at": event.at, "status": Status(event.status).value, "actor": event.actor,
-            "note": event.note}
-
-
-def _to_row(complaint: Complaint) -> ComplaintRow:
-    return ComplaintRow(**_row_values(complaint),
-                        events=[ComplaintEventRow(**_event_values(event)) for event in _history(complaint)])
-
-
-def to_domain(row: ComplaintRow) -> Complaint:
-    jurisdiction = None
-    if row.kode_kelurahan is not None:
-        jurisdiction = Jurisdiction(
-            kode_kelurahan=row.kode_kelurahan,
-            kelurahan=row.kelurahan or "",
-            kode_kecamatan=row.kode_kecamatan or "",
-            kecamatan=row.kecamatan or "",
-            kode_kota=row.kode_kota or "",
-            kota=row.kota or "",
-            flag=row.location_flag,
-        )
-    return Complaint(
-        id=row.id,
-        ticket=row.ticket,
-        channel=row.channel,
-        external_id=row.external_id,
-        received_at=row.received_at,
-        text=row.text,
-        category=row.category,
-        lon=row.lon,
-        lat=row.lat,
-        jurisdiction=jurisdiction,
-        skpd=row.skpd,
-        status=Status(row.status),
-        reporter_contact=row.reporter_contact,
-        reporter_name=row.reporter_name,
-        category_confidence=row.category_confidence,
-        triage=row.triage,
-        location_precision=row.location_precision,
-        duplicate_of=row.duplicate_of,
-        media=tuple(row.media or ()),
-        desk=row.desk,
-        officer=row.officer,
-        outside_desk_hours=row.outside_desk_hours,
-        first_action_due=row.first_action_due,
-        completion_due=row.completion_due,
-        first_action_at=row.first_action_at,
-        closed_at=row.closed_at,
-        reopened=row.reopened,
-        history=[
-            ComplaintEvent(
-                kind=event.kind,
-                at=event.at,
-                status=Status(event.status),
-                actor=event.actor,
-                note=event.note,
-            )
-            for event in row.events
-        ],
-    )
 
 
 def change(
@@ -447,7 +329,7 @@ def change(
     before, after)` writes what goes with the change (evidence, audit) before the stints, which
     count reused evidence photos. None when there is no such complaint.
     """
-    row = session.scalars(_with_history().where(ComplaintRow.id == complaint_id).with_for_update()).one_or_none()
+    row = session.scalars(with_history().where(ComplaintRow.id == complaint_id).with_for_update()).one_or_none()
     if row is None:
         return None
     before = to_domain(row)
@@ -455,7 +337,7 @@ def change(
     for column in ("status", "skpd", "first_action_at", "closed_at", "completion_due", "reopened"):
         value = getattr(after, column)
         setattr(row, column, Status(value).value if column == "status" else value)
-    session.add_all(ComplaintEventRow(complaint_id=complaint_id, **_event_values(event))
+    session.add_all(ComplaintEventRow(complaint_id=complaint_id, **event_values(event))
                     for event in after.history[len(before.history):])
     session.flush()
     if on_changed is not None:
@@ -488,7 +370,7 @@ def list_held(
 
     The caller still asks crm.roles.covers of each: the holder narrows the read, the rule decides.
     """
-    query = (_with_history().where(ComplaintRow.status.in_([Status(s).value for s in statuses]))
+    query = (with_history().where(ComplaintRow.status.in_([Status(s).value for s in statuses]))
              .order_by(ComplaintRow.received_at.desc(), ComplaintRow.id.desc()))
     if skpds is not None:
         query = query.where(ComplaintRow.skpd.in_(list(skpds)))

@@ -19,13 +19,6 @@ def add(session: Session, *, complaint_id: int, photos: list[tuple[bytes, str]],
     return digests
 
 
-def complaints_using(session: Session, *, sha256: str) -> list[int]:
-    """The complaints a photo was sent for, oldest first: more than one means a reused photo."""
-    query = (select(EvidenceRow.complaint_id).where(EvidenceRow.sha256 == sha256)
-             .group_by(EvidenceRow.complaint_id).order_by(func.min(EvidenceRow.id)))
-    return list(session.scalars(query))
-
-
 def count_for(session: Session, *, complaint_id: int) -> int:
     """How many photos were sent for the complaint, so a page can link each without loading them."""
     return session.scalar(select(func.count()).where(EvidenceRow.complaint_id == complaint_id)) or 0

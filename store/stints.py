@@ -17,7 +17,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, aliased
 
 from crm.complaint import Complaint
 from crm.ledger import StintTable
@@ -25,6 +25,7 @@ from crm.ranking import COLUMNS, LEVELS, StintColumns
 from crm.stints import Stint, stints_of
 from store.db import epoch_seconds
 from store.models import ComplaintRow, EvidenceRow, StintRow
+from store.rows import to_domain, with_history
 
 REBUILD_CHUNK = 5_000
 _TIMES = frozenset({"start", "end", "first_action_at", "first_action_due", "completion_due", "closed_at"})
@@ -82,13 +83,11 @@ def table_since(session: Session, since: datetime) -> StintTable:
 def rebuild(session: Session) -> int:
     """Recompute every complaint's stints from its history (a migration, or a rule that changed);
     how many complaints. Runs in the caller's transaction, in chunks, so memory stays flat."""
-    from store.complaints import to_domain  # complaints imports this module
-
     session.execute(delete(StintRow))
     last, done = 0, 0
     while True:
-        rows = session.scalars(select(ComplaintRow).options(selectinload(ComplaintRow.events))
-                               .where(ComplaintRow.id > last).order_by(ComplaintRow.id).limit(REBUILD_CHUNK)).all()
+        rows = session.scalars(with_history().where(ComplaintRow.id > last)
+                               .order_by(ComplaintRow.id).limit(REBUILD_CHUNK)).all()
         if not rows:
             return done
         write(session, [to_domain(row) for row in rows])

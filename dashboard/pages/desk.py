@@ -13,43 +13,41 @@ from datetime import datetime
 from typing import Any
 
 from dash import Input, Output, State, callback, dcc, html, register_page
+from dash.development.base_component import Component
 
 from crm.categories import CATEGORIES
 from crm.channels import CHANNELS
 from crm.complaint import WIB, Complaint, utc_now
+from crm.desks import DESK_WINDOWS
 from crm.roles import Person, Role
 from dashboard.context import services
 from dashboard.i18n import bi
-from dashboard.work import notice, place, sign_in_prompt
-from followup.auth import NotAllowed, NotSignedIn, require_person
+from dashboard.guard import Guard
+from dashboard.queue_widgets import notice, place
 from ingest.channels.base import Inbound
 from ingest.receive import Rejected
 from store import users
 
 PATH = "/meja"
-DESK_STAFF = (Role.OPERATOR, Role.GOVERNOR)
-DESK_CHANNELS = ("kecamatan", "kelurahan", "balai-warga", "pendopo", "inspektorat")
+GUARD = Guard(PATH, (Role.OPERATOR, Role.GOVERNOR), ("operator meja pengaduan", "desk operators"))
 MINUTE = "%Y-%m-%d %H:%M"
 
 register_page(__name__, path=PATH, title="Meja pengaduan", name="Meja pengaduan")
 
 
 def layout(**_query: str) -> html.Main:
-    title = html.H2(bi("Meja pengaduan", "Walk-in desk"))
-    try:
-        person = require_person(*DESK_STAFF)
-    except NotSignedIn:
-        return html.Main(className="work", children=[title, sign_in_prompt(PATH)])
-    except NotAllowed as exc:
-        return html.Main(className="work", children=[title, not_for(exc.person)])
-    return html.Main(className="work", children=[
+    return GUARD.page(html.H2(bi("Meja pengaduan", "Walk-in desk")), form)
+
+
+def form(person: Person, title: Component) -> list[Component]:
+    return [
         title,
         html.P(f"{person.name} · {person.role}", className="work-who"),
         dcc.Store(id="desk-entry", data=uuid.uuid4().hex),
         html.Section(className="card work-form", children=[
             field("Kanal meja", "Desk channel", dcc.Dropdown(
-                id="desk-channel", value=DESK_CHANNELS[0], clearable=False, className="work-dropdown",
-                options=[{"label": CHANNELS[code], "value": code} for code in DESK_CHANNELS])),
+                id="desk-channel", value=next(iter(DESK_WINDOWS)), clearable=False, className="work-dropdown",
+                options=[{"label": CHANNELS[code], "value": code} for code in DESK_WINDOWS])),
             field("Nama kantor", "Desk name", text("desk-name", "Kantor Kecamatan Tebet")),
             field("Nama pengadu (opsional)", "Visitor's name (optional)", text("desk-visitor-name", "")),
             field("Kontak pengadu (opsional)", "Visitor's contact (optional)", text("desk-visitor-contact", "")),
@@ -67,7 +65,7 @@ def layout(**_query: str) -> html.Main:
             ]),
         ]),
         html.Div(id="desk-result", role="status"),
-    ])
+    ]
 
 
 def field(label_id: str, label_en: str, control: Any) -> html.Div:
@@ -77,11 +75,6 @@ def field(label_id: str, label_en: str, control: Any) -> html.Div:
 
 def text(id_: str, placeholder: str) -> dcc.Input:
     return dcc.Input(id=id_, type="text", placeholder=placeholder, className="work-text")
-
-
-def not_for(person: Person) -> html.P:
-    return notice(bi(f"{person.name} ({person.role}): halaman ini untuk operator meja pengaduan.",
-                     f"{person.name} ({person.role}): this page is for desk operators."), "bad")
 
 
 def entry(channel: str, entry_id: str, officer: str, values: dict[str, str | None]) -> dict[str, Any]:
@@ -134,12 +127,9 @@ def send(_clicks: int, entry_id: str, channel: str, desk: str | None, visitor_na
          visitor_contact: str | None, text_: str | None, category: str | None, location: str | None,
          visited_at: str | None) -> Any:
     """Receive the entry as the channel API would, as the person of this request's session; audit it."""
-    try:
-        person = require_person(*DESK_STAFF)
-    except NotSignedIn:
-        return sign_in_prompt(PATH)
-    except NotAllowed as exc:
-        return not_for(exc.person)
+    person = GUARD.check()
+    if not isinstance(person, Person):
+        return person
     body = entry(channel, entry_id, person.name, {
         "desk": desk, "visitor_name": visitor_name, "visitor_contact": visitor_contact, "text": text_,
         "category": category, "location": location, "visited_at": visited_at})

@@ -23,23 +23,23 @@ from dash import (
     no_update,
     register_page,
 )
+from dash.development.base_component import Component
 
 from crm.complaint import Complaint, Status, utc_now
 from crm.roles import FOLLOW_UP, Person, Role, covers, may_transition
 from crm.skpd import SKPDS, kelurahan_office, sudin_for
 from crm.transitions import ALLOWED, TransitionError
 from dashboard.context import services
+from dashboard.guard import Guard
 from dashboard.i18n import bi
-from dashboard.work import (
+from dashboard.queue_widgets import (
     category_label,
     notice,
     place,
     refused,
-    sign_in_prompt,
     sla_countdown,
     status_badge,
 )
-from followup.auth import current_person
 from followup.steps import MAX_NOTE, StepError, take_step
 from store import complaints
 
@@ -54,20 +54,21 @@ ACTIONS: dict[Status, tuple[str, str]] = {
     Status.MENUNGGU_VALIDASI: ("Minta validasi", "Ask for validation"),
 }
 REFRESH_MS = 60_000  # the countdowns move; steps by others show up at the next refresh
+GUARD = Guard(PATH)  # any signed-in person: the queue shows what their role covers
 
 register_page(__name__, path=PATH, title="Antrian kerja SKPD", name="Antrian kerja SKPD")
 
 
 def layout(**_query: str) -> html.Main:
-    person = current_person()
-    if person is None:
-        return html.Main(className="work", children=[html.H2(bi("Antrian kerja SKPD", "SKPD work queue")),
-                                                     sign_in_prompt(PATH)])
-    return html.Main(className="work", children=[
+    return GUARD.page(html.H2(bi("Antrian kerja SKPD", "SKPD work queue")), queue)
+
+
+def queue(person: Person, title: Component) -> list[Component]:
+    return [
         dcc.Store(id="queue-action"),
         dcc.Store(id="queue-done", data=0),
         dcc.Interval(id="queue-tick", interval=REFRESH_MS),
-        html.H2(bi("Antrian kerja SKPD", "SKPD work queue")),
+        title,
         html.P(f"{person.name} · {person.role}" + (f" · {person.skpd}" if person.skpd else ""), className="work-who"),
         html.Div(className="work-filters", children=[
             html.Label(bi("Status", "Status"), htmlFor="queue-status"),
@@ -101,7 +102,7 @@ def layout(**_query: str) -> html.Main:
             ]),
         ]),
         html.Div(id="queue-message", role="status"),
-    ])
+    ]
 
 
 def open_complaints(person: Person) -> list[Complaint]:
@@ -150,8 +151,8 @@ def rows(person: Person, status: str | None, kelurahan: str | None) -> html.Tabl
           Input("queue-status", "value"), Input("queue-kelurahan", "value"), Input("queue-tick", "n_intervals"),
           Input("queue-done", "data"), prevent_initial_call=True)
 def refresh(status: str | None, kelurahan: str | None, _tick: int | None, _done: int) -> Any:
-    person = current_person()
-    return rows(person, status, kelurahan) if person else sign_in_prompt(PATH)
+    person = GUARD.check()
+    return rows(person, status, kelurahan) if isinstance(person, Person) else person
 
 
 @callback(Output("queue-action", "data"), Output("queue-form", "hidden"), Output("queue-form-title", "children"),
@@ -212,9 +213,9 @@ def photo_names(names: list[str] | None) -> str:
 def send(_send: int | None, action: dict[str, Any] | None, note: str | None, to_skpd: str | None,
          ews: str | None, photos: list[str] | None, done: int) -> tuple[Any, ...]:
     """Take the step as the person of this request's session: take_step checks everything again."""
-    person = current_person()
-    if person is None:
-        return sign_in_prompt(PATH), no_update, no_update
+    person = GUARD.check()
+    if not isinstance(person, Person):
+        return person, no_update, no_update
     if not action:
         return no_update, no_update, no_update
     to = Status(action["to"])

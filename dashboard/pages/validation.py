@@ -21,52 +21,44 @@ from dash import (
     no_update,
     register_page,
 )
+from dash.development.base_component import Component
 
 from crm.complaint import Complaint, Status, utc_now
 from crm.roles import Person, Role, covers, may_transition
 from crm.transitions import TransitionError
 from dashboard.context import services
+from dashboard.guard import Guard
 from dashboard.i18n import bi
-from dashboard.work import (
+from dashboard.queue_widgets import (
     category_label,
     notice,
     place,
     refused,
-    sign_in_prompt,
     sla_countdown,
     status_badge,
 )
-from followup.auth import NotAllowed, NotSignedIn, require_person
 from followup.steps import MAX_NOTE, StepError, take_step
 from store import complaints, evidence
 
 PATH = "/validasi"
-VALIDATORS = (Role.VALIDATOR, Role.GOVERNOR)
+GUARD = Guard(PATH, (Role.VALIDATOR, Role.GOVERNOR), ("validator", "validators"))
 REFRESH_MS = 60_000
 
 register_page(__name__, path=PATH, title="Antrian validasi", name="Antrian validasi")
 
 
 def layout(**_query: str) -> html.Main:
-    title = html.H2(bi("Antrian validasi", "Validation queue"))
-    try:
-        person = require_person(*VALIDATORS)
-    except NotSignedIn:
-        return html.Main(className="work", children=[title, sign_in_prompt(PATH)])
-    except NotAllowed as exc:
-        return html.Main(className="work", children=[title, not_for(exc.person)])
-    return html.Main(className="work", children=[
+    return GUARD.page(html.H2(bi("Antrian validasi", "Validation queue")), queue)
+
+
+def queue(person: Person, title: Component) -> list[Component]:
+    return [
         dcc.Interval(id="validation-tick", interval=REFRESH_MS),
         title,
         html.P(f"{person.name} · {person.role}", className="work-who"),
         html.Div(id="validation-message", role="status"),
         html.Div(id="validation-list", children=cards(person)),
-    ])
-
-
-def not_for(person: Person) -> html.P:
-    return notice(bi(f"{person.name} ({person.role}): halaman ini untuk validator.",
-                     f"{person.name} ({person.role}): this page is for validators."), "bad")
+    ]
 
 
 def waiting(person: Person) -> list[Complaint]:
@@ -119,12 +111,9 @@ def follow_up_note(complaint: Complaint) -> str:
           State({"type": "validation-reason", "id": ALL}, "value"), prevent_initial_call=True)
 def act(clicks: list[int | None], _tick: int | None, reasons: list[str | None]) -> tuple[Any, Any]:
     """Accept or reject as the person of this request's session (take_step checks again); redraw."""
-    try:
-        person = require_person(*VALIDATORS)
-    except NotSignedIn:
-        return sign_in_prompt(PATH), None
-    except NotAllowed as exc:
-        return not_for(exc.person), None
+    person = GUARD.check()
+    if not isinstance(person, Person):
+        return person, None
     chosen = ctx.triggered_id
     if not isinstance(chosen, dict):
         return cards(person), no_update

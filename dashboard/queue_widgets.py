@@ -1,14 +1,15 @@
-"""What the two work queues (/antrian for SKPD staff, /validasi for validators) show alike: the
-sign-in prompt, a complaint's labels, its SLA countdown, and a refused step worded for people.
+"""What the staff pages show alike: a complaint's labels, its SLA countdown, notices, and a refused
+step worded for people (the two work queues, /antrian for SKPD staff and /validasi for validators;
+the desk form at /meja uses the notices and places).
 
-Both pages change complaints only through followup.steps.take_step, the function behind the
+Both queues change complaints only through followup.steps.take_step, the function behind the
 transitions API, so its checks (role, scope, chain, fields) guard every button.
 """
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from dash import dcc, html
+from dash import html
 
 from crm.categories import CATEGORIES
 from crm.complaint import Complaint, Status
@@ -16,17 +17,9 @@ from crm.sla import SlaClock
 from crm.transitions import TransitionError
 from dashboard.i18n import bi
 from dashboard.palette import GREY, SLA_COLOURS, STATUS_COLOURS, STATUS_SWATCHES
-from followup.auth import LOGIN_PATH
 from followup.steps import BadField, Forbidden, NotFound, StepError
 
 STATUS_LABELS = {str(swatch.key): swatch for swatch in STATUS_SWATCHES}
-
-
-def sign_in_prompt(path: str) -> html.P:
-    return html.P(className="track-notice track-notice-bad", children=[
-        bi("Halaman ini untuk petugas yang sudah masuk. ", "This page is for signed-in staff. "),
-        dcc.Link(bi("Masuk", "Sign in"), href=f"{LOGIN_PATH}?next={path}", refresh=True, className="work-sign-in"),
-    ])
 
 
 def notice(text: html.Span, kind: str) -> html.P:
