@@ -1,0 +1,126 @@
+"""Personal data that citizens write into a complaint's text, found and masked for public views.
+
+UU 27/2022 (PDP) lets the city publish a complaint but not the phone number, email address or NIK
+a citizen typed into it ("hubungi saya di 0812-...") nor the signature under an emailed letter.
+Phone numbers are found by `phonenumbers` (Google's libphonenumber rules for region ID), the rest
+by small regexes. Ordinary complaint numbers stay: RT/RW, house and tiang numbers, dates, times,
+money, tickets, kilometre posts, plates and counts.
+
+Out of scope, so left in the text: numbers spelled out in words ("nol delapan satu dua ..."),
+obfuscated addresses ("budi [at] gmail"), local numbers written without their area code, and
+names that are not in a signature block.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+
+PHONE = "telepon"
+EMAIL = "email"
+NIK = "nik"
+SIGNATURE = "tanda_tangan"
+
+PHONE_PLACEHOLDER = "[nomor telepon disembunyikan]"
+EMAIL_PLACEHOLDER = "[email disembunyikan]"
+NIK_PLACEHOLDER = "[NIK disembunyikan]"
+SIGNATURE_PLACEHOLDER = "[tanda tangan disembunyikan]"
+PLACEHOLDERS = {PHONE: PHONE_PLACEHOLDER, EMAIL: EMAIL_PLACEHOLDER, NIK: NIK_PLACEHOLDER,
+                SIGNATURE: SIGNATURE_PLACEHOLDER}
+
+# A written phone number begins with the trunk 0 or the country code; a match that does not
+# ("Rp 1.500.000", "1500-888" call centres) is an amount or a public service number.
+_DIALLED = re.compile(r"\(?(?:\+|0|62)")
+# "03-11-2024" is a valid number in area 0310 as well as a date; the date wins.
+_DATE = re.compile(r"\d{1,2}([-/. ])\d{1,2}\1\d{2}(?:\d{2})?")
+# "hp081234567890": the matcher wants no letter touching a number, so such letters become spaces.
+_LETTER_TOUCHING_DIGIT = re.compile(r"[^\W\d_](?=\d)|(?<=\d)[^\W\d_]")
+# "(021) 5551234/5551235": the second line of the same office, written without its area code.
+_ALTERNATE = re.compile(r"[ \t]*/[ \t]*\d[\d.-]{3,}\d(?!\d)")
+
+_EMAIL = re.compile(r"(?<![\w.%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+# 16 digits, whole or in the groups people write them in: 4-4-4-4, 6-6-4 and 2-2-2-6-4.
+_NIK = re.compile(
+    r"(?<!\d)(?:\d{16}"
+    r"|\d{4}(?P<a>[ .-])\d{4}(?P=a)\d{4}(?P=a)\d{4}"
+    r"|\d{6}(?P<b>[ .-])\d{6}(?P=b)\d{4}"
+    r"|\d{2}(?P<c>[ .-])\d{2}(?P=c)\d{2}(?P=c)\d{6}(?P=c)\d{4})(?!\d)"
+)
+# A closing alone on its line, perhaps with its usual words ("Terima kasih atas perhatiannya.",
+# "Wassalamualaikum Wr. Wb."), but not "Terima kasih sudah diperbaiki, tapi ..." that goes on.
+_CLOSING = re.compile(
+    r"^[ \t]*(?:terima[ \t]*kasih|makasih|hormat[ \t]+(?:saya|kami)|salam(?:[ \t]+hormat)?|wassalam\w*|"
+    r"(?:best[ \t]+|kind[ \t]+)?regards)"
+    r"(?:[ \t]+(?:atas|banyak|sebelumnya|bapak|ibu|pak|bu|admin|min|kak|wr|warahmatullahi|dan)\b[^\n]{0,40})?"
+    r"[ \t]*[,.!]*[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+SIGNATURE_MAX_LINES = 6  # a signature is a name, an address, a number or two; more is complaint text
+SIGNATURE_MAX_CHARS = 300
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where personal data sits in a text: text[start:end] is of `kind` (PHONE, EMAIL, NIK, SIGNATURE)."""
+
+    start: int
+    end: int
+    kind: str
+
+
+def find(text: str) -> list[Span]:
+    """The personal data in `text`, in order and never overlapping: a signature block takes the
+    numbers inside it, an email the digits inside it, a NIK the phone-like groups inside it."""
+    kept: list[Span] = []
+    for span in [*_signature(text), *_emails(text), *_niks(text), *_phones(text)]:
+        if all(span.end <= other.start or span.start >= other.end for other in kept):
+            kept.append(span)
+    return sorted(kept, key=lambda span: span.start)
+
+
+def mask(text: str) -> str:
+    """`text` with each piece of personal data replaced by its Indonesian placeholder."""
+    parts: list[str] = []
+    last = 0
+    for span in find(text):
+        parts += [text[last:span.start], PLACEHOLDERS[span.kind]]
+        last = span.end
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+def _phones(text: str) -> list[Span]:
+    spaced = _LETTER_TOUCHING_DIGIT.sub(" ", text)  # same length, so offsets hold in `text`
+    spans = []
+    for match in phonenumbers.PhoneNumberMatcher(spaced, "ID", leniency=phonenumbers.Leniency.VALID):
+        if not _DIALLED.match(match.raw_string) or _DATE.fullmatch(match.raw_string):
+            continue
+        end = match.end
+        if alternate := _ALTERNATE.match(text, end):
+            end = alternate.end()
+        spans.append(Span(match.start, end, PHONE))
+    return spans
+
+
+def _emails(text: str) -> list[Span]:
+    return [Span(m.start(), m.end(), EMAIL) for m in _EMAIL.finditer(text)]
+
+
+def _niks(text: str) -> list[Span]:
+    return [Span(m.start(), m.end(), NIK) for m in _NIK.finditer(text)]
+
+
+def _signature(text: str) -> list[Span]:
+    """The lines after the first closing (not the text's first line) that only a short block
+    follows, up to the end."""
+    for closing in _CLOSING.finditer(text):
+        if not text[:closing.start()].strip():
+            continue  # "Salam min," opening a tweet greets; the complaint follows
+        tail = text[closing.end():]
+        start = closing.end() + len(tail) - len(tail.lstrip())
+        tail = tail.strip()
+        lines = [line for line in tail.splitlines() if line.strip()]
+        if lines and len(lines) <= SIGNATURE_MAX_LINES and len(tail) <= SIGNATURE_MAX_CHARS:
+            return [Span(start, start + len(tail), SIGNATURE)]
+    return []
