@@ -32,10 +32,15 @@ PLACEHOLDERS = {PHONE: PHONE_PLACEHOLDER, EMAIL: EMAIL_PLACEHOLDER, NIK: NIK_PLA
 # A written phone number begins with the trunk 0 or the country code; a match that does not
 # ("Rp 1.500.000", "1500-888" call centres) is an amount or a public service number.
 _DIALLED = re.compile(r"\(?(?:\+|0|62)")
-# "03-11-2024" is a valid number in area 0310 as well as a date; the date wins.
-_DATE = re.compile(r"\d{1,2}([-/. ])\d{1,2}\1\d{2}(?:\d{2})?")
-# "hp081234567890": the matcher wants no letter touching a number, so such letters become spaces.
-_LETTER_TOUCHING_DIGIT = re.compile(r"[^\W\d_](?=\d)|(?<=\d)[^\W\d_]")
+SHORTEST_NATIONAL_NUMBER = 9  # digits after the 0: 21 5551234, 812 345 678; "kode 0313 0062" is shorter
+# The matcher sees the text with these blanked (same length, so offsets hold): a letter touching a
+# digit ("hp081234567890" would not match), dates and times ("03-11-2024" and "jam 06.10-07.50" are
+# valid numbers too, and "07.30 0812 3456 7890" hides the number behind the time).
+_BLANKED = re.compile(
+    r"[^\W\d_](?=\d)|(?<=\d)[^\W\d_]"
+    r"|(?<![\d.])(?:\d{4}-\d{2}-\d{2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})|\d{1,2} \d{1,2} (?:19|20)\d{2})(?![\d.])"
+    r"|(?<![\d.])(?:[01]?\d|2[0-3])[.:][0-5]\d(?![\d.])"
+)
 # "(021) 5551234/5551235": the second line of the same office, written without its area code.
 _ALTERNATE = re.compile(r"[ \t]*/[ \t]*\d[\d.-]{3,}\d(?!\d)")
 
@@ -91,10 +96,11 @@ def mask(text: str) -> str:
 
 
 def _phones(text: str) -> list[Span]:
-    spaced = _LETTER_TOUCHING_DIGIT.sub(" ", text)  # same length, so offsets hold in `text`
+    blanked = _BLANKED.sub(lambda found: " " * len(found[0]), text)
     spans = []
-    for match in phonenumbers.PhoneNumberMatcher(spaced, "ID", leniency=phonenumbers.Leniency.VALID):
-        if not _DIALLED.match(match.raw_string) or _DATE.fullmatch(match.raw_string):
+    for match in phonenumbers.PhoneNumberMatcher(blanked, "ID", leniency=phonenumbers.Leniency.VALID):
+        if (not _DIALLED.match(match.raw_string)
+                or len(str(match.number.national_number)) < SHORTEST_NATIONAL_NUMBER):
             continue
         end = match.end
         if alternate := _ALTERNATE.match(text, end):
