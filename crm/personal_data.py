@@ -52,17 +52,18 @@ _NIK = re.compile(
     r"|\d{6}(?P<b>[ .-])\d{6}(?P=b)\d{4}"
     r"|\d{2}(?P<c>[ .-])\d{2}(?P=c)\d{2}(?P=c)\d{6}(?P=c)\d{4})(?!\d)"
 )
-# A closing alone on its line, perhaps with its usual words ("Terima kasih atas perhatiannya.",
-# "Wassalamualaikum Wr. Wb."), but not "Terima kasih sudah diperbaiki, tapi ..." that goes on.
+# A closing alone on its line, perhaps with its usual words and a smiley ("Terima kasih atas
+# perhatiannya.", "Wassalamualaikum Wr. Wb.", "Terima kasih 🙏"), but not "Terima kasih sudah
+# diperbaiki, tapi ..." that goes on.
 _CLOSING = re.compile(
     r"^[ \t]*(?:terima[ \t]*kasih|makasih|hormat[ \t]+(?:saya|kami)|salam(?:[ \t]+hormat)?|wassalam\w*|"
     r"(?:best[ \t]+|kind[ \t]+)?regards)"
     r"(?:[ \t]+(?:atas|banyak|sebelumnya|bapak|ibu|pak|bu|admin|min|kak|wr|warahmatullahi|dan)\b[^\n]{0,40})?"
-    r"[ \t]*[,.!]*[ \t]*$",
+    r"[^\w\n]*$",
     re.IGNORECASE | re.MULTILINE,
 )
-SIGNATURE_MAX_LINES = 6  # a signature is a name, an address, a number or two; more is complaint text
-SIGNATURE_MAX_CHARS = 300
+SIGNATURE_MAX_LINES = 8  # a name, a title, an address, numbers; more is complaint text
+SIGNATURE_MAX_CHARS = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,15 +119,15 @@ def _niks(text: str) -> list[Span]:
 
 
 def _signature(text: str) -> list[Span]:
-    """The lines after the first closing (not the text's first line) that only a short block
-    follows, up to the end."""
+    """The lines after the first closing that ends a letter, up to the end: a short block follows
+    it, and the letter before it is at least half as long as that block; otherwise the "closing"
+    greets ("Salam min,\n..." or "Yth. Admin,\nSalam hormat,\n...") and the complaint follows."""
     for closing in _CLOSING.finditer(text):
-        if not text[:closing.start()].strip():
-            continue  # "Salam min," opening a tweet greets; the complaint follows
         tail = text[closing.end():]
         start = closing.end() + len(tail) - len(tail.lstrip())
         tail = tail.strip()
         lines = [line for line in tail.splitlines() if line.strip()]
-        if lines and len(lines) <= SIGNATURE_MAX_LINES and len(tail) <= SIGNATURE_MAX_CHARS:
+        if (lines and len(lines) <= SIGNATURE_MAX_LINES and len(tail) <= SIGNATURE_MAX_CHARS
+                and 2 * len(text[:closing.start()].strip()) >= len(tail)):
             return [Span(start, start + len(tail), SIGNATURE)]
     return []

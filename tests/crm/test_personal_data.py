@@ -113,13 +113,15 @@ def test_the_signature_after_a_closing_is_masked_whole():
 
 
 @pytest.mark.parametrize("closing", ["Terima kasih,", "Terimakasih.", "Terima kasih atas perhatiannya.", "Salam,",
-                                     "Salam hormat,", "Wassalam,", "Wassalamualaikum Wr. Wb.", "Hormat kami,"])
+                                     "Salam hormat,", "Wassalam,", "Wassalamualaikum Wr. Wb.", "Hormat kami,",
+                                     "Terima kasih 🙏", "Best regards,"])
 def test_each_closing_opens_a_signature(closing):
     assert mask(f"Lampu PJU mati.\n{closing}\nSri Wahyuni") == f"Lampu PJU mati.\n{closing}\n{SIGNATURE_PLACEHOLDER}"
 
 
 @pytest.mark.parametrize("text", [
     "Salam min,\ngot mampet di Jl. Bangka Raya",  # a greeting opens the text
+    "Yth. Admin,\nSalam hormat,\nJalan di depan SDN 05 berlubang, sudah 4 motor jatuh.",  # greets, after a line
     "Pagi min,\nTerima kasih sudah memperbaiki lampu kemarin\nTapi gang sebelah masih gelap.",  # thanks go on
     "Mohon trotoar diperbaiki.\n\nTerima kasih.",  # nothing after the closing
     "Lapor.\nSalam\n" + "\n".join(f"RT {rt:02d}: {rt + 2} karung" for rt in range(1, 9)),  # too long for a signature
