@@ -6,9 +6,10 @@ Phone numbers are found by `phonenumbers` (Google's libphonenumber rules for reg
 by small regexes. Ordinary complaint numbers stay: RT/RW, house and tiang numbers, dates, times,
 money, tickets, kilometre posts, plates and counts.
 
-Out of scope, so left in the text: numbers spelled out in words ("nol delapan satu dua ..."),
-obfuscated addresses ("budi [at] gmail"), local numbers written without their area code, and
-names that are not in a signature block.
+Out of scope, so left in the text: numbers spelled out in words ("nol delapan satu dua ..."), a
+letter O written for the zero, obfuscated addresses ("budi [at] gmail"), local numbers written
+without their area code, and names outside the lines after a closing ("Terima kasih, Budi").
+Placeholders hold no digits, so masking a masked text changes nothing.
 """
 from __future__ import annotations
 
@@ -121,7 +122,8 @@ def _niks(text: str) -> list[Span]:
 def _signature(text: str) -> list[Span]:
     """The lines after the first closing that ends a letter, up to the end: a short block follows
     it, and the letter before it is at least half as long as that block; otherwise the "closing"
-    greets ("Salam min,\n..." or "Yth. Admin,\nSalam hormat,\n...") and the complaint follows."""
+    greets (a first line "Salam min,", or "Salam hormat," under "Yth. Admin,") and the complaint
+    follows."""
     for closing in _CLOSING.finditer(text):
         tail = text[closing.end():]
         start = closing.end() + len(tail) - len(tail.lstrip())
