@@ -1,6 +1,6 @@
 """Pantau's composition root: settings -> geo (first: a bad boundary file fails in one clear sentence)
 -> store -> dashboard and sign-in -> live -> intake -> routes -> services (they need the publisher and
-the receiver) -> web (errors, request ids, health) -> run.
+the receiver) -> web (errors, request ids, health, security headers) -> run.
 
 `python app.py` serves the command centre at http://127.0.0.1:8050 on the embedded SQLite store, and
 runs the background work in the same process. `wsgi()` is one web process of `pantau serve`

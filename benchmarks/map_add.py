@@ -38,7 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from crm.categories import CATEGORIES  # noqa: E402
 from crm.channels import CHANNELS  # noqa: E402
 from crm.complaint import Complaint, new_ticket, received_event, utc_now  # noqa: E402
-from crm.events import COMPLAINT_ROUTED, public_complaint  # noqa: E402
+from crm.events import COMPLAINT_ROUTED  # noqa: E402
+from crm.public_view import public_complaint  # noqa: E402
 from dashboard.app import make_dash  # noqa: E402
 from dashboard.figures import MAINLAND_BOUNDS, jakarta_map, outlines_geojson  # noqa: E402
 from geo.boundaries import load_boundaries  # noqa: E402

@@ -42,13 +42,15 @@ class Status(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ComplaintEvent:
-    """One entry of a complaint's append-only history."""
+    """One entry of a complaint's append-only history. `actor` names who wrote it (for staff and the
+    audit); `unit` is how the public sees them (crm/roles.py public_label), never a person's name."""
 
     kind: str
     at: datetime
     status: Status
     actor: str
     note: str = ""
+    unit: str = ""
 
 
 @dataclass(slots=True)

@@ -1,20 +1,19 @@
-"""Events that leave the domain, and what a public screen may see of a complaint.
+"""Events that leave the domain.
 
 An `Event` is one thing that happened, with a name, a public payload and the kota and SKPD whose
 rooms (crm/rooms.py) hear of it besides the city, the way datasette's `events.py` keeps its
 events as small dataclasses: the unit of work (services/unit_of_work.py) queues them, the event
 log stores them, Socket.IO and Redis carry them, and listeners read them, all as the same type.
 
-The reporter's name and contact are deliberately absent (so is the desk officer's name, which
-is internal): `public_complaint` is the only shape of a complaint published or served.
+A complaint event's payload is crm/public_view.py's `public_complaint`, the one public shape.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Any
 
-from crm.complaint import WIB, Complaint
+from crm.complaint import Complaint
+from crm.public_view import public_complaint
 from crm.rooms import rooms_of
 
 COMPLAINT_ROUTED = "complaint_routed"
@@ -77,59 +76,3 @@ def sla_breached(complaint: Complaint, breach: str) -> Event:
 def surge_detected(payload: dict[str, Any], kode_kota: str) -> Event:
     """A kelurahan x category surge (crm/surge.py surge_payload): to the city and its kota."""
     return Event(SURGE_DETECTED, payload, kode_kota=kode_kota)
-
-
-def public_complaint(complaint: Complaint) -> dict[str, Any]:
-    """A complaint for the API, the live map and exports: no reporter contact, times in UTC and WIB."""
-    j = complaint.jurisdiction
-    return {
-        "id": complaint.id,
-        "ticket": complaint.ticket,
-        "channel": complaint.channel,
-        "external_id": complaint.external_id,
-        "received_at": complaint.received_at.isoformat(),
-        "received_at_wib": complaint.received_at.astimezone(WIB).strftime("%Y-%m-%d %H:%M WIB"),
-        "text": complaint.text,
-        "category": complaint.category,
-        "lon": complaint.lon,
-        "lat": complaint.lat,
-        "kode_kelurahan": j.kode_kelurahan if j else None,
-        "kelurahan": j.kelurahan if j else None,
-        "kode_kecamatan": j.kode_kecamatan if j else None,
-        "kecamatan": j.kecamatan if j else None,
-        "kode_kota": j.kode_kota if j else None,
-        "kota": j.kota if j else None,
-        "location_flag": complaint.location_flag,
-        "location_precision": complaint.location_precision,
-        "skpd": complaint.skpd,
-        "status": str(complaint.status),
-        "category_confidence": complaint.category_confidence,
-        "triage": complaint.triage,
-        "duplicate_of": complaint.duplicate_of,
-        "media": list(complaint.media),
-        "desk": complaint.desk,
-        "outside_desk_hours": complaint.outside_desk_hours,
-        "first_action_due": _iso(complaint.first_action_due),
-        "completion_due": _iso(complaint.completion_due),
-        "closed_at": _iso(complaint.closed_at),
-        "reopened": complaint.reopened,
-        "history": [
-            {"kind": e.kind, "at": e.at.isoformat(), "status": str(e.status), "actor": e.actor, "note": e.note}
-            for e in complaint.history
-        ],
-    }
-
-
-def _iso(at: datetime | None) -> str | None:
-    return None if at is None else at.isoformat()
-
-
-def public_tracking(complaint: Complaint) -> dict[str, Any]:
-    """What a citizen sees by ticket: where it stands and its history, without any person's name."""
-    shown = public_complaint(complaint)
-    keep = ("ticket", "status", "category", "kelurahan", "kecamatan", "kota", "skpd", "received_at",
-            "received_at_wib", "first_action_due", "completion_due", "closed_at", "reopened")
-    return {key: shown[key] for key in keep} | {
-        "history": [{"at": e.at.isoformat(), "at_wib": e.at.astimezone(WIB).strftime("%Y-%m-%d %H:%M WIB"),
-                     "status": str(e.status), "note": e.note} for e in complaint.history],
-    }

@@ -64,6 +64,19 @@ class Person:
     area: str | None = None
 
 
+PUBLIC_TITLES = {
+    Role.GOVERNOR: "Gubernur", Role.OPERATOR: "Operator CRM", Role.VALIDATOR: "Validator CRM",
+    Role.SKPD_HEAD: "Kepala", Role.SKPD_STAFF: "Petugas", Role.WALI_KOTA: "Wali Kota", Role.CAMAT: "Camat",
+    Role.LURAH: "Lurah",
+}
+
+
+def public_label(person: Person) -> str:
+    """How the public history names a person: their role and unit or area ("Petugas BINAMARGA-JP"),
+    never their name, which the audit log keeps."""
+    return " ".join(filter(None, (PUBLIC_TITLES[person.role], person.skpd or person.area)))
+
+
 FOLLOW_UP = frozenset({
     Status.KOORDINASI, Status.DISPOSISI, Status.PROSES, Status.ESTIMASI_WAKTU_SELESAI, Status.MENUNGGU_VALIDASI,
 })

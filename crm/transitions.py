@@ -93,12 +93,14 @@ class IncompleteTransition(TransitionError):
 
 @dataclass(frozen=True, slots=True)
 class TransitionRequest:
-    """One step asked for by `actor` at `at` (aware); fields beyond `to` as the target needs."""
+    """One step asked for by `actor` (seen publicly as `unit`) at `at` (aware); fields beyond `to`
+    as the target needs."""
 
     to: Status
     actor: str
     at: datetime
     note: str = ""
+    unit: str = ""
     evidence: tuple[str, ...] = ()
     ews: date | None = None
     to_skpd: str | None = None
@@ -113,7 +115,7 @@ def apply(complaint: Complaint, request: TransitionRequest) -> Complaint:
     holder = request.to_skpd or complaint.skpd
     kind = move_kind(complaint.skpd, holder) if holder != complaint.skpd else TRANSITION
     event = ComplaintEvent(kind, request.at, request.to, request.actor.strip(),
-                           _event_note(complaint, request, holder))
+                           _event_note(complaint, request, holder), request.unit)
     return replace(complaint, status=request.to, skpd=holder, history=[*complaint.history, event])
 
 

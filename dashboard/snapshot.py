@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from crm.complaint import Complaint, Status
-from crm.events import public_complaint
+from crm.public_view import public_complaint
 
 RecentComplaints = Callable[..., list[Complaint]]
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from crm.events import public_complaint
+from crm.public_view import public_complaint
 from crm.roles import covers
 from crm.skpd import SKPDS
 from crm.sla import SlaClock

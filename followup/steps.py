@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from crm.complaint import Complaint, Status, utc_now
 from crm.events import status_changed
 from crm.lifecycle import advance
-from crm.roles import Person, covers, may_transition
+from crm.roles import Person, covers, may_transition, public_label
 from crm.sla import SlaClock
 from crm.transitions import TransitionRequest
 from followup.evidence import BadEvidence, decode
@@ -112,5 +112,5 @@ def read_step(person: Person, *, to: object, note: object, evidence: object, ews
     except BadEvidence as exc:
         raise BadField(str(exc)) from None
     digests = tuple(hashlib.sha256(content).hexdigest() for content, _ in photos)
-    return TransitionRequest(to=status, actor=person.name, at=utc_now(), note=note.strip(), evidence=digests,
-                             ews=ews_date, to_skpd=to_skpd), photos
+    return TransitionRequest(to=status, actor=person.name, unit=public_label(person), at=utc_now(),
+                             note=note.strip(), evidence=digests, ews=ews_date, to_skpd=to_skpd), photos

@@ -10,7 +10,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from crm.complaint import Complaint, utc_now
-from crm.events import public_tracking, status_changed
+from crm.events import status_changed
+from crm.public_view import public_tracking
 from crm.lifecycle import CITIZEN, reopen
 from crm.sla import SlaClock
 from crm.transitions import TransitionError

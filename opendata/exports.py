@@ -28,7 +28,7 @@ from flask import Blueprint, Response, request
 
 from crm.categories import CATEGORIES
 from crm.complaint import Complaint, Status, utc_now
-from crm.events import public_complaint
+from crm.public_view import public_complaint
 from crm.skpd import KELURAHAN_PREFIX, SKPDS
 from crm.windows import WINDOWS, window_start
 from followup.auth import LOGIN_PATH, person_from_request
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
 EXPORT_FIELDS = (
-    "id", "ticket", "channel", "external_id", "received_at", "received_at_wib", "text", "category", "lon", "lat",
+    "id", "ticket", "channel", "received_at", "received_at_wib", "text", "category", "lon", "lat",
     "kode_kelurahan", "kelurahan", "kode_kecamatan", "kecamatan", "kode_kota", "kota", "location_flag",
     "location_precision", "skpd", "status", "category_confidence", "triage", "duplicate_of", "media", "desk",
     "outside_desk_hours", "first_action_due", "completion_due", "closed_at", "reopened",

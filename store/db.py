@@ -28,6 +28,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 WRITE_INTENT = "pantau_write_intent"
 MIGRATION_LOCK = 0x70616E7461750001  # pg advisory lock key: "pantau" + 1, held while migrating
+AT_HEAD = "at_head"  # data steps migrations leave for when the schema is complete (migrations/env.py)
 
 
 def make_engine(url: str) -> Engine:

@@ -143,6 +143,7 @@ class ComplaintEventRow(Base):
     status: Mapped[str] = mapped_column(String)
     actor: Mapped[str] = mapped_column(String)
     note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    unit: Mapped[str] = mapped_column(String, default="", server_default="")  # the actor as the public sees them
 
 
 class ApiKeyRow(Base):

@@ -67,7 +67,7 @@ def row_values(complaint: Complaint) -> dict[str, Any]:
 
 def event_values(event: ComplaintEvent) -> dict[str, Any]:
     return {"kind": event.kind, "at": event.at, "status": Status(event.status).value, "actor": event.actor,
-            "note": event.note}
+            "note": event.note, "unit": event.unit}
 
 
 def to_row(complaint: Complaint) -> ComplaintRow:
@@ -122,6 +122,7 @@ def to_domain(row: ComplaintRow) -> Complaint:
                 status=Status(event.status),
                 actor=event.actor,
                 note=event.note,
+                unit=event.unit,
             )
             for event in row.events
         ],

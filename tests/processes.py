@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -19,6 +19,7 @@ import socketio
 from crm.events import RANKING_CHANGED
 
 ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "kata-sandi-panjang-sekali"  # of everyone `serving(people=...)` makes
 
 
 class Server(NamedTuple):
@@ -93,14 +94,17 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def serving(data: Path, **extra_env: str) -> Iterator[Server]:
-    """`python app.py` on a fresh SQLite file in `data`, with one API key and one governor's token,
-    serving until the block ends; its log is `data`/server.log. `extra_env` adds or overrides
-    settings, e.g. PANTAU_SLA_WATCH_SECONDS="1"."""
+def serving(data: Path, people: Mapping[str, Sequence[str]] | None = None, **extra_env: str) -> Iterator[Server]:
+    """`python app.py` on a fresh SQLite file in `data` (`data`/pantau.db), with one API key, one
+    governor's token and `people` (name: role and scope options, e.g. ("skpd_staff", "--skpd",
+    "BINAMARGA-JP")) who sign in with PASSWORD, serving until the block ends; its log is
+    `data`/server.log. `extra_env` adds or overrides settings, e.g. PANTAU_SLA_WATCH_SECONDS="1"."""
     env = os.environ | {"PANTAU_DATABASE_URL": f"sqlite:///{data}/pantau.db", "PANTAU_PORT": str(free_port())}
     env |= extra_env
     key = create_key(env)
     governor = create_user_token(env, "gubernur", "governor")
+    for name, (role, *scope) in (people or {}).items():
+        create_user(env, name, role, PASSWORD, *scope)
     log = data / "server.log"
     process = start(env, log)
     try:

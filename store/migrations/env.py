@@ -2,13 +2,18 @@
 
 store.db.upgrade() hands over its connection in config.attributes["connection"]; from the command
 line, `alembic -c store/alembic.ini -x url=sqlite:///data/pantau.db upgrade head` works too.
+
+A migration that must fill data with today's rules (which read through today's models) leaves a
+step in config.attributes[AT_HEAD]; the steps run in the same transaction once the schema is at
+head, never halfway, where today's models would ask for columns not yet made.
 """
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import Connection
+from sqlalchemy.orm import Session
 
-from store.db import make_engine
+from store.db import AT_HEAD, make_engine
 from store.models import Base
 from store.postgis import include_object
 
@@ -22,6 +27,12 @@ def run_migrations(connection: Connection) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+        steps = context.config.attributes.pop(AT_HEAD, [])
+        if steps and context.get_context().get_current_revision() == context.get_head_revision():
+            with Session(bind=connection) as session:
+                for step in steps:
+                    step(session)
+                session.flush()
 
 
 connection = context.config.attributes.get("connection")

@@ -3,7 +3,6 @@ visitor told the Tebet kecamatan desk, gets a ticket the tracking API knows, a d
 same form load keeps that ticket, and SKPD staff are turned away. Screenshots go to artifacts/."""
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,9 +13,8 @@ import requests
 from playwright.sync_api import Browser, Page
 
 from tests.browser import ARTIFACTS
-from tests.processes import create_user, free_port, start, stop, wait_serving
+from tests.processes import PASSWORD, serving
 
-PASSWORD = "kata-sandi-panjang-sekali"
 OPERATOR, STAFF = "operator_meja", "staf_binamarga_js"
 PATH = "/meja"
 
@@ -30,15 +28,11 @@ class Server(NamedTuple):
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A Pantau process with an operator and an SKPD officer."""
+    """A Pantau process with an operator and an SKPD officer, and its SQLite file."""
+    people = {OPERATOR: ("operator",), STAFF: ("skpd_staff", "--skpd", "BINAMARGA-JS")}
     data = tmp_path_factory.mktemp("meja")
-    env = os.environ | {"PANTAU_DATABASE_URL": f"sqlite:///{data}/pantau.db", "PANTAU_PORT": str(free_port())}
-    create_user(env, OPERATOR, "operator", PASSWORD)
-    create_user(env, STAFF, "skpd_staff", PASSWORD, "--skpd", "BINAMARGA-JS")
-    log = data / "server.log"
-    process = start(env, log)
-    yield Server(wait_serving(process, env, log), data / "pantau.db")
-    stop(process)
+    with serving(data, people) as server:
+        yield Server(server.url, data / "pantau.db")
 
 
 def signed_in(browser: Browser, server: Server, name: str) -> tuple[Page, list[str]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from crm.complaint import Complaint, received_event
-from crm.events import public_complaint
+from crm.public_view import public_complaint
 from dashboard.figures import (
     COMPLAINTS_TRACE,
     HOVER,

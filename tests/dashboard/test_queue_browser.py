@@ -5,12 +5,11 @@ another page, shows it Selesai live. People are made with `pantau users create`,
 screenshots go to artifacts/."""
 from __future__ import annotations
 
-import os
 import struct
 import uuid
 import zlib
 from collections.abc import Iterator
-from typing import Any, NamedTuple
+from typing import Any
 
 import pytest
 import requests
@@ -18,40 +17,21 @@ from playwright.sync_api import Browser, Page
 
 from dashboard.palette import SLA_COLOURS
 from tests.browser import ARTIFACTS
-from tests.processes import (
-    create_key,
-    create_user,
-    free_port,
-    start,
-    stop,
-    wait_serving,
-)
+from tests.processes import PASSWORD, Server, serving
 
 LIVE_READY = ("() => window.pantau && window.pantau.overlay.inspect().settled"
               " && window.pantau.live.stats().connected")
-PASSWORD = "kata-sandi-panjang-sekali"
 STAFF, VALIDATOR = "staf_binamarga_jp", "validator_crm"
 
 pytestmark = pytest.mark.slow
 
 
-class Desk(NamedTuple):
-    url: str
-    key: str
-
-
 @pytest.fixture(scope="module")
-def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
+def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A Pantau process with an SKPD officer of Suku Dinas Bina Marga Jakarta Pusat and a validator."""
-    data = tmp_path_factory.mktemp("desk")
-    env = os.environ | {"PANTAU_DATABASE_URL": f"sqlite:///{data}/pantau.db", "PANTAU_PORT": str(free_port())}
-    key = create_key(env)
-    create_user(env, STAFF, "skpd_staff", PASSWORD, "--skpd", "BINAMARGA-JP")
-    create_user(env, VALIDATOR, "validator", PASSWORD)
-    log = data / "server.log"
-    process = start(env, log)
-    yield Desk(wait_serving(process, env, log), key)
-    stop(process)
+    people = {STAFF: ("skpd_staff", "--skpd", "BINAMARGA-JP"), VALIDATOR: ("validator",)}
+    with serving(tmp_path_factory.mktemp("desk"), people) as server:
+        yield server
 
 
 def watched(browser: Browser, size: dict[str, int]) -> tuple[Page, list[str]]:
@@ -62,7 +42,7 @@ def watched(browser: Browser, size: dict[str, int]) -> tuple[Page, list[str]]:
     return page, errors
 
 
-def post(desk: Desk) -> dict[str, Any]:
+def post(desk: Server) -> dict[str, Any]:
     """A pothole at Monas (Gambir, Jakarta Pusat): routed to BINAMARGA-JP."""
     body = {"channel": "qlue", "external_id": f"queue-{uuid.uuid4().hex}", "text": "Jalan berlubang dalam dekat Monas",
             "category": "jalan", "lon": 106.8272, "lat": -6.1754, "reporter_contact": "0811-rahasia"}
@@ -72,7 +52,7 @@ def post(desk: Desk) -> dict[str, Any]:
     return answer.json()
 
 
-def sign_in(page: Page, desk: Desk, path: str, name: str) -> None:
+def sign_in(page: Page, desk: Server, path: str, name: str) -> None:
     """Open a work page signed out, follow its link to /masuk, sign in, land back on the page."""
     page.goto(f"{desk.url}{path}")
     page.click(".work-sign-in")

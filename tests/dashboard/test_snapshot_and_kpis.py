@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from crm.breaches import COMPLETION, FIRST_ACTION, record_breaches
 from crm.complaint import Complaint, ComplaintEvent, Status, received_event
-from crm.events import public_complaint
+from crm.public_view import public_complaint
 from dashboard.client import FEED_SIZE, client_config, client_snapshot
 from dashboard.kpis import OVERDUE_AFTER, kpi_row, response_ms
 from dashboard.snapshot import read_snapshot

@@ -121,7 +121,7 @@ def test_csv_holds_public_fields_with_wib_beside_utc(client, key, stored):
 def test_csv_filters(client, key, stored, query, numbers):
     response = client.get(f"/api/v1/export/complaints.csv?{query}", headers=auth(key))
     assert response.status_code == 200
-    assert [row["external_id"] for row in read_csv(response)] == [f"Q-{n}" for n in numbers]
+    assert [row["ticket"] for row in read_csv(response)] == [stored[n - 1].ticket for n in numbers]
 
 
 def test_geojson_points_and_the_count_left_out(client, key, stored):
@@ -134,7 +134,8 @@ def test_geojson_points_and_the_count_left_out(client, key, stored):
     assert collection["type"] == "FeatureCollection"
     assert collection["without_location"] == 1
     features = collection["features"]
-    assert [f["properties"]["external_id"] for f in features] == ["Q-1", "Q-2", "Q-3", "Q-4"]
+    assert [f["properties"]["ticket"] for f in features] == [c.ticket for c in stored[:4]]
+    assert "external_id" not in features[0]["properties"]  # a channel's own id can name its author
     first = features[0]
     assert first["geometry"] == {"type": "Point", "coordinates": [stored[0].lon, stored[0].lat]}
     assert first["id"] == stored[0].id and first["properties"]["kode_kelurahan"] == "31.71.01.1001"

@@ -4,7 +4,6 @@ error (the live map connects and settles); a page on another origin cannot frame
 queue; the development server names no versions."""
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,9 +14,8 @@ import pytest
 import requests
 from playwright.sync_api import Browser, Page
 
-from tests.processes import create_key, create_user, free_port, start, stop, wait_serving
+from tests.processes import PASSWORD, Server, serving
 
-PASSWORD = "kata-sandi-panjang-sekali"
 LIVE_READY = ("() => window.pantau && window.pantau.overlay.inspect().settled"
               " && window.pantau.live.stats().connected")
 WATCH_CSP = ("window.__csp = []; document.addEventListener('securitypolicyviolation',"
@@ -29,23 +27,12 @@ SIGNED_IN_PAGES = {"validator_crm": "/validasi", "staf_binamarga_jp": "/antrian"
 pytestmark = pytest.mark.slow
 
 
-class Site(NamedTuple):
-    url: str
-    key: str
-
-
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    data = tmp_path_factory.mktemp("headers")
-    env = os.environ | {"PANTAU_DATABASE_URL": f"sqlite:///{data}/pantau.db", "PANTAU_PORT": str(free_port())}
-    key = create_key(env)
-    create_user(env, "validator_crm", "validator", PASSWORD)
-    create_user(env, "staf_binamarga_jp", "skpd_staff", PASSWORD, "--skpd", "BINAMARGA-JP")
-    create_user(env, "operator_meja", "operator", PASSWORD)
-    log = data / "server.log"
-    process = start(env, log)
-    yield Site(wait_serving(process, env, log), key)
-    stop(process)
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    people = {"validator_crm": ("validator",), "staf_binamarga_jp": ("skpd_staff", "--skpd", "BINAMARGA-JP"),
+              "operator_meja": ("operator",)}
+    with serving(tmp_path_factory.mktemp("headers"), people) as server:
+        yield server
 
 
 class Watched(NamedTuple):
@@ -69,7 +56,7 @@ def violations(seen: Watched) -> list[str]:
     return blocked + [line for line in seen.console if "Content Security Policy" in line]
 
 
-def test_every_page_works_under_the_policy(site: Site, browser: Browser) -> None:
+def test_every_page_works_under_the_policy(site: Server, browser: Browser) -> None:
     requests.post(f"{site.url}/api/v1/reports", timeout=30, headers={"Authorization": f"Bearer {site.key}"},
                   json={"channel": "qlue", "external_id": "csp-1", "text": "Jalan berlubang dalam",
                         "category": "jalan", "lon": 106.8272, "lat": -6.1754}).raise_for_status()
@@ -85,7 +72,7 @@ def test_every_page_works_under_the_policy(site: Site, browser: Browser) -> None
 
 
 @pytest.mark.parametrize("name", SIGNED_IN_PAGES)
-def test_signed_in_work_pages_work_under_the_policy(site: Site, browser: Browser, name: str) -> None:
+def test_signed_in_work_pages_work_under_the_policy(site: Server, browser: Browser, name: str) -> None:
     path = SIGNED_IN_PAGES[name]
     seen = watched(browser)
     seen.page.goto(f"{site.url}/masuk?next={path}")
@@ -120,7 +107,7 @@ def sibling_site(html: str) -> Iterator[str]:
         server.shutdown()
 
 
-def test_a_page_on_another_origin_cannot_frame_the_validators_queue(site: Site, browser: Browser) -> None:
+def test_a_page_on_another_origin_cannot_frame_the_validators_queue(site: Server, browser: Browser) -> None:
     seen = watched(browser)
     with sibling_site(f'<iframe src="{site.url}/validasi" width="800" height="600"></iframe>') as sibling:
         seen.page.goto(sibling)
@@ -130,7 +117,7 @@ def test_a_page_on_another_origin_cannot_frame_the_validators_queue(site: Site, 
     assert "ERR_BLOCKED_BY_RESPONSE" in frame.content()  # by the answer's headers, not by the network
 
 
-def test_headers_on_pages_api_answers_and_errors_and_no_versions(site: Site) -> None:
+def test_headers_on_pages_api_answers_and_errors_and_no_versions(site: Server) -> None:
     for path in ("/", "/masuk", "/api/v1/complaints", "/api/v1/nope", "/_dash-component-suites/nope.js"):
         answer = requests.get(site.url + path, timeout=30)
         assert "frame-ancestors 'none'" in answer.headers["Content-Security-Policy"], path

@@ -1,0 +1,83 @@
+"""The one public view of a complaint, served and published by every public door: the API,
+Open311, the socket events a screen receives, public pages and exports.
+
+UU 27/2022 (PDP) decides what is left out. The reporter's name and contact never appear. What
+citizens and officials write is masked (crm/personal_data.py: phone numbers, emails, NIK/KK
+numbers, an email's signature). The channel's own id (`external_id`) is left out: a tweet id
+names its author, an email's Message-ID a laptop. History names no official: each entry shows the
+unit or role that wrote it ("Petugas BINAMARGA-JP"); the name stays in the audit log. Staff pages
+read the Complaint itself, where crm/roles.py lets them.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from crm.complaint import SYSTEM_ACTOR, WIB, Complaint, ComplaintEvent
+from crm.lifecycle import CITIZEN
+from crm.personal_data import mask
+
+PUBLIC_ACTORS = {SYSTEM_ACTOR: "Sistem", CITIZEN: "Pelapor"}
+UNNAMED_OFFICIAL = "Petugas"  # an entry from before units were kept, or from an imported history
+
+
+def public_actor(event: ComplaintEvent) -> str:
+    """Who wrote a history entry, as the public may know it."""
+    return PUBLIC_ACTORS.get(event.actor) or event.unit or UNNAMED_OFFICIAL
+
+
+def public_complaint(complaint: Complaint) -> dict[str, Any]:
+    """A complaint as the API, Open311, live screens, public pages and exports show it: times in UTC
+    and WIB; the text and notes masked; no contact, name, external id or officer."""
+    j = complaint.jurisdiction
+    return {
+        "id": complaint.id,
+        "ticket": complaint.ticket,
+        "channel": complaint.channel,
+        "received_at": complaint.received_at.isoformat(),
+        "received_at_wib": complaint.received_at.astimezone(WIB).strftime("%Y-%m-%d %H:%M WIB"),
+        "text": mask(complaint.text),
+        "category": complaint.category,
+        "lon": complaint.lon,
+        "lat": complaint.lat,
+        "kode_kelurahan": j.kode_kelurahan if j else None,
+        "kelurahan": j.kelurahan if j else None,
+        "kode_kecamatan": j.kode_kecamatan if j else None,
+        "kecamatan": j.kecamatan if j else None,
+        "kode_kota": j.kode_kota if j else None,
+        "kota": j.kota if j else None,
+        "location_flag": complaint.location_flag,
+        "location_precision": complaint.location_precision,
+        "skpd": complaint.skpd,
+        "status": str(complaint.status),
+        "category_confidence": complaint.category_confidence,
+        "triage": complaint.triage,
+        "duplicate_of": complaint.duplicate_of,
+        "media": list(complaint.media),
+        "desk": complaint.desk,
+        "outside_desk_hours": complaint.outside_desk_hours,
+        "first_action_due": _iso(complaint.first_action_due),
+        "completion_due": _iso(complaint.completion_due),
+        "closed_at": _iso(complaint.closed_at),
+        "reopened": complaint.reopened,
+        "history": [
+            {"kind": e.kind, "at": e.at.isoformat(), "status": str(e.status), "actor": public_actor(e),
+             "note": mask(e.note)}
+            for e in complaint.history
+        ],
+    }
+
+
+def _iso(at: datetime | None) -> str | None:
+    return None if at is None else at.isoformat()
+
+
+def public_tracking(complaint: Complaint) -> dict[str, Any]:
+    """What a citizen sees by ticket: where it stands and its history, without any person's name."""
+    shown = public_complaint(complaint)
+    keep = ("ticket", "status", "category", "kelurahan", "kecamatan", "kota", "skpd", "received_at",
+            "received_at_wib", "first_action_due", "completion_due", "closed_at", "reopened")
+    return {key: shown[key] for key in keep} | {
+        "history": [{"at": e.at.isoformat(), "at_wib": e.at.astimezone(WIB).strftime("%Y-%m-%d %H:%M WIB"),
+                     "status": str(e.status), "note": mask(e.note)} for e in complaint.history],
+    }
