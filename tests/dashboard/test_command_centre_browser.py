@@ -95,7 +95,7 @@ def tile(page: Page, tile_id: str) -> int:
 
 def wait_coloured(page: Page, complaint: dict[str, Any], status: str) -> None:
     """Until the live layer draws the complaint in its status colour (the map coloured by status)."""
-    page.wait_for_function(f"window.pantau.overlay.inspect().colours[{complaint['id']}] === "
+    page.wait_for_function(f"() => window.pantau.overlay.inspect().colours[{complaint['id']}] === "
                            f"'{STATUS_COLOURS[status]}'", timeout=2_000)
 
 
@@ -111,7 +111,7 @@ def screenshot(page: Page, name: str) -> None:
 
 def click_on_map(page: Page, lon: float, lat: float) -> None:
     """Click where (lon, lat) is drawn, as an operator would, once the camera has come to rest."""
-    page.wait_for_function(f"!{GRAPH}._fullLayout.map._subplot.map.isMoving()")
+    page.wait_for_function(f"() => !{GRAPH}._fullLayout.map._subplot.map.isMoving()")
     x, y = page.evaluate(f"([lon, lat]) => {{ const p = {GRAPH}._fullLayout.map._subplot.map.project([lon, lat]);"
                          " return [p.x, p.y]; }", [lon, lat])
     box = page.locator("#jakarta-map .maplibregl-canvas").bounding_box()
@@ -136,8 +136,8 @@ def test_a_posted_complaint_appears_on_map_feed_and_today_tile_within_2_s(server
     today = tile(page, "kpi-today")
     sent = time.monotonic()
     complaint = post(server)
-    page.wait_for_function(f"window.pantau.overlay.inspect().ids.includes({complaint['id']})", timeout=2_000)
-    page.wait_for_function(f"document.querySelector('#cc-feed').innerText.includes('{complaint['ticket']}')",
+    page.wait_for_function(f"() => window.pantau.overlay.inspect().ids.includes({complaint['id']})", timeout=2_000)
+    page.wait_for_function(f"() => document.querySelector('#cc-feed').innerText.includes('{complaint['ticket']}')",
                            timeout=2_000)
     assert time.monotonic() - sent < 2
     assert tile(page, "kpi-today") == today + 1
@@ -152,7 +152,7 @@ def test_an_old_open_complaint_counts_as_overdue(server, page):
     # Past its completion deadline (7 working days, so more than 7 calendar days) as soon as it arrives
     a_month_ago = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - 30 * 86400))
     post(server, reported_at=a_month_ago, category="jalan")
-    page.wait_for_function(f"document.querySelector('#kpi-overdue .t-id').innerText === '{overdue + 1}'",
+    page.wait_for_function(f"() => document.querySelector('#kpi-overdue .t-id').innerText === '{overdue + 1}'",
                            timeout=2_000)
     assert tile(page, "kpi-open") == opened + 1
 
@@ -172,7 +172,7 @@ def test_a_burst_of_100_arrives_whole_and_the_page_stays_responsive(server, page
         time.sleep(0.05)
     ids = json.loads(burst.stdout.read())
     assert burst.returncode == 0 and len(ids) == 100
-    page.wait_for_function(f"{ids}.every(id => window.pantau.overlay.inspect().ids.includes(id))", timeout=5_000)
+    page.wait_for_function(f"() => {ids}.every(id => window.pantau.overlay.inspect().ids.includes(id))", timeout=5_000)
     after = page.evaluate("window.pantau.live.stats()")
     assert after["received"] - before["received"] == 100
     assert after["flushes"] - before["flushes"] < 50  # coalesced: a few repaints a second, not one per event
@@ -182,44 +182,44 @@ def test_a_burst_of_100_arrives_whole_and_the_page_stays_responsive(server, page
 
 def test_after_a_reconnect_the_page_catches_up_on_what_it_missed(server, page):
     seen = post(server)  # the page learns an event id to resume from
-    page.wait_for_function(f"window.pantau.overlay.inspect().ids.includes({seen['id']})", timeout=2_000)
+    page.wait_for_function(f"() => window.pantau.overlay.inspect().ids.includes({seen['id']})", timeout=2_000)
     # A socket on another namespace shares the page's cached connection manager: closing that
     # manager's transport drops the page's connection, and the manager reconnects after 3 s.
     page.evaluate("""() => { const probe = io('/probe'); const manager = probe.io; probe.disconnect();
         manager.reconnectionDelay(3000).randomizationFactor(0); manager.engine.close(); }""")
-    page.wait_for_function("!window.pantau.live.stats().connected", timeout=5_000)
+    page.wait_for_function("() => !window.pantau.live.stats().connected", timeout=5_000)
     missed = post(server, lon=106.8700, lat=-6.2400)
-    page.wait_for_function("window.pantau.live.stats().connected", timeout=10_000)
-    page.wait_for_function(f"window.pantau.overlay.inspect().ids.includes({missed['id']})", timeout=5_000)
+    page.wait_for_function("() => window.pantau.live.stats().connected", timeout=10_000)
+    page.wait_for_function(f"() => window.pantau.overlay.inspect().ids.includes({missed['id']})", timeout=5_000)
     assert missed["ticket"] in page.inner_text("#cc-feed")
 
 
 def test_language_toggle_switches_labels(page):
     assert page.inner_text(".kpis").startswith("HARI INI")
     page.click("#lang-en")
-    page.wait_for_function("document.querySelector('#pantau-root').className.includes('lang-en')")
+    page.wait_for_function("() => document.querySelector('#pantau-root').className.includes('lang-en')")
     assert "TODAY" in page.inner_text(".kpis") and "HARI INI" not in page.inner_text(".kpis")
     assert "Command Centre" in page.inner_text("header")
     assert "Newest complaints".upper() in page.inner_text(".feed-card").upper()
-    page.wait_for_function(f"{GRAPH}.data[1].hovertemplate.includes('customdata[3]')")  # English category names
+    page.wait_for_function(f"() => {GRAPH}.data[1].hovertemplate.includes('customdata[3]')")  # English category names
     screenshot(page, "command_centre_en.png")
     page.click("#lang-id")
-    page.wait_for_function("document.querySelector('#pantau-root').className.includes('lang-id')")
+    page.wait_for_function("() => document.querySelector('#pantau-root').className.includes('lang-id')")
     assert "HARI INI" in page.inner_text(".kpis")
 
 
 def test_colour_toggle_recolours_map_legend_and_live_layer(page):
     page.click("#cc-colour-by input[value=status]")
-    page.wait_for_function("window.pantau.overlay.inspect().mode === 'status'")
+    page.wait_for_function("() => window.pantau.overlay.inspect().mode === 'status'")
     assert page.is_visible(".swatches-status") and not page.is_visible(".swatches-category")
-    page.wait_for_function(f"{GRAPH}.data[1].marker.color.length === {GRAPH}.data[1].customdata.length")
+    page.wait_for_function(f"() => {GRAPH}.data[1].marker.color.length === {GRAPH}.data[1].customdata.length")
     statuses, colours = page.evaluate(f"[{GRAPH}.data[1].customdata.map(c => c[7]), {GRAPH}.data[1].marker.color]")
     assert colours == [STATUS_COLOURS[s] for s in statuses]
 
 
 def test_clicking_a_live_complaint_shows_its_detail_without_contact(server, page):
     complaint = post(server, lon=106.8000, lat=-6.2600, text="Pohon besar tumbang di depan sekolah")
-    page.wait_for_function(f"window.pantau.overlay.inspect().ids.includes({complaint['id']})", timeout=2_000)
+    page.wait_for_function(f"() => window.pantau.overlay.inspect().ids.includes({complaint['id']})", timeout=2_000)
     click_on_map(page, 106.8000, -6.2600)
     detail = page.wait_for_selector("#cc-detail:not(.hidden) .detail-ticket")
     assert detail.inner_text() == complaint["ticket"]
@@ -250,11 +250,11 @@ def test_repeats_of_an_open_complaint_show_as_one_cluster_live_and_after_a_reloa
                     text="Saluran tersumbat, air meluap", channel=channel)
                for n, channel in ((1, "twitter"), (2, "sms"))]
     assert [r["duplicate_of"] for r in repeats] == [first["id"], first["id"]]
-    page.wait_for_function(f"window.pantau.overlay.inspect().clusters[{first['id']}] === 3", timeout=2_000)
+    page.wait_for_function(f"() => window.pantau.overlay.inspect().clusters[{first['id']}] === 3", timeout=2_000)
     screenshot(page, "command_centre_cluster.png")
     page.reload()
     page.wait_for_function(LIVE_READY, timeout=60_000)
-    page.wait_for_function(f"window.pantau.overlay.inspect().clusters[{first['id']}] === 3", timeout=5_000)
+    page.wait_for_function(f"() => window.pantau.overlay.inspect().clusters[{first['id']}] === 3", timeout=5_000)
 
 
 def test_status_changes_recolour_the_map_and_update_feed_kpis_and_detail_live(server, page):
@@ -262,10 +262,10 @@ def test_status_changes_recolour_the_map_and_update_feed_kpis_and_detail_live(se
     page.reload()
     page.wait_for_function(LIVE_READY, timeout=60_000)
     live = post(server, lon=106.9400, lat=-6.1600, text="Pohon tumbang menimpa pagar")
-    page.wait_for_function(f"window.pantau.overlay.inspect().ids.includes({live['id']})", timeout=2_000)
+    page.wait_for_function(f"() => window.pantau.overlay.inspect().ids.includes({live['id']})", timeout=2_000)
     assert shown["id"] not in page.evaluate("window.pantau.overlay.inspect().ids")  # drawn by the snapshot trace
     page.click("#cc-colour-by input[value=status]")
-    page.wait_for_function("window.pantau.overlay.inspect().mode === 'status'")
+    page.wait_for_function("() => window.pantau.overlay.inspect().mode === 'status'")
     opened = tile(page, "kpi-open")
     click_on_map(page, 106.9400, -6.1600)
     page.wait_for_selector(f"#cc-detail:not(.hidden) .detail-ticket:text-is('{live['ticket']}')")
@@ -275,17 +275,17 @@ def test_status_changes_recolour_the_map_and_update_feed_kpis_and_detail_live(se
         wait_coloured(page, complaint, "Proses")
         assert "Proses" in feed_row(page, complaint)
     assert tile(page, "kpi-open") == opened  # Proses is still open
-    page.wait_for_function("document.querySelector('#cc-detail .detail-status').innerText.includes('Proses')")
+    page.wait_for_function("() => document.querySelector('#cc-detail .detail-status').innerText.includes('Proses')")
 
     tiny_jpeg = page.evaluate("() => { const c = document.createElement('canvas'); c.width = c.height = 1;"
                               " return c.toDataURL('image/jpeg').split(',')[1]; }")
     transition(server, live["id"], to="Menunggu Validasi", note="Sudah diperbaiki", evidence=[tiny_jpeg])
     transition(server, live["id"], to="Selesai")
-    page.wait_for_function(f"document.querySelector('#kpi-open .t-id').innerText === '{opened - 1}'",
+    page.wait_for_function(f"() => document.querySelector('#kpi-open .t-id').innerText === '{opened - 1}'",
                            timeout=2_000)
     wait_coloured(page, live, "Selesai")
     assert "Selesai" in feed_row(page, live) and "Proses" in feed_row(page, shown)
-    page.wait_for_function("document.querySelector('#cc-detail .detail-status').innerText.includes('Selesai')")
+    page.wait_for_function("() => document.querySelector('#cc-detail .detail-status').innerText.includes('Selesai')")
     assert "Sudah diperbaiki" in page.inner_text("#cc-detail .detail-history")
     screenshot(page, "command_centre_status.png")
 
@@ -299,7 +299,7 @@ def test_a_breached_deadline_marks_the_feed_and_detail_and_is_listed_live_and_af
         late = post(server, reported_at=seven_hours_ago, lon=106.8300, lat=-6.2000, category="jalan",
                     text="Jalan amblas belum ditangani")
         on_time = post(server, lon=106.8500, lat=-6.2100)
-        page.wait_for_function(f"window.pantau.overlay.inspect().ids.includes({late['id']})", timeout=2_000)
+        page.wait_for_function(f"() => window.pantau.overlay.inspect().ids.includes({late['id']})", timeout=2_000)
         page.click(f"#cc-feed li[data-complaint-id='{late['id']}']")
         page.wait_for_selector(f"#cc-detail:not(.hidden) .detail-ticket:text-is('{late['ticket']}')")
 
@@ -309,13 +309,13 @@ def test_a_breached_deadline_marks_the_feed_and_detail_and_is_listed_live_and_af
         escalated = page.inner_text(f"#cc-escalations li[data-complaint-id='{late['id']}']")
         for shown in ("Terlambat: tindakan pertama", late["ticket"], "Jalan", late["kelurahan"], late["skpd"]):
             assert shown in escalated
-        page.wait_for_function("document.querySelector('#cc-detail .detail-status').innerText"
+        page.wait_for_function("() => document.querySelector('#cc-detail .detail-status').innerText"
                                ".includes('Terlambat: tindakan pertama')", timeout=5_000)
         assert "dieskalasi ke kepala" in page.inner_text("#cc-detail .detail-history")
         screenshot(page, "command_centre_breach.png")
 
         page.click("#lang-en")
-        page.wait_for_function("document.querySelector('#pantau-root').className.includes('lang-en')")
+        page.wait_for_function("() => document.querySelector('#pantau-root').className.includes('lang-en')")
         assert "Late: first action" in feed_row(page, late)
         page.click("#lang-id")
 

@@ -124,14 +124,14 @@ def test_an_officer_takes_a_complaint_to_validation_and_the_validator_closes_it_
     officer.wait_for_selector(f"{row} .work-status >> text=Menunggu Validasi")
     assert officer.locator(f"{row} button").count() == 0  # validation is not the unit's to do
     screenshot(officer, "queue_waiting_validation.png")
-    centre.wait_for_function(f"document.querySelector(\"{feed_row}\").innerText.includes('Menunggu Validasi')")
+    centre.wait_for_function(f"() => document.querySelector(\"{feed_row}\").innerText.includes('Menunggu Validasi')")
 
     validator, validator_errors = watched(browser, {"width": 1440, "height": 900})
     sign_in(validator, desk, "/validasi", VALIDATOR)
     card = f"#validation-list [data-complaint-id='{complaint['id']}']"
     validator.wait_for_selector(card)
     assert "Lubang sudah ditambal aspal" in validator.inner_text(f"{card} .work-note")
-    validator.wait_for_function(f"document.querySelector(\"{card} .work-photos img\").naturalWidth === 96")
+    validator.wait_for_function(f"() => document.querySelector(\"{card} .work-photos img\").naturalWidth === 96")
     validator.click(f"{card} button:has-text('Tolak')")  # no reason: refused
     validator.wait_for_selector("#validation-message .track-notice-bad")
     screenshot(validator, "validation_queue.png")
@@ -139,7 +139,7 @@ def test_an_officer_takes_a_complaint_to_validation_and_the_validator_closes_it_
     validator.wait_for_selector("#validation-message .track-notice-ok >> text=Selesai")
     assert validator.locator(card).count() == 0
 
-    centre.wait_for_function(f"document.querySelector(\"{feed_row}\").innerText.includes('Selesai')")
+    centre.wait_for_function(f"() => document.querySelector(\"{feed_row}\").innerText.includes('Selesai')")
     centre.wait_for_timeout(800)
     screenshot(centre, "queue_command_centre_selesai.png")
     tracked = requests.get(f"{desk.url}/api/v1/track/{complaint['ticket']}", timeout=30).json()

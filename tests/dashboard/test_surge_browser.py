@@ -53,7 +53,7 @@ def test_a_flood_surge_raises_a_banner_live_that_stays_after_a_reload_until_dism
     post_flood(server, 5, **BIDARA_CINA)
     # Whichever watch runs first (this one, or the server's own) announces; the page must show both.
     watch_surges_once(sessions, publisher, utc_now())
-    page.wait_for_function(f"document.querySelectorAll('{LINES}').length === 2", timeout=10_000)
+    page.wait_for_function(f"() => document.querySelectorAll('{LINES}').length === 2", timeout=10_000)
     assert lines(page) == [  # stacked, the larger surge for its bar on top
         "Lonjakan banjir di Kel. Kampung Melayu (Jatinegara): 6 laporan dalam 3 jam, biasanya 0",
         "Lonjakan banjir di Kel. Bidara Cina (Jatinegara): 5 laporan dalam 3 jam, biasanya 0",
@@ -61,16 +61,16 @@ def test_a_flood_surge_raises_a_banner_live_that_stays_after_a_reload_until_dism
     assert all(time.endswith(" WIB") for time in page.locator(f"{LINES} .surge-time").all_inner_texts())
 
     page.click("#lang-en")
-    page.wait_for_function("document.querySelector('#pantau-root').classList.contains('lang-en')")
+    page.wait_for_function("() => document.querySelector('#pantau-root').classList.contains('lang-en')")
     assert lines(page)[0] == "Flooding surge in Kel. Kampung Melayu (Jatinegara): 6 reports in 3 hours, usually 0"
     page.click("#lang-id")
     screenshot(page, "command_centre_surge.png")
 
     page.click(f"{LINES}:nth-child(2) .surge-close")  # Bidara Cina, dismissed
-    page.wait_for_function(f"document.querySelectorAll('{LINES}').length === 1")
+    page.wait_for_function(f"() => document.querySelectorAll('{LINES}').length === 1")
     page.reload()
     open_command_centre(page, server)
-    page.wait_for_function(f"document.querySelectorAll('{LINES}').length === 1")  # from the layout's snapshot
+    page.wait_for_function(f"() => document.querySelectorAll('{LINES}').length === 1")  # from the layout's snapshot
     assert "Kel. Kampung Melayu (Jatinegara): 6 laporan" in lines(page)[0]
     page.close()
     assert errors == []
