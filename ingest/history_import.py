@@ -60,10 +60,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import IO, Any, Self
+from typing import IO, TYPE_CHECKING, Any, Self
 
 import numpy as np
-from sqlalchemy.orm import Session, sessionmaker
 
 from crm.categories import CATEGORIES, UnknownCategory
 from crm.channels import CHANNELS
@@ -86,6 +85,9 @@ from geo.locate import Locator
 from ingest.schemas import CLOCK_SKEW, MAX_TEXT
 from store import complaints as store_complaints
 from store.db import refresh_statistics, writing
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 BATCH = 2000  # complaints per add_many: one transaction and one locate_many each
 SHOWN_ERRORS = 10  # refusals kept in the summary for the screen; all go to the rejects file

@@ -20,11 +20,10 @@ Our choices where the spec leaves room:
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote_plus
 
 from flask import Blueprint, Response, request
-from sqlalchemy.orm import Session, sessionmaker
 
 from crm.categories import CATEGORIES
 from crm.complaint import Complaint, Status, utc_now
@@ -35,6 +34,9 @@ from ingest.channels.open311 import CHANNEL, CLIENT_HEADER
 from ingest.receive import Receiver, Rejected
 from store import complaints
 from web.errors import ApiError, error_shape
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 MAX_SPAN = timedelta(days=90)
 MAX_PAGE_SIZE = 1000

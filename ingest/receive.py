@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING
 
 from crm.channels import CHANNELS
 from crm.complaint import Complaint
@@ -19,6 +18,9 @@ from ingest.channels import adapter
 from ingest.channels.base import ChannelError, Inbound
 from store import dead_letters
 from web.metrics import count_dead_letter
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 
 class UnknownChannel(ChannelError):
