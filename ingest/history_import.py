@@ -2,9 +2,11 @@
 real history instead of starting empty on the day Pantau goes live.
 
 Every history is replayed through the domain, step by step (`crm.lifecycle.advance` and
-`reopen`), on a complaint built as the intake builds one (located by the Locator, routed by
-`crm/routing.py` unless the file names the first holder, SLA deadlines from the clock). So an
-imported complaint is one the CRM could have produced: an impossible history (Menunggu ->
+`reopen`), on a complaint built by the intake's own `crm.intake.build_complaint` (located by the
+Locator, routed by `crm/routing.py` unless the file names the first holder, ticket, SLA deadlines,
+desk hours and "received" note), after the same field checks as the HTTP doors
+(`ingest.schemas.PastComplaintIn`, of the field types `ReportIn` is made of). So an imported
+complaint is one the CRM could have produced: an impossible history (Menunggu ->
 Selesai) is refused with the domain's own message, and the holder after Koordinasi or
 Disposisi, `first_action_at`, `closed_at`, `reopened` and the completion deadline come out
 exactly as live follow-up would set them. Nothing is published: this is history, not news.
@@ -55,26 +57,16 @@ from __future__ import annotations
 import csv
 import itertools
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Self
 
 import numpy as np
+from pydantic import ValidationError
 
-from crm.categories import CATEGORIES, UnknownCategory
-from crm.channels import CHANNELS
-from crm.complaint import (
-    PRECISE,
-    Complaint,
-    Status,
-    new_ticket,
-    received_event,
-    utc_now,
-)
-from crm.desks import is_open
+from crm.complaint import PRECISE, Complaint
+from crm.intake import Placed, build_complaint
 from crm.lifecycle import advance, reopen
 from crm.routing import RoutingRules
 from crm.skpd import SKPDS, kelurahan_office
@@ -82,7 +74,7 @@ from crm.sla import SlaClock
 from crm.transitions import TransitionRequest
 from geo.jurisdiction import Jurisdiction
 from geo.locate import Locator
-from ingest.schemas import CLOCK_SKEW, MAX_TEXT
+from ingest.schemas import PastComplaintIn, PastStepIn, field_errors
 from store import complaints as store_complaints
 from store.db import refresh_statistics, writing
 
@@ -94,12 +86,11 @@ SHOWN_ERRORS = 10  # refusals kept in the summary for the screen; all go to the 
 REJECTS_SUFFIX = ".ditolak.jsonl"
 JSON_LINES = (".jsonl", ".ndjson")
 
-COMPLAINT_FIELDS = ("channel", "external_id", "received_at", "text", "category", "lon", "lat", "skpd",
-                    "reporter_name")
-STEP_FIELDS = ("at", "status", "actor", "note", "to_skpd", "ews", "evidence", "reopened")
-CSV_REQUIRED = (*COMPLAINT_FIELDS[:7], "at", "status")
-_SHA256 = re.compile(r"[0-9a-f]{64}")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+IMPORTED = "Diimpor dari riwayat"  # after the intake's "received" note
+
+COMPLAINT_FIELDS = tuple(name for name in PastComplaintIn.model_fields if name != "history")
+STEP_FIELDS = tuple(PastStepIn.model_fields)
+CSV_REQUIRED = (*(name for name, f in PastComplaintIn.model_fields.items() if f.is_required()), "at", "status")
 
 
 class UnreadableFile(Exception):
@@ -119,35 +110,6 @@ class Raw:
     text: str
     fields: dict[str, Any] | None
     error: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    """A status change by an official, or (status None) a reopening by the citizen."""
-
-    at: datetime
-    status: Status | None
-    actor: str = ""
-    note: str = ""
-    to_skpd: str | None = None
-    ews: date | None = None
-    evidence: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class PastComplaint:
-    """A record's fields, each checked, before it is placed and replayed."""
-
-    channel: str
-    external_id: str
-    received_at: datetime
-    text: str
-    category: str
-    lon: float
-    lat: float
-    skpd: str | None
-    reporter_name: str | None
-    steps: tuple[Step, ...]
 
 
 @dataclass
@@ -244,7 +206,7 @@ def import_history(source: HistoryFile, *, sessions: sessionmaker[Session], loca
 def _build_batch(chunk: list[Raw], locator: Locator, rules: RoutingRules,
                  sla: SlaClock) -> tuple[list[Complaint], list[tuple[Raw, str]]]:
     """The batch's complaints, placed with one vectorised lookup and replayed, and its refusals."""
-    parsed: list[tuple[Raw, PastComplaint]] = []
+    parsed: list[tuple[Raw, PastComplaintIn]] = []
     refused: list[tuple[Raw, str]] = []
     for raw in chunk:
         try:
@@ -265,66 +227,29 @@ def _build_batch(chunk: list[Raw], locator: Locator, rules: RoutingRules,
     return built, refused
 
 
-def parse(fields: dict[str, Any]) -> PastComplaint:
-    """A record's fields checked one by one; RecordError names the first bad one."""
-    _no_unknown(fields, (*COMPLAINT_FIELDS, "history"), "")
-    channel = _text(fields, "channel")
-    if channel not in CHANNELS:
-        raise RecordError(f"channel: kanal tidak dikenal {channel!r}; gunakan salah satu dari: {', '.join(CHANNELS)} "
-                          f"/ unknown channel")
-    category = _text(fields, "category")
-    if category not in CATEGORIES:
-        raise RecordError(f"category: {UnknownCategory(category)}")
-    history = fields.get("history", [])
-    if not isinstance(history, list):
-        raise RecordError("history: harus daftar langkah / must be a list of steps")
-    return PastComplaint(
-        channel=channel,
-        external_id=_text(fields, "external_id", 200),
-        received_at=_time(fields, "received_at", ""),
-        text=_text(fields, "text", MAX_TEXT),
-        category=category,
-        lon=_number(fields, "lon", 180),
-        lat=_number(fields, "lat", 90),
-        skpd=_optional_text(fields, "skpd", 200),
-        reporter_name=_optional_text(fields, "reporter_name", 200),
-        steps=tuple(_step(step, f"langkah ke-{n} / step {n}: ") for n, step in enumerate(history, 1)),
-    )
+def parse(fields: dict[str, Any]) -> PastComplaintIn:
+    """A record's fields checked as the HTTP doors check theirs; RecordError names every bad one."""
+    try:
+        return PastComplaintIn.model_validate(fields)
+    except ValidationError as exc:
+        raise RecordError("; ".join(f"{_where(e['field'])}: {e['message']}" for e in field_errors(exc))) from None
 
 
-def build(past: PastComplaint, jurisdiction: Jurisdiction | None, rules: RoutingRules, sla: SlaClock) -> Complaint:
-    """The complaint as the intake would have built it, then every step of its history replayed."""
-    skpd = past.skpd or rules.route(past.category, jurisdiction)
+def build(past: PastComplaintIn, jurisdiction: Jurisdiction | None, rules: RoutingRules, sla: SlaClock) -> Complaint:
+    """The complaint as the intake builds it, then every step of its history replayed."""
+    complaint = build_complaint(past.to_report(), category=past.category, rules=rules, sla=sla, skpd=past.skpd,
+                                placed=Placed(past.lon, past.lat, jurisdiction, PRECISE), notes=(IMPORTED,))
     own_office = kelurahan_office(jurisdiction).code if jurisdiction else None
-    if skpd not in SKPDS and skpd != own_office:
-        raise RecordError(f"skpd: SKPD tidak dikenal di tempat ini: {skpd!r} / unknown SKPD for this place")
-    due = sla.deadlines(channel=past.channel, category=past.category, received_at=past.received_at)
-    complaint = Complaint(
-        ticket=new_ticket(past.received_at),
-        channel=past.channel,
-        external_id=past.external_id,
-        received_at=past.received_at,
-        text=past.text,
-        category=past.category,
-        lon=past.lon,
-        lat=past.lat,
-        jurisdiction=jurisdiction,
-        skpd=skpd,
-        reporter_name=past.reporter_name,
-        location_precision=PRECISE,
-        outside_desk_hours=not is_open(past.channel, past.received_at),
-        first_action_due=due.first_action,
-        completion_due=due.completion,
-        history=[received_event(past.received_at, f"Diterima melalui kanal {past.channel}; diimpor dari riwayat")],
-    )
-    for n, step in enumerate(past.steps, 1):
-        where = f"langkah ke-{n} / step {n} ({step.status or 'dibuka ulang'}): "
+    if complaint.skpd not in SKPDS and complaint.skpd != own_office:
+        raise RecordError(f"skpd: SKPD tidak dikenal di tempat ini: {complaint.skpd!r} / unknown SKPD for this place")
+    for n, step in enumerate(past.history, 1):
+        where = f"{_step(n)} ({step.status or 'dibuka ulang'}): "
         if step.at < complaint.history[-1].at:
             raise RecordError(f"{where}waktu {step.at.isoformat()} sebelum langkah sebelumnya "
                               f"/ time is before the previous step or received_at")
         try:
             if step.status is None:
-                complaint = reopen(complaint, at=step.at, reason=step.note, sla=sla)
+                complaint = reopen(complaint, at=step.at, reason=step.reopened, sla=sla)
             else:
                 request = TransitionRequest(to=step.status, actor=step.actor, at=step.at, note=step.note,
                                             evidence=step.evidence, ews=step.ews, to_skpd=step.to_skpd)
@@ -334,77 +259,17 @@ def build(past: PastComplaint, jurisdiction: Jurisdiction | None, rules: Routing
     return complaint
 
 
-def _step(fields: object, where: str) -> Step:
-    if not isinstance(fields, dict):
-        raise RecordError(f"{where}harus objek JSON / must be a JSON object")
-    _no_unknown(fields, STEP_FIELDS, where)
-    at = _time(fields, "at", where)
-    if "reopened" in fields:
-        if "status" in fields:
-            raise RecordError(f"{where}isi status atau reopened, bukan keduanya / status or reopened, not both")
-        return Step(at, None, note=_text(fields, "reopened", 2000, where=where))
-    name = _text(fields, "status", where=where)
-    try:
-        status = Status(name)
-    except ValueError:
-        raise RecordError(f"{where}status tidak dikenal {name!r}; gunakan: {', '.join(Status)} / unknown status") from None
-    evidence = fields.get("evidence", [])
-    if not (isinstance(evidence, list) and all(isinstance(e, str) and _SHA256.fullmatch(e) for e in evidence)):
-        raise RecordError(f"{where}evidence: daftar digest sha256 (64 huruf hex) / a list of sha256 hex digests")
-    ews = _optional_text(fields, "ews", where=where)
-    if ews is not None and not _ISO_DATE.fullmatch(ews):
-        raise RecordError(f"{where}ews: tanggal YYYY-MM-DD / a date YYYY-MM-DD: {ews!r}")
-    try:
-        ews_date = None if ews is None else date.fromisoformat(ews)
-    except ValueError:
-        raise RecordError(f"{where}ews: tanggal tidak ada / no such date: {ews!r}") from None
-    return Step(at, status, actor=_optional_text(fields, "actor", 200, where=where) or "",
-                note=_optional_text(fields, "note", 2000, where=where) or "",
-                to_skpd=_optional_text(fields, "to_skpd", 200, where=where), ews=ews_date,
-                evidence=tuple(evidence))
+def _step(n: int) -> str:
+    return f"langkah ke-{n} / step {n}"
 
 
-def _no_unknown(fields: dict[str, Any], known: Iterable[str], where: str) -> None:
-    unknown = sorted(set(fields) - set(known))
-    if unknown:
-        raise RecordError(f"{where}kolom tidak dikenal: {', '.join(unknown)} / unknown fields")
-
-
-def _text(fields: dict[str, Any], name: str, longest: int | None = None, where: str = "") -> str:
-    value = fields.get(name)
-    if not isinstance(value, str) or not value.strip():
-        raise RecordError(f"{where}{name}: wajib diisi teks / required text")
-    if longest is not None and len(value) > longest:
-        raise RecordError(f"{where}{name}: paling panjang {longest} huruf / at most {longest} characters")
-    return value.strip()
-
-
-def _optional_text(fields: dict[str, Any], name: str, longest: int | None = None, where: str = "") -> str | None:
-    value = fields.get(name)
-    blank = value is None or (isinstance(value, str) and not value.strip())
-    return None if blank else _text(fields, name, longest, where)
-
-
-def _number(fields: dict[str, Any], name: str, bound: float) -> float:
-    value = fields.get(name)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not -bound <= value <= bound:
-        raise RecordError(f"{name}: harus angka antara -{bound:g} dan {bound:g} / must be a number in range")
-    return float(value)
-
-
-def _time(fields: dict[str, Any], name: str, where: str) -> datetime:
-    """An ISO 8601 time with a zone, in UTC; not in the future."""
-    value = _text(fields, name, where=where)
-    try:
-        at = datetime.fromisoformat(value)
-    except ValueError:
-        raise RecordError(f"{where}{name}: bukan waktu ISO 8601 / not an ISO 8601 time: {value!r}") from None
-    if at.tzinfo is None:
-        raise RecordError(f"{where}{name}: waktu tanpa zona waktu {value!r} (contoh 2026-03-01T08:15:00+07:00) "
-                          f"/ time without a zone")
-    if at > utc_now() + CLOCK_SKEW:
-        raise RecordError(f"{where}{name}: waktu di masa depan / time is in the future: {value!r}")
-    return at.astimezone(UTC)
+def _where(field: str) -> str:
+    """A field as the file's reader counts it: `history.0.at` is `langkah ke-1 / step 1: at`."""
+    head, _, rest = field.partition(".")
+    if head != "history" or not rest:
+        return field
+    index, _, name = rest.partition(".")
+    return _step(int(index) + 1) + (f": {name}" if name else "")
 
 
 def _batched(records: Iterable[Raw], size: int) -> Iterator[list[Raw]]:

@@ -174,7 +174,7 @@ def test_bad_records_go_to_the_rejects_file_with_their_line_and_the_rest_is_stor
     errors = [r["error"] for r in rejects]
     assert "tidak bisa dari status Menunggu ke Selesai" in errors[0]
     assert "JSON" in errors[1]
-    assert "received_at" in errors[2] and "zona waktu" in errors[2]
+    assert "received_at" in errors[2] and "timezone" in errors[2]  # the HTTP door's (pydantic's) wording
     assert "sebelum langkah sebelumnya" in errors[3]
     assert "jalan_rusak" in errors[4]
     assert summary.errors[0][0] == 2
