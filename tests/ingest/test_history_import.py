@@ -21,15 +21,8 @@ from crm.lifecycle import REOPENED
 from crm.routing import RoutingRules
 from crm.sla import SlaClock
 from geo.locate import Locator
-from ingest.history_import import (
-    COMPLAINT_FIELDS,
-    STEP_FIELDS,
-    Summary,
-    UnreadableFile,
-    import_history,
-    open_history,
-    rejects_path,
-)
+from ingest.history_files import COMPLAINT_FIELDS, STEP_FIELDS, UnreadableFile, open_history
+from ingest.history_import import Summary, import_history, rejects_path
 from store import complaints
 from store.db import make_sessionmaker, upgrade
 
