@@ -16,10 +16,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import cli
 from benchmarks.generate_history import Histories, records
+from crm.classifier import Classifier
 from crm.complaint import Status
+from crm.intake import Intake, Report
 from crm.lifecycle import REOPENED
 from crm.routing import RoutingRules
 from crm.sla import SlaClock
+from geo.gazetteer import Gazetteer
 from geo.locate import Locator
 from ingest.history_files import COMPLAINT_FIELDS, STEP_FIELDS, UnreadableFile, open_history
 from ingest.history_import import Summary, import_history, rejects_path
@@ -136,6 +139,22 @@ def test_histories_are_replayed_and_stored_with_their_clock_fields(fmt, tmp_path
     waiting = stored(sessions, "twitter", "T-1")
     assert waiting.status is Status.MENUNGGU and waiting.skpd and len(waiting.history) == 1
     assert waiting.first_action_due is not None and waiting.first_action_at is None
+
+
+def test_an_imported_complaint_is_built_as_the_intake_builds_the_same_report(tmp_path, sessions, locator):
+    """Ticket, holder, SLA deadlines, desk hours and the received note come from the intake's own build."""
+    late_tweet = just_received("T-1")
+    run(write_jsonl(tmp_path / "riwayat.jsonl", [late_tweet]), sessions, locator)
+    imported = stored(sessions, "twitter", "T-1")
+    intake = Intake(locate=locator.locate, rules=RoutingRules.default(), sla=SlaClock.default(),
+                    save=lambda batch: [(c, True) for c in batch], classify=Classifier.default().classify,
+                    find_place=Gazetteer.from_boundaries(locator.boundaries).search)
+    live = intake.build(Report(channel="twitter", external_id="T-1", text=late_tweet["text"], category="lampu_jalan",
+                               lon=MONAS["lon"], lat=MONAS["lat"], reported_at=fixed(late_tweet["received_at"])))
+    same = ("skpd", "jurisdiction", "first_action_due", "completion_due", "outside_desk_hours", "location_precision")
+    assert [getattr(imported, name) for name in same] == [getattr(live, name) for name in same]
+    assert imported.ticket[:11] == live.ticket[:11]  # JKT-<WIB date>-
+    assert imported.history[0].note == f"{live.history[0].note}. Diimpor dari riwayat"
 
 
 def test_importing_the_same_file_twice_stores_nothing_new(tmp_path, sessions, locator):
