@@ -30,8 +30,8 @@ from geo.locate import Locator
 from ingest.api import make_api
 from ingest.auth import KeyChecker
 from ingest.channel_api import make_channel_api
+from ingest.channels.open311.api import make_open311_api
 from ingest.demo_places import load_places
-from ingest.open311 import make_open311_api
 from ingest.pipeline import make_intake
 from ingest.receive import Receiver, dead_letter_keeper
 from ingest.simulator import Simulator

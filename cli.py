@@ -306,7 +306,8 @@ def import_history(file: Path) -> None:
 
     from crm.routing import RoutingRules
     from crm.sla import SlaClock
-    from ingest.history_import import UnreadableFile, import_history, open_history
+    from ingest.history_files import UnreadableFile, open_history
+    from ingest.history_import import import_history
     from store.db import make_engine, make_sessionmaker, upgrade
 
     try:

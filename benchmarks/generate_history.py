@@ -3,7 +3,7 @@ on years of data before the real archive arrives.
 
     python benchmarks/generate_history.py --count 1000000 --out history.jsonl [--seed 1] [--end ISO]
 
-Writes JSON lines in the format of ingest/history_import.py; `records(count, seed=, end=)` yields
+Writes JSON lines in the format of ingest/history_files.py; `records(count, seed=, end=)` yields
 the same records in-process. The same seed, end and data files give the same file, byte for byte.
 
 What it models, and why:

@@ -34,7 +34,8 @@ from crm.windows import window_start  # noqa: E402
 from followup.steps import take_step  # noqa: E402
 from geo.boundaries import load_boundaries  # noqa: E402
 from geo.locate import Locator  # noqa: E402
-from ingest.history_import import import_history, open_history  # noqa: E402
+from ingest.history_files import open_history  # noqa: E402
+from ingest.history_import import import_history  # noqa: E402
 from live.publish import Publisher, make_socketio  # noqa: E402
 from live.ranking import RankingBoard  # noqa: E402
 from settings import load_settings  # noqa: E402

@@ -106,37 +106,12 @@ class Intake:
 
     def build(self, report: Report) -> Complaint:
         """Every step but saving and announcing: pure, so a batch can store many at once."""
-        received_at = report.reported_at or utc_now()
         category, confidence, category_note, unsure = self.categorise(report)
         placed = self.place(report)
         triage = [reason for reason, needed in ((TRIAGE_CATEGORY, unsure),
                                                 (TRIAGE_LOCATION, placed.precision is None)) if needed]
-        notes = [f"Diterima melalui kanal {report.channel}", category_note, placed.note]
-        due = self.sla.deadlines(channel=report.channel, category=category, received_at=received_at)
-        return Complaint(
-            ticket=new_ticket(received_at),
-            channel=report.channel,
-            external_id=report.external_id,
-            received_at=received_at,
-            text=report.text,
-            category=category,
-            lon=placed.lon,
-            lat=placed.lat,
-            jurisdiction=placed.jurisdiction,
-            skpd=self.rules.route(category, placed.jurisdiction),
-            reporter_contact=report.reporter_contact,
-            reporter_name=report.reporter_name,
-            category_confidence=confidence,
-            triage=",".join(triage) or None,
-            location_precision=placed.precision,
-            media=report.media,
-            desk=report.desk,
-            officer=report.officer,
-            outside_desk_hours=not is_open(report.channel, received_at),
-            first_action_due=due.first_action,
-            completion_due=due.completion,
-            history=[received_event(received_at, ". ".join(n for n in notes if n))],
-        )
+        return build_complaint(report, category=category, placed=placed, rules=self.rules, sla=self.sla,
+                               confidence=confidence, triage=triage, notes=(category_note, placed.note))
 
     def categorise(self, report: Report) -> tuple[str, float | None, str | None, bool]:
         """(category, classifier confidence or None if the channel named it, the note saying why or
@@ -171,6 +146,41 @@ class Intake:
         shown = [_where(place, self.locate(place.lon, place.lat)) for place in places[:SHOWN_CANDIDATES]]
         rest = len(places) - len(shown)
         return ", ".join(shown) + (f" dan {rest} lainnya" if rest > 0 else "")
+
+
+def build_complaint(report: Report, *, category: str, placed: Placed, rules: RoutingRules, sla: SlaClock,
+                    skpd: str | None = None, confidence: float | None = None, triage: Sequence[str] = (),
+                    notes: Sequence[str | None] = ()) -> Complaint:
+    """A classified and placed report as a complaint: its ticket, first holder (`skpd`, else routed),
+    SLA deadlines, desk hours and the "received" note, followed by `notes`. The one home of these
+    rules: the intake and `pantau import` (which brings its own category, point and holder) build here."""
+    received_at = report.reported_at or utc_now()
+    due = sla.deadlines(channel=report.channel, category=category, received_at=received_at)
+    note = ". ".join(n for n in (f"Diterima melalui kanal {report.channel}", *notes) if n)
+    return Complaint(
+        ticket=new_ticket(received_at),
+        channel=report.channel,
+        external_id=report.external_id,
+        received_at=received_at,
+        text=report.text,
+        category=category,
+        lon=placed.lon,
+        lat=placed.lat,
+        jurisdiction=placed.jurisdiction,
+        skpd=skpd or rules.route(category, placed.jurisdiction),
+        reporter_contact=report.reporter_contact,
+        reporter_name=report.reporter_name,
+        category_confidence=confidence,
+        triage=",".join(triage) or None,
+        location_precision=placed.precision,
+        media=report.media,
+        desk=report.desk,
+        officer=report.officer,
+        outside_desk_hours=not is_open(report.channel, received_at),
+        first_action_due=due.first_action,
+        completion_due=due.completion,
+        history=[received_event(received_at, note)],
+    )
 
 
 def _where(place: Place, where: Jurisdiction | None) -> str:

@@ -6,11 +6,10 @@ every complaint goes out through crm.events.public_complaint.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, jsonify, request
 from pydantic import ValidationError
-from sqlalchemy.orm import Session, sessionmaker
 
 from crm.complaint import TRIAGE_CATEGORY, TRIAGE_LOCATION, Status
 from crm.events import public_complaint
@@ -19,6 +18,9 @@ from ingest.auth import KeyChecker
 from ingest.schemas import ReportIn, field_errors
 from store import complaints
 from web.errors import BadRequest, NotFound, Unprocessable, UnsupportedMediaType
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 MAX_PAGE = 500
 MAX_BATCH = 1000

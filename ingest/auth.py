@@ -10,12 +10,14 @@ import threading
 import time
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Response, jsonify, request
-from sqlalchemy.orm import Session, sessionmaker
 
 from store import api_keys
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 KEY_CACHE_SECONDS = 30.0
 MISSING_KEY = ("Kunci API tidak ada atau tidak sah: kirim 'Authorization: Bearer <kunci>' "

@@ -8,10 +8,9 @@ raw bodies with personal data, so reading and replaying them needs an API key.
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, jsonify, request
-from sqlalchemy.orm import Session, sessionmaker
 
 from crm.channels import CHANNELS
 from crm.complaint import utc_now
@@ -23,6 +22,9 @@ from ingest.receive import Receipt, Receiver, Rejected
 from store import dead_letters, users
 from store.dead_letters import DeadLetter
 from web.errors import ApiError, Conflict, MethodNotAllowed, NotFound, Unprocessable
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 MAX_LIST = 500
 

@@ -9,8 +9,7 @@ imports Dash (tests/live/test_redis.py checks that).
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING
 
 from crm.classifier import Classifier
 from crm.complaint import Complaint
@@ -25,6 +24,9 @@ from live.publish import Publisher
 from services.unit_of_work import unit_of_work
 from store import complaints
 from web.metrics import count_ingested
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 
 def make_intake(locator: Locator, sessions: sessionmaker[Session], publisher: Publisher, *,

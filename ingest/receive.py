@@ -1,4 +1,4 @@
-"""One door for every channel: parse the delivery with its adapter, then hand each report to intake.
+"""One door for every channel: parse the delivery with its adapter, then hand its reports to intake.
 
 Pull channels (the mailbox poller) and push channels (webhooks, the Open311 POST, walk-in desk
 forms) all end here, as Ushahidi's DataSourceStorage::receive does. A delivery no adapter can
@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING
 
 from crm.channels import CHANNELS
 from crm.complaint import Complaint
@@ -19,6 +18,9 @@ from ingest.channels import adapter
 from ingest.channels.base import ChannelError, Inbound
 from store import dead_letters
 from web.metrics import count_dead_letter
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 
 class UnknownChannel(ChannelError):
@@ -52,14 +54,16 @@ class Receiver:
     keep_dead_letter: KeepDeadLetter
 
     def __call__(self, inbound: Inbound) -> list[Receipt]:
-        """Parse and take in every report of a delivery; Rejected if the delivery is unreadable."""
+        """Parse a delivery and take in all its reports in one transaction (a Facebook webhook
+        batches entries); Rejected if the delivery is unreadable. A delivery with nothing for us
+        (a webhook about something else) writes nothing."""
         try:
             if inbound.channel not in CHANNELS:
                 raise UnknownChannel(inbound.channel)
             reports = adapter(inbound.channel).parse(inbound)
         except ChannelError as error:
             raise Rejected(error, self.keep_dead_letter(inbound, error)) from error
-        return [Receipt(*self.intake(report)) for report in reports]
+        return [Receipt(*taken) for taken in self.intake.many(reports)] if reports else []
 
 
 def dead_letter_keeper(sessions: sessionmaker[Session]) -> KeepDeadLetter:

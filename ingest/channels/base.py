@@ -19,7 +19,6 @@ from crm.intake import Report
 from ingest.schemas import ReportIn, field_errors
 
 MAX_BODY_BYTES = 1_000_000
-MAX_TEXT = 5000
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, event, func, select
 
 from app import Pantau, create_app
 from ingest.channels.base import MAX_BODY_BYTES
@@ -151,6 +151,34 @@ def test_a_facebook_delivery_refused_for_want_of_a_secret_is_replayed_once_it_is
         again = deliver(client, None, "facebook", body, "application/json",
                         **{"X-Hub-Signature-256": signed(body, SECRET)})
         assert again.status_code == 200 and again.get_json()["created"] == 0  # Facebook's retry
+
+
+def visitor_posts(count: int) -> bytes:
+    """A page webhook batching `count` visitor posts, one entry each, as Facebook batches them."""
+    page = "114938226519304"
+    return json.dumps({"object": "page", "entry": [
+        {"id": page, "time": 1795733051, "changes": [{"field": "feed", "value": {
+            "from": {"id": f"77124093855{n:05d}", "name": "Dewi Lestari"}, "item": "status", "verb": "add",
+            "post_id": f"{page}_1061823742{n:06d}", "created_time": 1795733049,
+            "message": f"Got mampet di Jl. Cempaka Putih Tengah XIII no. {n}"}}]}
+        for n in range(count)]}).encode()
+
+
+def test_a_delivery_of_many_entries_is_one_transaction_and_its_retry_creates_nothing(engine, locator):
+    pantau = make(engine, locator, facebook_app_secret=SECRET)
+    commits: list[object] = []
+    app_engine = pantau.sessions.kw["bind"]
+    event.listen(app_engine, "commit", commits.append)
+    body = visitor_posts(5)
+    signature = {"X-Hub-Signature-256": signed(body, SECRET)}
+    with pantau.dash.server.test_client() as client:
+        first = deliver(client, None, "facebook", body, "application/json", **signature)
+        assert first.status_code == 201 and first.get_json()["created"] == 5, first.get_json()
+        assert len(commits) == 1  # not one per entry
+        again = deliver(client, None, "facebook", body, "application/json", **signature)
+    assert again.status_code == 200 and again.get_json()["created"] == 0
+    assert [c["id"] for c in again.get_json()["complaints"]] == [c["id"] for c in first.get_json()["complaints"]]
+    assert len(commits) == 2 and count(pantau, ComplaintRow) == 5
 
 
 def test_facebook_webhook_handshake(engine, locator):

@@ -6,35 +6,21 @@ import re
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime
-from pathlib import Path
 
 import pytest
 
 from ingest.channels import email as email_channel
-from ingest.channels.base import (
-    MAX_TEXT,
-    Inbound,
-    InvalidReport,
-    MalformedPayload,
-    WrongContentType,
-)
+from ingest.channels.base import InvalidReport, MalformedPayload, WrongContentType
+from ingest.schemas import MAX_TEXT
+from tests.ingest.channels.deliveries import ARRIVED, DATA, Deliveries
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "channels"
-ARRIVED = datetime(2026, 11, 27, 3, 42, 10, tzinfo=timezone.utc)
 WIB = timezone(timedelta(hours=7))
+EMAIL = Deliveries("email", content_type="message/rfc822")
+inbound, parse_one = EMAIL.inbound, EMAIL.parse_one
 
 
 def raw(name: str) -> bytes:
     return (DATA / name).read_bytes()
-
-
-def inbound(body: bytes, content_type: str = "message/rfc822") -> Inbound:
-    return Inbound(channel="email", body=body, content_type=content_type, received_at=ARRIVED)
-
-
-def parse_one(body: bytes):
-    [report] = email_channel.parse(inbound(body))
-    return report
 
 
 def without_header(body: bytes, name: str) -> bytes:

@@ -8,24 +8,17 @@ import hashlib
 import hmac
 import json
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ingest.channels import facebook
-from ingest.channels.base import (
-    BadSignature,
-    Inbound,
-    InvalidReport,
-    MalformedPayload,
-    WrongContentType,
-)
+from ingest.channels.base import BadSignature, Inbound, InvalidReport, MalformedPayload, WrongContentType
+from tests.ingest.channels.deliveries import ARRIVED, DATA, JSON, Deliveries, recorded_json
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "channels"
-ARRIVED = datetime(2026, 11, 27, 3, 42, 10, tzinfo=timezone.utc)
 APP_SECRET = "9f2d7c1e5b8a4f3e6d0c2b1a7e9f8d6c"
 SECRETS = {"facebook_app_secret": APP_SECRET, "facebook_verify_token": "pantau-verify-5f1c"}
+FACEBOOK = Deliveries("facebook")
 
 
 def signature(body: bytes, secret: str = APP_SECRET) -> str:
@@ -33,15 +26,15 @@ def signature(body: bytes, secret: str = APP_SECRET) -> str:
 
 
 def fixture(name: str) -> dict[str, Any]:
-    return json.loads((DATA / name).read_text(encoding="utf-8"))
+    return recorded_json(name)
 
 
 def inbound(body: bytes | dict[str, Any], *, sign_with: str | None = APP_SECRET, headers: dict[str, str] | None = None,
-            secrets: dict[str, str] = SECRETS, content_type: str = "application/json") -> Inbound:
+            secrets: dict[str, str] = SECRETS, content_type: str = JSON) -> Inbound:
+    """A delivery signed as Facebook signs it, unless `sign_with` is None."""
     raw = body if isinstance(body, bytes) else json.dumps(body).encode()
     signed = {"x-hub-signature-256": signature(raw, sign_with)} if sign_with else {}
-    return Inbound(channel="facebook", body=raw, content_type=content_type, received_at=ARRIVED,
-                   headers=signed | (headers or {}), secrets=secrets)
+    return FACEBOOK.inbound(raw, content_type=content_type, headers=signed | (headers or {}), secrets=secrets)
 
 
 def feed(**value: Any) -> dict[str, Any]:

@@ -1,39 +1,23 @@
 """The LAPOR! 1708 adapter: dispositions forwarded to the province, read from Inbound objects."""
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from crm.complaint import WIB
 from ingest.channels import lapor
-from ingest.channels.base import (
-    MAX_TEXT,
-    Inbound,
-    InvalidReport,
-    MalformedPayload,
-    WrongContentType,
-)
+from ingest.channels.base import InvalidReport, MalformedPayload, WrongContentType
+from ingest.schemas import MAX_TEXT
+from tests.ingest.channels.deliveries import ARRIVED, DATA, Deliveries, recorded_json
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "channels"
-ARRIVED = datetime(2026, 11, 27, 3, 42, 10, tzinfo=timezone.utc)
+LAPOR = Deliveries("lapor")
+inbound, parse_one = LAPOR.inbound, LAPOR.parse_one
 
 
 def fixture(name: str = "lapor_public.json", **changes: Any) -> dict[str, Any]:
-    return json.loads((DATA / name).read_text(encoding="utf-8")) | changes
-
-
-def inbound(body: bytes | dict[str, Any], content_type: str = "application/json") -> Inbound:
-    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-    return Inbound(channel="lapor", body=raw, content_type=content_type, received_at=ARRIVED)
-
-
-def parse_one(body: bytes | dict[str, Any]):
-    [report] = lapor.parse(inbound(body))
-    return report
+    return recorded_json(name, **changes)
 
 
 def test_a_public_disposition_becomes_one_report_with_its_reporter():

@@ -2,33 +2,20 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from pathlib import Path
-from urllib.parse import parse_qsl, urlencode
 
 import pytest
 
 from crm.complaint import WIB
 from ingest.channels import sms
-from ingest.channels.base import (
-    MAX_TEXT,
-    Inbound,
-    InvalidReport,
-    MalformedPayload,
-    WrongContentType,
-)
+from ingest.channels.base import InvalidReport, MalformedPayload, WrongContentType
+from ingest.schemas import MAX_TEXT
+from tests.ingest.channels.deliveries import DATA, FORM, Deliveries, recorded_form
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "channels"
-FORM = "application/x-www-form-urlencoded"
-ARRIVED = datetime(2026, 11, 27, 1, 15, 4, tzinfo=timezone.utc)
+inbound = Deliveries("sms", FORM, received_at=datetime(2026, 11, 27, 1, 15, 4, tzinfo=timezone.utc)).inbound
 
 
 def fixture() -> dict[str, str]:
-    return dict(parse_qsl((DATA / "sms_lampu_pju.txt").read_text(encoding="utf-8")))
-
-
-def inbound(body: bytes | dict[str, str], content_type: str = FORM, received_at: datetime = ARRIVED) -> Inbound:
-    raw = body if isinstance(body, bytes) else urlencode(body).encode()
-    return Inbound(channel="sms", body=raw, content_type=content_type, received_at=received_at)
+    return recorded_form("sms_lampu_pju.txt")
 
 
 def test_the_gateway_post_becomes_one_report():

@@ -2,37 +2,21 @@
 from __future__ import annotations
 
 import copy
-import json
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ingest.channels import twitter
-from ingest.channels.base import (
-    Inbound,
-    InvalidReport,
-    MalformedPayload,
-    WrongContentType,
-)
+from ingest.channels.base import InvalidReport, MalformedPayload, WrongContentType
+from tests.ingest.channels.deliveries import ARRIVED, DATA, Deliveries, recorded_json
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "channels"
-ARRIVED = datetime(2026, 11, 27, 3, 42, 10, tzinfo=timezone.utc)
+TWITTER = Deliveries("twitter")
+inbound, parse_one = TWITTER.inbound, TWITTER.parse_one
 
 
 def tweet(name: str = "twitter_tweet_geo.json") -> dict[str, Any]:
-    return json.loads((DATA / name).read_text(encoding="utf-8"))
-
-
-def inbound(body: bytes | dict[str, Any] | list[Any], content_type: str = "application/json") -> Inbound:
-    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-    return Inbound(channel="twitter", body=raw, content_type=content_type, received_at=ARRIVED)
-
-
-def parse_one(body: bytes | dict[str, Any]):
-    [report] = twitter.parse(inbound(body))
-    return report
+    return recorded_json(name)
 
 
 def with_text(text: str, name: str = "twitter_tweet_geo.json") -> dict[str, Any]:

@@ -1,9 +1,7 @@
 """The walk-in desks' shared JSON payload, through each desk's own adapter module."""
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,26 +9,15 @@ import pytest
 from crm.complaint import WIB
 from crm.desks import DESK_WINDOWS, is_open
 from ingest.channels import adapter, kecamatan
-from ingest.channels.base import (
-    MAX_TEXT,
-    Inbound,
-    InvalidReport,
-    MalformedPayload,
-    WrongContentType,
-)
+from ingest.channels.base import InvalidReport, MalformedPayload, WrongContentType
+from ingest.schemas import MAX_TEXT
+from tests.ingest.channels.deliveries import DATA, Deliveries, recorded_json
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "channels"
-ARRIVED = datetime(2026, 11, 27, 4, 0, tzinfo=timezone.utc)
+inbound = Deliveries("kecamatan", received_at=datetime(2026, 11, 27, 4, 0, tzinfo=timezone.utc)).inbound
 
 
 def entry(**changes: Any) -> dict[str, Any]:
-    return json.loads((DATA / "walk_in_kecamatan.json").read_text(encoding="utf-8")) | changes
-
-
-def inbound(body: bytes | dict[str, Any], channel: str = "kecamatan",
-            content_type: str = "application/json") -> Inbound:
-    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-    return Inbound(channel=channel, body=raw, content_type=content_type, received_at=ARRIVED)
+    return recorded_json("walk_in_kecamatan.json", **changes)
 
 
 def refused(body: bytes | dict[str, Any], error: type[Exception] = MalformedPayload, **kwargs: Any):

@@ -2,38 +2,20 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from pathlib import Path
-from urllib.parse import parse_qsl, urlencode
 
 import pytest
 
 from ingest.channels import website
-from ingest.channels.base import (
-    MAX_TEXT,
-    Inbound,
-    InvalidReport,
-    MalformedPayload,
-    WrongContentType,
-)
+from ingest.channels.base import InvalidReport, MalformedPayload, WrongContentType
+from ingest.schemas import MAX_TEXT
+from tests.ingest.channels.deliveries import ARRIVED, DATA, FORM, Deliveries, recorded_form
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "channels"
-FORM = "application/x-www-form-urlencoded"
-ARRIVED = datetime(2026, 11, 27, 3, 42, 10, tzinfo=timezone.utc)
+WEBSITE = Deliveries("website", FORM)
+inbound, parse_one = WEBSITE.inbound, WEBSITE.parse_one
 
 
 def fixture(**changes: str) -> dict[str, str]:
-    body = (DATA / "website_saluran_air.txt").read_text(encoding="utf-8")
-    return dict(parse_qsl(body, keep_blank_values=True)) | changes
-
-
-def inbound(body: bytes | dict[str, str], content_type: str = FORM, received_at: datetime = ARRIVED) -> Inbound:
-    raw = body if isinstance(body, bytes) else urlencode(body).encode()
-    return Inbound(channel="website", body=raw, content_type=content_type, received_at=received_at)
-
-
-def parse_one(form: dict[str, str]):
-    [report] = website.parse(inbound(form))
-    return report
+    return recorded_form("website_saluran_air.txt", **changes)
 
 
 def test_the_form_becomes_one_report():

@@ -16,8 +16,8 @@ from ingest.channels import email as email_channel
 from ingest.channels.base import ChannelError, Inbound
 from ingest.mailbox import MailboxResult, poll_maildir
 from ingest.receive import Rejected
+from tests.ingest.channels.deliveries import DATA
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "channels"
 NO_SENDER = b"To: pengaduan@jakarta.go.id\r\nSubject: Jalan rusak\r\n\r\nJalan rusak di depan rumah saya.\r\n"
 
 

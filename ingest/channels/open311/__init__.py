@@ -1,6 +1,10 @@
 """Open311 GeoReport v2: a partner app's `POST /open311/v2/requests.<format>`, a form
 (`application/x-www-form-urlencoded`) as the spec defines it.
 
+The package is Open311's one home: this module is the channel adapter (what the registry in
+ingest/channels/__init__.py loads), `api.py` the routes at `/open311/v2/`, `shapes.py` what each
+resource says in JSON or XML.
+
     jurisdiction_id=jakarta.go.id&service_code=jalan&lat=-6.1754&long=106.8272
     &address_string=Jl.+Medan+Merdeka+Barat%2C+Gambir&description=Jalan+berlubang+di+depan+halte
     &media_url=https%3A%2F%2Fmitra.example%2Ffoto%2F1.jpg&email=budi%40example.id&first_name=Budi

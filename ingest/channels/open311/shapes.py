@@ -1,5 +1,5 @@
 """Open311 GeoReport v2 shapes: what each resource says, as plain values, and how it is written
-in JSON or XML. No web framework here: ingest/open311.py routes, this module shapes.
+in JSON or XML. No web framework here: api.py routes, this module shapes.
 
 JSON follows the spec's Spark convention: a list resource is a bare array. XML is the same
 value with the spec's element names: a list becomes its wrapper element (`services`,

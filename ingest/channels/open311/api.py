@@ -4,7 +4,7 @@ Every category is a realtime service; every complaint, from any channel, is a se
 A POST is the `open311` channel: the route checks the form's `api_key`, removes it from the body
 (and from the query string, where it is not read: dead letters must not keep credentials), names the key's client in the Inbound and hands the
 delivery to the Receiver, so an unreadable form is dead-lettered and a resubmission is a retry
-(see ingest/channels/open311.py). `jurisdiction_id` is accepted and ignored: one jurisdiction.
+(see the adapter, __init__.py). `jurisdiction_id` is accepted and ignored: one jurisdiction.
 
 Our choices where the spec leaves room:
 - a service definition is the spec's shape with no attributes; an unknown code is 404;
@@ -20,21 +20,22 @@ Our choices where the spec leaves room:
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote_plus
 
 from flask import Blueprint, Response, request
-from sqlalchemy.orm import Session, sessionmaker
 
 from crm.categories import CATEGORIES
 from crm.complaint import Complaint, Status, utc_now
-from ingest import open311_format as shapes
 from ingest.auth import KeyChecker
 from ingest.channels.base import MAX_BODY_BYTES, ChannelError, Inbound, PayloadTooLarge
-from ingest.channels.open311 import CHANNEL, CLIENT_HEADER
+from ingest.channels.open311 import CHANNEL, CLIENT_HEADER, shapes
 from ingest.receive import Receiver, Rejected
 from store import complaints
 from web.errors import ApiError, error_shape
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 MAX_SPAN = timedelta(days=90)
 MAX_PAGE_SIZE = 1000
