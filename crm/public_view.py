@@ -21,6 +21,11 @@ PUBLIC_ACTORS = {SYSTEM_ACTOR: "Sistem", CITIZEN: "Pelapor"}
 UNNAMED_OFFICIAL = "Petugas"  # an entry from before units were kept, or from an imported history
 
 
+def is_web_url(url: str) -> bool:
+    """Only http(s) links are shown: a `javascript:` or `data:` URL would run in a reader's browser."""
+    return url.lower().startswith(("http://", "https://")) and not any(c.isspace() or ord(c) < 0x20 for c in url)
+
+
 def public_actor(event: ComplaintEvent) -> str:
     """Who wrote a history entry, as the public may know it."""
     return PUBLIC_ACTORS.get(event.actor) or event.unit or UNNAMED_OFFICIAL
@@ -53,7 +58,7 @@ def public_complaint(complaint: Complaint) -> dict[str, Any]:
         "category_confidence": complaint.category_confidence,
         "triage": complaint.triage,
         "duplicate_of": complaint.duplicate_of,
-        "media": list(complaint.media),
+        "media": [url for url in complaint.media if is_web_url(url)],
         "desk": complaint.desk,
         "outside_desk_hours": complaint.outside_desk_hours,
         "first_action_due": _iso(complaint.first_action_due),

@@ -12,7 +12,7 @@ from flask import Blueprint, jsonify, request
 from pydantic import ValidationError
 
 from crm.complaint import TRIAGE_CATEGORY, TRIAGE_LOCATION, Status
-from crm.events import public_complaint
+from crm.public_view import public_complaint
 from crm.intake import Intake
 from ingest.auth import KeyChecker
 from ingest.schemas import ReportIn, field_errors

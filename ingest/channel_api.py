@@ -14,11 +14,11 @@ from flask import Blueprint, Response, jsonify, request
 
 from crm.channels import CHANNELS
 from crm.complaint import utc_now
-from crm.events import public_complaint
+from crm.public_view import public_complaint
 from ingest.auth import KeyChecker, unauthorised
 from ingest.channels import adapter
-from ingest.channels.base import MAX_BODY_BYTES, ChannelError, Inbound, PayloadTooLarge
-from ingest.receive import Receipt, Receiver, Rejected
+from ingest.channels.base import MAX_BODY_BYTES, ChannelError, Inbound, PayloadTooLarge, Rejected
+from ingest.receive import Receipt, Receiver
 from store import dead_letters, users
 from store.dead_letters import DeadLetter
 from web.errors import ApiError, Conflict, MethodNotAllowed, NotFound, Unprocessable

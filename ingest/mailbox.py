@@ -22,9 +22,8 @@ from pathlib import Path
 from typing import Literal
 
 from crm.complaint import utc_now
-from ingest.channels.base import ChannelError, Inbound
+from ingest.channels.base import ChannelError, Inbound, Rejected
 from ingest.channels.email import CHANNEL, RFC822
-from ingest.receive import Rejected
 
 log = logging.getLogger(__name__)
 

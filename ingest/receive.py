@@ -15,7 +15,7 @@ from crm.channels import CHANNELS
 from crm.complaint import Complaint
 from crm.intake import Intake
 from ingest.channels import adapter
-from ingest.channels.base import ChannelError, Inbound
+from ingest.channels.base import ChannelError, Inbound, Rejected
 from store import dead_letters
 from web.metrics import count_dead_letter
 
@@ -28,15 +28,6 @@ class UnknownChannel(ChannelError):
 
     def __init__(self, channel: str) -> None:
         super().__init__(f"Kanal tidak dikenal: {channel!r}; gunakan salah satu dari: {', '.join(CHANNELS)}.")
-
-
-class Rejected(Exception):
-    """A delivery refused; its raw body is kept as dead letter `dead_letter_id`."""
-
-    def __init__(self, error: ChannelError, dead_letter_id: int) -> None:
-        super().__init__(error.message)
-        self.error = error
-        self.dead_letter_id = dead_letter_id
 
 
 KeepDeadLetter = Callable[[Inbound, ChannelError], int]

@@ -24,6 +24,7 @@ from crm.intake import Report
 
 MAX_TEXT = 5000
 CLOCK_SKEW = timedelta(minutes=10)
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)  # before Jakarta's CRM existed: a typo (year 1, 9999 is the future)
 
 
 def _known_channel(value: str) -> str:
@@ -48,15 +49,30 @@ def _in_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
+def _after_earliest(value: datetime) -> datetime:
+    if value < EARLIEST:
+        raise ValueError(f"waktu laporan sebelum {EARLIEST.year}: periksa tahunnya")
+    return value
+
+
+def _printable(value: str) -> str:
+    """NUL and other control characters are refused at every door, the same on both databases
+    (PostgreSQL refuses NUL in text; SQLite would store it). Tabs and line breaks are text."""
+    if any((ord(c) < 0x20 and c not in "\t\n\r") or ord(c) == 0x7F for c in value):
+        raise ValueError("berisi karakter kendali (mis. NUL) yang tidak diterima")
+    return value
+
+
 Channel = Annotated[str, AfterValidator(_known_channel)]
 Category = Annotated[str, AfterValidator(_known_category)]
-ExternalId = Annotated[str, Field(min_length=1, max_length=200)]
-Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
-Name = Annotated[str, Field(max_length=200)]  # a person, a contact, a desk, an SKPD code
-Remark = Annotated[str, Field(max_length=2000)]  # an official's note, a citizen's reason
+Printable = AfterValidator(_printable)
+ExternalId = Annotated[str, Field(min_length=1, max_length=200), Printable]
+Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT), Printable]
+Name = Annotated[str, Field(max_length=200), Printable]  # a person, a contact, a desk, an SKPD code
+Remark = Annotated[str, Field(max_length=2000), Printable]  # an official's note, a citizen's reason
 Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
 Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
-Moment = Annotated[AwareDatetime, AfterValidator(_not_in_future)]  # a naive time could be UTC or WIB
+Moment = Annotated[AwareDatetime, AfterValidator(_not_in_future), AfterValidator(_after_earliest)]  # naive: UTC or WIB?
 PastMoment = Annotated[Moment, AfterValidator(_in_utc)]
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
@@ -73,8 +89,8 @@ class ReportIn(BaseModel):
     reported_at: Moment | None = None
     reporter_contact: Name | None = None
     reporter_name: Name | None = None
-    place_text: str | None = Field(default=None, max_length=500)
-    media: tuple[Annotated[str, Field(max_length=2000)], ...] = Field(default=(), max_length=20)
+    place_text: Annotated[str, Field(max_length=500), Printable] | None = None
+    media: tuple[Annotated[str, Field(max_length=2000), Printable], ...] = Field(default=(), max_length=20)
     desk: Name | None = None
     officer: Name | None = None
 

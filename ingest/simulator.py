@@ -22,11 +22,10 @@ from types import MappingProxyType
 
 from crm.complaint import utc_now
 from crm.desks import DESK_WINDOWS, is_open
-from ingest.channels.base import Inbound
+from ingest.channels.base import Inbound, Rejected
 from ingest.demo_payloads import Facts, delivery, person
 from ingest.demo_places import Places
 from ingest.demo_text import LINES, compose
-from ingest.receive import Rejected
 
 log = logging.getLogger(__name__)
 

@@ -24,8 +24,7 @@ from dashboard.context import services
 from dashboard.i18n import bi
 from dashboard.guard import Guard
 from dashboard.queue_widgets import notice, place
-from ingest.channels.base import Inbound
-from ingest.receive import Rejected
+from ingest.channels.base import Inbound, Rejected
 from store import users
 
 PATH = "/meja"

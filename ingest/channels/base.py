@@ -94,3 +94,12 @@ def make_report(**fields: Any) -> Report:
         return ReportIn.model_validate(fields).to_report()
     except ValidationError as exc:
         raise InvalidReport(errors=field_errors(exc)) from None
+
+
+class Rejected(Exception):
+    """A delivery refused; its raw body is kept as dead letter `dead_letter_id`."""
+
+    def __init__(self, error: ChannelError, dead_letter_id: int) -> None:
+        super().__init__(error.message)
+        self.error = error
+        self.dead_letter_id = dead_letter_id

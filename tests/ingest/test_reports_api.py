@@ -192,10 +192,11 @@ def test_a_batch_must_hold_1_to_1000_reports(client, key, reports):
 
 
 def test_the_triage_queue_lists_what_an_operator_must_look_at(client, key):
-    post(client, key, report(external_id="clear"))
-    post(client, key, report(external_id="vague", category=None, text="Halo min, tolong dicek ya"))
-    post(client, key, report(external_id="nowhere", lon=None, lat=None, text="Jalan berlubang besar"))
-    queue = lambda which: [c["external_id"] for c in client.get(f"/api/v1/complaints?triage={which}")  # noqa: E731
+    ids = {name: post(client, key, report(external_id=name, **fields)).get_json()["id"] for name, fields in (
+        ("clear", {}), ("vague", {"category": None, "text": "Halo min, tolong dicek ya"}),
+        ("nowhere", {"lon": None, "lat": None, "text": "Jalan berlubang besar"}))}
+    named = {complaint_id: name for name, complaint_id in ids.items()}
+    queue = lambda which: [named[c["id"]] for c in client.get(f"/api/v1/complaints?triage={which}")  # noqa: E731
                            .get_json()["complaints"]]
     assert sorted(queue("semua")) == ["nowhere", "vague"]
     assert queue("kategori_ragu") == ["vague"] and queue("lokasi_tidak_ditemukan") == ["nowhere"]

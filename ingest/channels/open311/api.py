@@ -28,14 +28,15 @@ from flask import Blueprint, Response, request
 from crm.categories import CATEGORIES
 from crm.complaint import Complaint, Status, utc_now
 from ingest.auth import KeyChecker
-from ingest.channels.base import MAX_BODY_BYTES, ChannelError, Inbound, PayloadTooLarge
+from ingest.channels.base import MAX_BODY_BYTES, ChannelError, Inbound, PayloadTooLarge, Rejected
 from ingest.channels.open311 import CHANNEL, CLIENT_HEADER, shapes
-from ingest.receive import Receiver, Rejected
 from store import complaints
 from web.errors import ApiError, error_shape
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
+
+    from ingest.receive import Receiver
 
 MAX_SPAN = timedelta(days=90)
 MAX_PAGE_SIZE = 1000

@@ -18,6 +18,7 @@ from typing import Any
 
 from crm.categories import CATEGORIES
 from crm.complaint import WIB, Complaint, Status
+from crm.public_view import public_complaint
 from crm.routing import KELURAHAN, RoutingRules
 from crm.skpd import KELURAHAN_PREFIX, SKPDS, kelurahan_office
 
@@ -81,17 +82,19 @@ def service_definition(code: str) -> dict[str, Any]:
 
 
 def service_request(complaint: Complaint) -> dict[str, Any]:
-    """A stored complaint as a GeoReport service request, in the spec's field order."""
+    """A stored complaint as a GeoReport service request, in the spec's field order, built from the
+    one public view (crm/public_view.py): masked text and notes, only http(s) media."""
+    shown = public_complaint(complaint)
     last = complaint.history[-1] if complaint.history else None
     where = complaint.jurisdiction
     category = CATEGORIES.get(complaint.category)
     return {
         "service_request_id": str(complaint.id),
         "status": open311_status(complaint.status),
-        "status_notes": (last.note or None) if last else None,
+        "status_notes": (shown["history"][-1]["note"] or None) if last else None,
         "service_name": category.name if category else complaint.category,
         "service_code": complaint.category,
-        "description": complaint.text,
+        "description": shown["text"],
         "agency_responsible": agency(complaint),
         "service_notice": notice(complaint),
         "requested_datetime": w3(complaint.received_at),
@@ -102,7 +105,7 @@ def service_request(complaint: Complaint) -> dict[str, Any]:
         "zipcode": None,
         "lat": complaint.lat,
         "long": complaint.lon,
-        "media_url": complaint.media[0] if complaint.media else None,
+        "media_url": shown["media"][0] if shown["media"] else None,
     }
 
 

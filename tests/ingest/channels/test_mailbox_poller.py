@@ -15,7 +15,7 @@ from crm.intake import Report
 from ingest.channels import email as email_channel
 from ingest.channels.base import ChannelError, Inbound
 from ingest.mailbox import MailboxResult, poll_maildir
-from ingest.receive import Rejected
+from ingest.channels.base import Rejected
 from tests.ingest.channels.deliveries import DATA
 
 NO_SENDER = b"To: pengaduan@jakarta.go.id\r\nSubject: Jalan rusak\r\n\r\nJalan rusak di depan rumah saya.\r\n"
