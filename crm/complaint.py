@@ -104,6 +104,15 @@ def received_event(at: datetime, note: str = "") -> ComplaintEvent:
     return ComplaintEvent(RECEIVED, at, Status.MENUNGGU, SYSTEM_ACTOR, note)
 
 
+CONTROL_CHARACTERS = "berisi karakter kendali (mis. NUL) yang tidak diterima"
+
+
+def is_clean_text(text: str) -> bool:
+    """No NUL or other control character (tabs and line breaks are text): every door refuses them,
+    the same on both databases (PostgreSQL refuses NUL in text; SQLite would store it)."""
+    return not any((ord(c) < 0x20 and c not in "\t\n\r") or ord(c) == 0x7F for c in text)
+
+
 def new_ticket(received_at: datetime) -> str:
     """A ticket a citizen can quote: the WIB date and five random Crockford characters."""
     day = received_at.astimezone(WIB).strftime("%y%m%d")

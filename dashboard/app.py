@@ -7,6 +7,7 @@ so the header shows the person of that request's session.
 from __future__ import annotations
 
 from dash import ClientsideFunction, Dash, Input, Output, dcc, html, page_container
+from dash.exceptions import DependencyException
 from flask import has_request_context
 from flask_wtf.csrf import generate_csrf
 
@@ -24,9 +25,15 @@ def make_dash(boundaries: Boundaries, recent: RecentComplaints, map_style: str) 
     dash = Dash("dashboard", title="Pantau", use_pages=True, pages_folder="pages",
                 assets_folder=str(PROJECT_DIR / "assets"), update_title=None)
     install(dash.server, PageContext(outlines_geojson(boundaries.kelurahan), recent, map_style))
+    dash.server.register_error_handler(DependencyException, no_such_script)
     dash.layout = frame
     frame_callbacks(dash)
     return dash
+
+
+def no_such_script(_: DependencyException) -> tuple[str, int, dict[str, str]]:
+    """A script path Dash does not serve (`/_dash-component-suites/..%2f...`): 404, not 500."""
+    return "Tidak ditemukan / Not found", 404, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def frame() -> html.Div:

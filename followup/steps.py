@@ -14,7 +14,7 @@ from datetime import date
 
 from typing import TYPE_CHECKING
 
-from crm.complaint import Complaint, Status, utc_now
+from crm.complaint import CONTROL_CHARACTERS, Complaint, Status, is_clean_text, utc_now
 from crm.events import status_changed
 from crm.lifecycle import advance
 from crm.roles import Person, covers, may_transition, public_label
@@ -101,6 +101,8 @@ def read_step(person: Person, *, to: object, note: object, evidence: object, ews
         raise BadField(f"to: status tidak dikenal; gunakan: {', '.join(s.value for s in Status)}") from None
     if not isinstance(note, str) or len(note) > MAX_NOTE:
         raise BadField(f"note: teks paling panjang {MAX_NOTE} huruf")
+    if not is_clean_text(note):
+        raise BadField(f"note: {CONTROL_CHARACTERS}")
     try:
         ews_date = None if ews is None else date.fromisoformat(ews)  # type: ignore[arg-type]
     except (TypeError, ValueError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from crm.complaint import Complaint, utc_now
+from crm.complaint import Complaint, is_clean_text, utc_now
 from crm.events import status_changed
 from crm.public_view import public_tracking
 from crm.lifecycle import CITIZEN, reopen
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from live.publish import Publisher
 
 MAX_REASON = 2000
+MAX_TICKET = 40  # JKT-261127-7K2QF is 16; imported tickets may be longer, not this long
 
 
 class TrackingError(Exception):
@@ -35,7 +36,7 @@ class UnknownTicket(TrackingError):
 
 
 class BadReason(TrackingError):
-    """The reopening reason is empty or longer than MAX_REASON."""
+    """The reopening reason is empty, longer than MAX_REASON or holds control characters."""
 
 
 class NotClosed(TrackingError):
@@ -48,8 +49,13 @@ def normalise(ticket: str) -> str:
 
 
 def find(sessions: sessionmaker[Session], ticket: str) -> Complaint:
+    """The complaint of `ticket`; UnknownTicket for any other text, without asking the store when it
+    cannot be a ticket at all (PostgreSQL refuses a NUL in a query, SQLite would not)."""
+    wanted = normalise(ticket)
+    if len(wanted) > MAX_TICKET or not wanted.isprintable():
+        raise UnknownTicket(ticket[:MAX_TICKET])
     with sessions() as session:
-        found = complaints.get_by_ticket(session, ticket=normalise(ticket))
+        found = complaints.get_by_ticket(session, ticket=wanted)
     if found is None:
         raise UnknownTicket(ticket)
     return found
@@ -65,7 +71,7 @@ def reopen_ticket(sessions: sessionmaker[Session], publisher: Publisher, sla: Sl
     """The citizen says the follow-up did not fix it: back to Proses, charged to the unit that closed it
     (audited with `closed_by`), announced live in the same transaction."""
     reason = reason.strip()
-    if not 1 <= len(reason) <= MAX_REASON:
+    if not 1 <= len(reason) <= MAX_REASON or not is_clean_text(reason):
         raise BadReason(reason)
     found = find(sessions, ticket)
     at = utc_now()

@@ -5,7 +5,6 @@ every complaint goes out through crm.events.public_complaint.
 """
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, jsonify, request
@@ -17,6 +16,7 @@ from crm.intake import Intake
 from ingest.auth import KeyChecker
 from ingest.schemas import ReportIn, field_errors
 from store import complaints
+from web import params
 from web.errors import BadRequest, NotFound, Unprocessable, UnsupportedMediaType
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ def make_api(intake: Intake, sessions: sessionmaker[Session], keys: KeyChecker) 
         results = [{"id": c.id, "ticket": c.ticket, "created": new} for c, new in stored]
         return jsonify({"results": results, "created": created}), 201 if created else 200
 
-    @api.get("/complaints/<int:complaint_id>")
+    @api.get(f"/complaints/<int(max={params.MAX_ID}):complaint_id>")
     def get_complaint(complaint_id: int) -> Any:
         with sessions() as session:
             complaint = complaints.get(session, complaint_id=complaint_id)
@@ -88,27 +88,22 @@ def make_api(intake: Intake, sessions: sessionmaker[Session], keys: KeyChecker) 
         status = args.get("status")
         if status is not None and status not in {s.value for s in Status}:
             problems.append({"field": "status", "message": f"status tidak dikenal; gunakan: {', '.join(s.value for s in Status)}"})
-        since = None
-        if args.get("since"):
-            try:
-                since = datetime.fromisoformat(args["since"])
-            except ValueError:
-                problems.append({"field": "since", "message": "gunakan waktu ISO 8601, misalnya 2026-11-27T08:00:00+07:00"})
-            else:
-                if since.tzinfo is None:
-                    problems.append({"field": "since", "message": "sertakan zona waktu, misalnya +07:00"})
+        since = params.aware_time(args["since"]) if args.get("since") else None
+        if args.get("since") and since is None:
+            problems.append({"field": "since", "message": "gunakan waktu ISO 8601 dengan zona, misalnya "
+                                                          "2026-11-27T08:00:00+07:00"})
         triage = args.get("triage")
         if triage is not None and triage not in TRIAGE_FILTERS:
             problems.append({"field": "triage", "message": f"gunakan: {', '.join(TRIAGE_FILTERS)}"})
-        limit = args.get("limit", "100")
-        if not limit.isdigit() or not 1 <= int(limit) <= MAX_PAGE:
+        limit = params.count(args.get("limit", "100"), 1, MAX_PAGE)
+        if limit is None:
             problems.append({"field": "limit", "message": f"bilangan 1 sampai {MAX_PAGE}"})
         if problems:
             raise Unprocessable("Parameter tidak sah.", errors=problems)
         with sessions() as session:
             found = complaints.list_complaints(
                 session, kode_kelurahan=args.get("kelurahan") or None, skpd=args.get("skpd") or None,
-                status=Status(status) if status else None, since=since, limit=int(limit),
+                status=Status(status) if status else None, since=since, limit=limit,
                 triage=TRIAGE_FILTERS[triage] if triage else None,
             )
         return jsonify({"complaints": [public_complaint(c) for c in found], "count": len(found)})

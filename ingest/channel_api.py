@@ -21,6 +21,7 @@ from ingest.channels.base import MAX_BODY_BYTES, ChannelError, Inbound, PayloadT
 from ingest.receive import Receipt, Receiver
 from store import dead_letters, users
 from store.dead_letters import DeadLetter
+from web import params
 from web.errors import ApiError, Conflict, MethodNotAllowed, NotFound, Unprocessable
 
 if TYPE_CHECKING:
@@ -66,16 +67,16 @@ def make_channel_api(receiver: Receiver, sessions: sessionmaker[Session], keys: 
     @api.get("/dead-letters")
     @keys.required
     def list_letters() -> Any:
-        limit = request.args.get("limit", "100")
-        if not limit.isdigit() or not 1 <= int(limit) <= MAX_LIST:
+        limit = params.count(request.args.get("limit", "100"), 1, MAX_LIST)
+        if limit is None:
             raise Unprocessable(f"limit: bilangan 1 sampai {MAX_LIST}")
         with sessions() as session:
             found = dead_letters.list_dead_letters(
                 session, channel=request.args.get("channel") or None,
-                pending_only=request.args.get("all") != "1", limit=int(limit))
+                pending_only=request.args.get("all") != "1", limit=limit)
         return jsonify({"dead_letters": [letter_json(d, with_body=False) for d in found], "count": len(found)})
 
-    @api.get("/dead-letters/<int:letter_id>")
+    @api.get(f"/dead-letters/<int(max={params.MAX_ID}):letter_id>")
     @keys.required
     def show_letter(letter_id: int) -> Any:
         with sessions() as session:
@@ -84,7 +85,7 @@ def make_channel_api(receiver: Receiver, sessions: sessionmaker[Session], keys: 
             raise NotFound(f"Surat mati {letter_id} tidak ditemukan.")
         return jsonify(letter_json(letter, with_body=True))
 
-    @api.post("/dead-letters/<int:letter_id>/replay")
+    @api.post(f"/dead-letters/<int(max={params.MAX_ID}):letter_id>/replay")
     @keys.required
     def replay(letter_id: int) -> Any:
         """Run a kept delivery through its adapter again, after the adapter or the data was fixed."""

@@ -2,11 +2,14 @@
 
 Pull channels (the mailbox poller) and push channels (webhooks, the Open311 POST, walk-in desk
 forms) all end here, as Ushahidi's DataSourceStorage::receive does. A delivery no adapter can
-read is kept in the dead-letter store and rejected with the adapter's status and message; a
-retried delivery finds its complaint by (channel, external_id) and creates nothing new.
+read is kept in the dead-letter store and rejected with the adapter's status and message; so is
+one that fails for a reason nobody foresaw (an adapter's slip, a report the store refuses), so no
+delivery is ever answered a bare 500 and lost. A retried delivery finds its complaint by
+(channel, external_id) and creates nothing new.
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -16,11 +19,24 @@ from crm.complaint import Complaint
 from crm.intake import Intake
 from ingest.channels import adapter
 from ingest.channels.base import ChannelError, Inbound, Rejected
-from store import dead_letters
+from store import dead_letters, outage
 from web.metrics import count_dead_letter
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+
+class Unreadable(ChannelError):
+    status = 400
+    default_message = "Kiriman tidak dapat dibaca; disimpan sebagai surat mati untuk diperiksa operator."
+
+
+class Unstorable(ChannelError):
+    status = 422
+    default_message = ("Laporan dari kiriman ini tidak dapat disimpan; kiriman disimpan sebagai surat mati "
+                       "untuk diperiksa operator.")
 
 
 class UnknownChannel(ChannelError):
@@ -53,8 +69,22 @@ class Receiver:
                 raise UnknownChannel(inbound.channel)
             reports = adapter(inbound.channel).parse(inbound)
         except ChannelError as error:
-            raise Rejected(error, self.keep_dead_letter(inbound, error)) from error
-        return [Receipt(*taken) for taken in self.intake.many(reports)] if reports else []
+            raise self._rejected(inbound, error) from error
+        except Exception as error:  # an adapter's slip on input nobody foresaw
+            log.exception("the %s adapter failed on a delivery; kept as a dead letter", inbound.channel)
+            raise self._rejected(inbound, Unreadable()) from error
+        if not reports:
+            return []
+        try:
+            return [Receipt(*taken) for taken in self.intake.many(reports)]
+        except Exception as error:
+            if outage.is_outage(error):  # nothing can be kept now: 503, and the gateway retries
+                raise
+            log.exception("a %s delivery could not be stored; kept as a dead letter", inbound.channel)
+            raise self._rejected(inbound, Unstorable()) from error
+
+    def _rejected(self, inbound: Inbound, error: ChannelError) -> Rejected:
+        return Rejected(error, self.keep_dead_letter(inbound, error))
 
 
 def dead_letter_keeper(sessions: sessionmaker[Session]) -> KeepDeadLetter:

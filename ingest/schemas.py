@@ -19,7 +19,7 @@ from pydantic import (
 
 from crm.categories import CATEGORIES
 from crm.channels import CHANNELS
-from crm.complaint import Status, utc_now
+from crm.complaint import CONTROL_CHARACTERS, Status, is_clean_text, utc_now
 from crm.intake import Report
 
 MAX_TEXT = 5000
@@ -56,10 +56,8 @@ def _after_earliest(value: datetime) -> datetime:
 
 
 def _printable(value: str) -> str:
-    """NUL and other control characters are refused at every door, the same on both databases
-    (PostgreSQL refuses NUL in text; SQLite would store it). Tabs and line breaks are text."""
-    if any((ord(c) < 0x20 and c not in "\t\n\r") or ord(c) == 0x7F for c in value):
-        raise ValueError("berisi karakter kendali (mis. NUL) yang tidak diterima")
+    if not is_clean_text(value):
+        raise ValueError(CONTROL_CHARACTERS)
     return value
 
 

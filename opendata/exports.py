@@ -35,6 +35,7 @@ from followup.auth import LOGIN_PATH, person_from_request
 from ingest.auth import KeyChecker
 from store import areas
 from store.areas import ComplaintFilter
+from web import params
 from web.errors import BadRequest, Unauthorized
 
 if TYPE_CHECKING:
@@ -114,7 +115,7 @@ def parse_filter(args: Mapping[str, str], now: datetime) -> tuple[ComplaintFilte
                              "message": f"jangka waktu tidak dikenal; gunakan: {', '.join(WINDOWS)}"})
     for name in ("since", "until"):
         if args.get(name):
-            at = _aware(args[name])
+            at = params.aware_time(args[name])
             if at is None:
                 problems.append({"field": name, "message": "waktu ISO 8601 dengan zona, misalnya "
                                                            "2026-11-27T08:00:00+07:00"})
@@ -129,14 +130,6 @@ def _is_level(kode: str, level: str) -> bool:
         return areas.level_of(kode) == level
     except ValueError:
         return False
-
-
-def _aware(text: str) -> datetime | None:
-    try:
-        at = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return at if at.utcoffset() is not None else None
 
 
 def public_row(complaint: Complaint) -> dict[str, Any]:

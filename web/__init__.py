@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from web.errors import install_errors
 from web.health import make_health
+from web.json_body import BoundedJSONProvider
 from web.logs import install_request_context
 from web.metrics import make_metrics
 
@@ -37,6 +38,7 @@ def install_web(server: Flask, sessions: sessionmaker[Session], redis_url: str |
         server.wsgi_app = behind  # type: ignore[method-assign] - Flask's documented way to add middleware
     if server.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default: no limit
         server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    server.json = BoundedJSONProvider(server)
     install_request_context(server)
     install_errors(server)
     server.register_blueprint(make_health(sessions, redis_url))

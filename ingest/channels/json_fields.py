@@ -30,6 +30,8 @@ def read_json(inbound: Inbound) -> dict[str, Any]:
         raise MalformedPayload(
             f"Isi kiriman bukan JSON yang sah: {exc.msg} (baris {exc.lineno}, kolom {exc.colno})."
         ) from None
+    except RecursionError:  # [[[[... a hundred thousand deep: no channel sends that
+        raise MalformedPayload("Isi kiriman bukan JSON yang sah: bersarang terlalu dalam.") from None
     if not isinstance(payload, dict):
         raise MalformedPayload(f"Isi kiriman harus satu objek JSON {{...}}, bukan {_kind_name(type(payload))}.")
     return payload

@@ -33,18 +33,13 @@ other field is refused, so a misspelt `lng` fails loudly instead of losing the p
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
 from crm.intake import Report
-from ingest.channels.base import (
-    Inbound,
-    MalformedPayload,
-    make_report,
-    require_media_type,
-)
+from ingest.channels.base import Inbound, MalformedPayload, make_report
+from ingest.channels.json_fields import read_json
 
 Entry = dict[str, Any]
 
@@ -64,18 +59,8 @@ def parser(channel: str) -> Callable[[Inbound], list[Report]]:
 
 
 def read_entry(inbound: Inbound) -> Entry:
-    """The JSON object of one entry; 415 for another media type, 400 if it is not one."""
-    require_media_type(inbound, "application/json")
-    try:
-        entry = json.loads(inbound.body.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise MalformedPayload("Isi kiriman bukan teks UTF-8 yang sah; kirim JSON dalam UTF-8.") from None
-    except json.JSONDecodeError as exc:
-        raise MalformedPayload(
-            f"Isi kiriman bukan JSON yang sah: {exc.msg} (baris {exc.lineno}, kolom {exc.colno})."
-        ) from None
-    if not isinstance(entry, dict):
-        raise MalformedPayload("Isi kiriman harus satu objek JSON: satu entri meja pengaduan.")
+    """The JSON object of one desk entry, with only the desk's fields; 415 or 400 otherwise."""
+    entry = read_json(inbound)
     _only(entry, FIELDS)
     return entry
 

@@ -31,6 +31,7 @@ from ingest.auth import KeyChecker
 from ingest.channels.base import MAX_BODY_BYTES, ChannelError, Inbound, PayloadTooLarge, Rejected
 from ingest.channels.open311 import CHANNEL, CLIENT_HEADER, shapes
 from store import complaints
+from web import params
 from web.errors import ApiError, error_shape
 
 if TYPE_CHECKING:
@@ -41,7 +42,6 @@ if TYPE_CHECKING:
 MAX_SPAN = timedelta(days=90)
 MAX_PAGE_SIZE = 1000
 MAX_PAGES = 1_000_000
-MAX_ID = 2**63 - 1
 BAD_KEY = "api_key tidak ada atau tidak sah / missing or invalid api_key."
 
 
@@ -212,24 +212,21 @@ def w3_datetime(args: Any, name: str, problems: list[str]) -> datetime | None:
     value = args.get(name)
     if not value:
         return None
-    try:  # an unencoded "+07:00" arrives as " 07:00"; a W3 datetime has no spaces
-        at = datetime.fromisoformat(value.strip().replace(" ", "+"))
-    except ValueError:
-        at = None
-    if at is None or at.tzinfo is None:
+    at = params.aware_time(value.strip().replace(" ", "+"))  # an unencoded "+07:00" arrives as " 07:00"
+    if at is None:
         problems.append(f"{name}: gunakan waktu W3C dengan zona, misalnya 2026-11-27T08:00:00+07:00 atau ...Z.")
         return None
     return at
 
 
 def counting(args: Any, name: str, default: int, top: int, problems: list[str]) -> int:
-    value = args.get(name) or str(default)
-    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= top:
+    value = params.count(args.get(name) or str(default), 1, top)
+    if value is None:
         problems.append(f"{name}: bilangan bulat 1 sampai {top}.")
         return default
-    return int(value)
+    return value
 
 
 def as_id(text: str) -> int | None:
     """A complaint id from a URL or a list, or None for anything that cannot be one."""
-    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID else None
+    return params.record_id(text)
