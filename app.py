@@ -49,6 +49,7 @@ from store.db import make_engine, make_sessionmaker, upgrade
 from web import install_web
 from web.headers import QuietRequestHandler, install_security_headers
 from web.logs import configure_logging
+from web.params import install_converters
 from web.throttle import make_limiter
 
 
@@ -84,6 +85,7 @@ def create_app(settings: Settings, locator: Locator | None = None, *, migrate: b
             return complaints.list_complaints(session, limit=5000, **filters)
 
     dash = make_dash(locator.boundaries, recent, settings.map_style)
+    install_converters(dash.server)  # before the routes below: `<int:...>` stops at the database's BIGINT
     dash.server.secret_key = settings.secret_key or secrets.token_hex(32)
     limiter = make_limiter(dash.server, redis_url=settings.redis_url, prefix=settings.redis_channel)
     install_auth(dash.server, sessions, limiter, secure_cookies=settings.secure_cookies)

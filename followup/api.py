@@ -29,7 +29,6 @@ from followup.steps import BadField, take_step
 from followup.tracking import MAX_REASON, BadReason, NotClosed, UnknownTicket
 from live.publish import Publisher
 from store import complaints, evidence
-from web import params
 from web.errors import ApiError, BadRequest, Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
 
 if TYPE_CHECKING:
@@ -44,7 +43,7 @@ def make_follow_up_api(sessions: sessionmaker[Session], publisher: Publisher, sl
         return jsonify({"skpd": [{"code": s.code, "name": s.name, "kind": s.kind, "parent": s.parent,
                                   "kode_kota": s.kode_kota} for s in SKPDS.values()]})
 
-    @api.post(f"/complaints/<int(max={params.MAX_ID}):complaint_id>/transitions")
+    @api.post("/complaints/<int:complaint_id>/transitions")
     def transition(complaint_id: int) -> Any:
         who = person_from_request()
         if who is None:
@@ -67,7 +66,7 @@ def make_follow_up_api(sessions: sessionmaker[Session], publisher: Publisher, sl
             raise ApiError.of(exc.status, str(exc), field=getattr(exc, "field", None)) from None
         return jsonify(public_complaint(after))
 
-    @api.get(f"/complaints/<int(max={params.MAX_ID}):complaint_id>/evidence/<int(max=99):index>")
+    @api.get("/complaints/<int:complaint_id>/evidence/<int:index>")
     def evidence_photo(complaint_id: int, index: int) -> Any:
         who = person_from_request()
         if who is None:

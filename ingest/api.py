@@ -73,7 +73,7 @@ def make_api(intake: Intake, sessions: sessionmaker[Session], keys: KeyChecker) 
         results = [{"id": c.id, "ticket": c.ticket, "created": new} for c, new in stored]
         return jsonify({"results": results, "created": created}), 201 if created else 200
 
-    @api.get(f"/complaints/<int(max={params.MAX_ID}):complaint_id>")
+    @api.get("/complaints/<int:complaint_id>")
     def get_complaint(complaint_id: int) -> Any:
         with sessions() as session:
             complaint = complaints.get(session, complaint_id=complaint_id)

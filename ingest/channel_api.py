@@ -76,7 +76,7 @@ def make_channel_api(receiver: Receiver, sessions: sessionmaker[Session], keys: 
                 pending_only=request.args.get("all") != "1", limit=limit)
         return jsonify({"dead_letters": [letter_json(d, with_body=False) for d in found], "count": len(found)})
 
-    @api.get(f"/dead-letters/<int(max={params.MAX_ID}):letter_id>")
+    @api.get("/dead-letters/<int:letter_id>")
     @keys.required
     def show_letter(letter_id: int) -> Any:
         with sessions() as session:
@@ -85,7 +85,7 @@ def make_channel_api(receiver: Receiver, sessions: sessionmaker[Session], keys: 
             raise NotFound(f"Surat mati {letter_id} tidak ditemukan.")
         return jsonify(letter_json(letter, with_body=True))
 
-    @api.post(f"/dead-letters/<int(max={params.MAX_ID}):letter_id>/replay")
+    @api.post("/dead-letters/<int:letter_id>/replay")
     @keys.required
     def replay(letter_id: int) -> Any:
         """Run a kept delivery through its adapter again, after the adapter or the data was fixed."""

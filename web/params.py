@@ -5,6 +5,12 @@ in its own error shape instead of failing on it."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.routing import IntegerConverter
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 MAX_ID = 2**63 - 1  # BIGINT on PostgreSQL, INTEGER on SQLite: a larger id cannot even be asked for
 FIRST_YEAR, LAST_YEAR = 1900, 2999
@@ -33,3 +39,17 @@ def aware_time(text: str) -> datetime | None:
     if at.utcoffset() is None or not FIRST_YEAR <= at.year <= LAST_YEAR:
         return None
     return at.astimezone(UTC)
+
+
+class BoundedInt(IntegerConverter):
+    """`<int:...>` in every route of the app: a number past the database's BIGINT is no such
+    address (404) rather than a query the database cannot run (500)."""
+
+    def __init__(self, map: Any, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_ID,
+                 signed: bool = False) -> None:
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
+def install_converters(server: Flask) -> None:
+    """Before any route is added: routes are compiled with the converters the map has then."""
+    server.url_map.converters["int"] = BoundedInt
