@@ -50,7 +50,7 @@ from web import install_web
 from web.headers import QuietRequestHandler, install_security_headers
 from web.logs import configure_logging
 from web.params import install_converters
-from web.throttle import make_limiter
+from web.throttle import Attempts, make_limiter
 
 
 @dataclass
@@ -104,10 +104,11 @@ def create_app(settings: Settings, locator: Locator | None = None, *, migrate: b
     dash.server.register_blueprint(make_api(intake, sessions, keys))
     dash.server.register_blueprint(make_channel_api(receiver, sessions, keys, channel_secrets(settings)))
     dash.server.register_blueprint(make_open311_api(receiver, sessions, keys))
-    dash.server.register_blueprint(make_follow_up_api(sessions, publisher, sla))
+    attempts = Attempts(limiter, settings.redis_channel)
+    dash.server.register_blueprint(make_follow_up_api(sessions, publisher, sla, attempts))
     dash.server.register_blueprint(make_ranking_api(ranking, Names(locator.boundaries)))
     dash.server.register_blueprint(make_export_api(sessions, keys))
-    install_services(dash.server, Services(sessions, publisher, sla, receiver))
+    install_services(dash.server, Services(sessions, publisher, sla, receiver, attempts))
     install_web(dash.server, sessions, settings.redis_url,  # errors, request ids, /healthz, /readyz
                 trusted_proxies=settings.trusted_proxies)
     install_security_headers(dash.server, dash.csp_hashes, online_map=settings.map_style != "white-bg")

@@ -4,6 +4,7 @@ Times are aware datetimes in UTC; they are shown in WIB (Asia/Jakarta) at the ed
 """
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -88,6 +89,8 @@ class Complaint:
     first_action_at: datetime | None = None  # when the holder first moved it on from Menunggu
     closed_at: datetime | None = None
     reopened: int = 0  # times a citizen said the follow-up did not fix it
+    tracking_hash: str | None = None  # sha256 of the reporter's tracking code; None: made before codes
+    tracking_code: str | None = None  # the code itself, only on a complaint just built: never stored
     id: int | None = None
     history: list[ComplaintEvent] = field(default_factory=list)
 
@@ -111,6 +114,17 @@ def is_clean_text(text: str) -> bool:
     """No NUL or other control character (tabs and line breaks are text): every door refuses them,
     the same on both databases (PostgreSQL refuses NUL in text; SQLite would store it)."""
     return not any((ord(c) < 0x20 and c not in "\t\n\r") or ord(c) == 0x7F for c in text)
+
+
+def new_tracking_code() -> str:
+    """The reporter's secret, given once on receipt beside the public ticket: ten Crockford
+    characters (50 bits), which with the reopening throttle no one guesses."""
+    return "".join(secrets.choice(_TICKET_ALPHABET) for _ in range(10))
+
+
+def code_hash(code: str) -> str:
+    """How a tracking code is kept: only its sha256 (a long random code needs no slow hash)."""
+    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
 
 
 def new_ticket(received_at: datetime) -> str:

@@ -32,7 +32,9 @@ from crm.complaint import (
     TRIAGE_LOCATION,
     Complaint,
     Jurisdiction,
+    code_hash,
     new_ticket,
+    new_tracking_code,
     received_event,
     utc_now,
 )
@@ -157,6 +159,7 @@ def build_complaint(report: Report, *, category: str, placed: Placed, rules: Rou
     received_at = report.reported_at or utc_now()
     due = sla.deadlines(channel=report.channel, category=category, received_at=received_at)
     note = ". ".join(n for n in (f"Diterima melalui kanal {report.channel}", *notes) if n)
+    code = new_tracking_code()
     return Complaint(
         ticket=new_ticket(received_at),
         channel=report.channel,
@@ -180,6 +183,8 @@ def build_complaint(report: Report, *, category: str, placed: Placed, rules: Rou
         first_action_due=due.first_action,
         completion_due=due.completion,
         history=[received_event(received_at, note)],
+        tracking_hash=code_hash(code),
+        tracking_code=code,
     )
 
 

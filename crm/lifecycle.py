@@ -7,10 +7,11 @@ step with it, so the store only writes what changed.
 """
 from __future__ import annotations
 
+import hmac
 from dataclasses import replace
 from datetime import datetime
 
-from crm.complaint import Complaint, ComplaintEvent, Status
+from crm.complaint import Complaint, ComplaintEvent, Status, code_hash
 from crm.sla import SlaClock
 from crm.transitions import InvalidTransition, TransitionRequest, apply
 
@@ -31,6 +32,12 @@ def advance(complaint: Complaint, request: TransitionRequest, sla: SlaClock) -> 
         closed_at=request.at if moved.status == Status.SELESAI else None,
         completion_due=due,
     )
+
+
+def proves_reporter(complaint: Complaint, code: str) -> bool:
+    """Whether `code` is the tracking code its reporter was given on receipt: reopening needs it,
+    never the public ticket alone. A complaint from before codes has none, and cannot be reopened so."""
+    return complaint.tracking_hash is not None and hmac.compare_digest(complaint.tracking_hash, code_hash(code))
 
 
 def reopen(complaint: Complaint, *, at: datetime, reason: str, sla: SlaClock) -> Complaint:

@@ -21,6 +21,13 @@ PUBLIC_ACTORS = {SYSTEM_ACTOR: "Sistem", CITIZEN: "Pelapor"}
 UNNAMED_OFFICIAL = "Petugas"  # an entry from before units were kept, or from an imported history
 
 
+def on_receipt(complaint: Complaint) -> dict[str, Any]:
+    """What the door that took a report answers its sender: the public view plus, the first time
+    only, the reporter's tracking code, which reopening asks for (crm/lifecycle.py proves_reporter)."""
+    shown = public_complaint(complaint)
+    return shown | {"tracking_code": complaint.tracking_code} if complaint.tracking_code else shown
+
+
 def is_web_url(url: str) -> bool:
     """Only http(s) links are shown: a `javascript:` or `data:` URL would run in a reader's browser."""
     return url.lower().startswith(("http://", "https://")) and not any(c.isspace() or ord(c) < 0x20 for c in url)

@@ -26,16 +26,28 @@ from crm.transitions import TransitionError
 from followup import steps, tracking
 from followup.auth import person_from_request
 from followup.steps import BadField, take_step
-from followup.tracking import MAX_REASON, BadReason, NotClosed, UnknownTicket
+from followup.tracking import MAX_REASON, BadReason, NotClosed, NotTheReporter, TooManyAttempts, UnknownTicket
 from live.publish import Publisher
 from store import complaints, evidence
-from web.errors import ApiError, BadRequest, Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
+from web.errors import (
+    ApiError,
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+    TooManyRequests,
+    Unauthorized,
+    Unprocessable,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
+    from web.throttle import Attempts
 
-def make_follow_up_api(sessions: sessionmaker[Session], publisher: Publisher, sla: SlaClock) -> Blueprint:
+
+def make_follow_up_api(sessions: sessionmaker[Session], publisher: Publisher, sla: SlaClock,
+                       attempts: Attempts) -> Blueprint:
     api = Blueprint("follow_up_v1", __name__, url_prefix="/api/v1")
 
     @api.get("/skpd")
@@ -96,9 +108,11 @@ def make_follow_up_api(sessions: sessionmaker[Session], publisher: Publisher, sl
     @api.post("/track/<ticket>/reopen")
     def reopen_ticket(ticket: str) -> Any:
         body = request.get_json(silent=True)
-        reason = body.get("reason") if isinstance(body, dict) else None
+        body = body if isinstance(body, dict) else {}
+        reason, code = body.get("reason"), body.get("code")
         try:
-            return jsonify(tracking.reopen_ticket(sessions, publisher, sla, ticket,
+            return jsonify(tracking.reopen_ticket(sessions, publisher, sla, attempts, ticket,
+                                                  code if isinstance(code, str) else "",
                                                   reason if isinstance(reason, str) else ""))
         except BadReason:
             raise Unprocessable(f"reason: tulis mengapa tindak lanjut belum menyelesaikan masalah (1-{MAX_REASON} "
@@ -107,5 +121,10 @@ def make_follow_up_api(sessions: sessionmaker[Session], publisher: Publisher, sl
             raise NotFound(f"Tiket {ticket} tidak ditemukan.") from None
         except NotClosed:
             raise Conflict("Hanya pengaduan berstatus Selesai yang dapat dibuka ulang.") from None
+        except NotTheReporter:
+            raise Forbidden("code: kode pelacakan yang diterima pelapor saat melapor tidak cocok; hanya pelapor "
+                            "yang dapat membuka ulang.", field="code") from None
+        except TooManyAttempts as exc:
+            raise TooManyRequests(headers={"Retry-After": str(exc.retry_after)}) from None
 
     return api

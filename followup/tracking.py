@@ -1,6 +1,6 @@
 """Public tracking by ticket, shared by the API (followup/api.py) and the tracking page (/lacak).
 
-One place decides what a citizen sees (crm.events.public_tracking) and what their reopening does,
+One place decides what a citizen sees (crm.public_view.public_tracking) and what their reopening does,
 so the page and the API cannot drift apart. Errors carry no wording: each caller words them for
 its own audience (the API in HTTP answers, the page in both languages).
 """
@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from crm.complaint import Complaint, is_clean_text, utc_now
 from crm.events import status_changed
+from crm.lifecycle import CITIZEN, proves_reporter, reopen
 from crm.public_view import public_tracking
-from crm.lifecycle import CITIZEN, reopen
 from crm.sla import SlaClock
 from crm.transitions import TransitionError
 from services.unit_of_work import Work, change_complaint
@@ -22,9 +22,11 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     from live.publish import Publisher
+    from web.throttle import Attempts
 
 MAX_REASON = 2000
 MAX_TICKET = 40  # JKT-261127-7K2QF is 16; imported tickets may be longer, not this long
+REOPEN_ATTEMPTS = "5 per hour"  # per ticket: its reporter reopens once; someone guessing codes is stopped
 
 
 class TrackingError(Exception):
@@ -41,6 +43,18 @@ class BadReason(TrackingError):
 
 class NotClosed(TrackingError):
     """Only a complaint in Selesai can be reopened."""
+
+
+class NotTheReporter(TrackingError):
+    """The tracking code is not the one given to this complaint's reporter (or it has none)."""
+
+
+class TooManyAttempts(TrackingError):
+    """Too many reopening attempts on this ticket lately; `retry_after` seconds until the next."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after)
+        self.retry_after = retry_after
 
 
 def normalise(ticket: str) -> str:
@@ -66,14 +80,20 @@ def track(sessions: sessionmaker[Session], ticket: str) -> dict[str, Any]:
     return public_tracking(find(sessions, ticket))
 
 
-def reopen_ticket(sessions: sessionmaker[Session], publisher: Publisher, sla: SlaClock, ticket: str,
-                  reason: str) -> dict[str, Any]:
-    """The citizen says the follow-up did not fix it: back to Proses, charged to the unit that closed it
-    (audited with `closed_by`), announced live in the same transaction."""
+def reopen_ticket(sessions: sessionmaker[Session], publisher: Publisher, sla: SlaClock, attempts: Attempts,
+                  ticket: str, code: str, reason: str) -> dict[str, Any]:
+    """The reporter says the follow-up did not fix it: back to Proses, charged to the unit that closed
+    it (audited with `closed_by`), announced live in the same transaction. Only the reporter may: the
+    tracking code given on receipt must match, and each ticket gets REOPEN_ATTEMPTS tries."""
     reason = reason.strip()
     if not 1 <= len(reason) <= MAX_REASON or not is_clean_text(reason):
         raise BadReason(reason)
     found = find(sessions, ticket)
+    wait = attempts.try_once(REOPEN_ATTEMPTS, "buka-ulang", found.ticket)
+    if wait is not None:
+        raise TooManyAttempts(wait)
+    if not proves_reporter(found, code):
+        raise NotTheReporter(ticket)
     at = utc_now()
 
     def record(work: Work, before: Complaint, after: Complaint) -> None:

@@ -11,7 +11,7 @@ from flask import Blueprint, jsonify, request
 from pydantic import ValidationError
 
 from crm.complaint import TRIAGE_CATEGORY, TRIAGE_LOCATION, Status
-from crm.public_view import public_complaint
+from crm.public_view import on_receipt, public_complaint
 from crm.intake import Intake
 from ingest.auth import KeyChecker
 from ingest.schemas import ReportIn, field_errors
@@ -45,7 +45,7 @@ def make_api(intake: Intake, sessions: sessionmaker[Session], keys: KeyChecker) 
         except ValidationError as exc:
             raise Unprocessable("Laporan tidak sah.", errors=field_errors(exc)) from None
         complaint, created = intake(report)
-        return jsonify(public_complaint(complaint)), 201 if created else 200
+        return jsonify(on_receipt(complaint)), 201 if created else 200
 
     @api.post("/reports/batch")
     @keys.required
@@ -70,7 +70,8 @@ def make_api(intake: Intake, sessions: sessionmaker[Session], keys: KeyChecker) 
             raise Unprocessable("Ada laporan yang tidak sah; tidak ada yang disimpan.", errors=problems)
         stored = intake.many(reports)
         created = sum(c for _, c in stored)
-        results = [{"id": c.id, "ticket": c.ticket, "created": new} for c, new in stored]
+        results = [{"id": c.id, "ticket": c.ticket, "created": new}
+                   | ({"tracking_code": c.tracking_code} if new else {}) for c, new in stored]
         return jsonify({"results": results, "created": created}), 201 if created else 200
 
     @api.get("/complaints/<int:complaint_id>")

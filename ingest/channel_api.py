@@ -14,7 +14,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from crm.channels import CHANNELS
 from crm.complaint import utc_now
-from crm.public_view import public_complaint
+from crm.public_view import on_receipt
 from ingest.auth import KeyChecker, unauthorised
 from ingest.channels import adapter
 from ingest.channels.base import MAX_BODY_BYTES, ChannelError, Inbound, PayloadTooLarge, Rejected
@@ -114,7 +114,7 @@ def make_channel_api(receiver: Receiver, sessions: sessionmaker[Session], keys: 
 
 def answer(receipts: list[Receipt]) -> tuple[Response, int]:
     created = sum(r.created for r in receipts)
-    body = {"complaints": [public_complaint(r.complaint) for r in receipts], "created": created}
+    body = {"complaints": [on_receipt(r.complaint) for r in receipts], "created": created}
     return jsonify(body), 201 if created else 200
 
 

@@ -15,14 +15,17 @@ if TYPE_CHECKING:
     from crm.sla import SlaClock
     from ingest.receive import Receiver
     from live.publish import Publisher
+    from web.throttle import Attempts
 
 
 @dataclass(frozen=True)
 class Services:
-    """The store, the live publisher, the SLA clock and the channels' receiver of one app, built once
-    by app.py: pages read with `sessions` and change complaints through followup/ with the rest."""
+    """The store, the live publisher, the SLA clock, the channels' receiver and the attempt counters of
+    one app, built once by app.py: pages read with `sessions` and change complaints through followup/
+    with the rest."""
 
     sessions: sessionmaker[Session]
     publisher: Publisher
     sla: SlaClock
     receiver: Receiver
+    attempts: Attempts

@@ -60,7 +60,7 @@ def add(session: Session, *, complaint: Complaint) -> Complaint:
             with session.begin_nested():  # a SAVEPOINT: a failed insert leaves no half behind
                 session.add(row)
                 session.flush()
-                stored = to_domain(row)
+                stored = replace(to_domain(row), tracking_code=complaint.tracking_code)  # shown once, not stored
                 stints.write(session, [stored], new=True)
             return stored
         except IntegrityError:

@@ -86,6 +86,7 @@ class ComplaintRow(Base):
     # The insert sentinel: tickets are made before the insert and unique, so a multi-row INSERT ..
     # RETURNING can match ids to rows in one statement (else SQLite inserts one row at a time).
     ticket: Mapped[str] = mapped_column(String, unique=True, insert_sentinel=True)
+    tracking_hash: Mapped[str | None] = mapped_column(String(64))  # the reporter's code, hashed (crm/complaint.py)
     channel: Mapped[str] = mapped_column(String)
     external_id: Mapped[str] = mapped_column(String)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)

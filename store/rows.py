@@ -31,6 +31,7 @@ def row_values(complaint: Complaint) -> dict[str, Any]:
     where = complaint.jurisdiction
     return {
         "ticket": complaint.ticket,
+        "tracking_hash": complaint.tracking_hash,
         "channel": complaint.channel,
         "external_id": complaint.external_id,
         "received_at": complaint.received_at,
@@ -90,6 +91,7 @@ def to_domain(row: ComplaintRow) -> Complaint:
     return Complaint(
         id=row.id,
         ticket=row.ticket,
+        tracking_hash=row.tracking_hash,
         channel=row.channel,
         external_id=row.external_id,
         received_at=row.received_at,

@@ -4,10 +4,12 @@ If Redis goes away the counters fall back to memory rather than failing the requ
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from flask_limiter import Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
+from limits import parse
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -24,3 +26,21 @@ def make_limiter(server: Flask, *, redis_url: str | None, prefix: str) -> Limite
 def retry_after(limit: RequestLimit) -> str:
     """Whole seconds until `limit` lets the caller in again: the Retry-After of a 429."""
     return str(max(1, limit.reset_at - int(time.time())))
+
+
+@dataclass(frozen=True)
+class Attempts:
+    """Attempts at one thing counted in the limiter's storage, for a door that is not one route
+    (reopening is a Flask route and a Dash callback): `try_once` says whether one more may go."""
+
+    limiter: Limiter
+    prefix: str
+
+    def try_once(self, rule: str, *key: str) -> int | None:
+        """Count an attempt under `rule` ("5 per hour") for `key`; None if allowed, else the seconds
+        to wait (a Retry-After)."""
+        item = parse(rule)
+        if self.limiter.limiter.hit(item, self.prefix, *key):
+            return None
+        reset_at, _ = self.limiter.limiter.get_window_stats(item, self.prefix, *key)
+        return max(1, int(reset_at - time.time()))

@@ -109,6 +109,8 @@ def taken(complaint: Complaint, created: bool) -> html.Div:
         notice(said, "ok"),
         html.Dl(className="track-facts", children=[
             html.Dt(bi("Tiket", "Ticket")), html.Dd(complaint.ticket, className="desk-ticket"),
+            *([html.Dt(bi("Kode pelacakan (berikan hanya kepada pelapor)", "Tracking code (for the reporter only)")),
+               html.Dd(complaint.tracking_code, className="desk-code")] if complaint.tracking_code else []),
             html.Dt(bi("Kelurahan", "Kelurahan")), html.Dd(place(complaint)),
             html.Dt(bi("Diteruskan ke SKPD", "Routed to SKPD")), html.Dd(complaint.skpd),
         ]),

@@ -32,6 +32,8 @@ from followup.tracking import (
     MAX_REASON,
     BadReason,
     NotClosed,
+    NotTheReporter,
+    TooManyAttempts,
     UnknownTicket,
     normalise,
     reopen_ticket,
@@ -64,6 +66,10 @@ def layout(tiket: str | None = None, **_query: str) -> html.Main:
             html.Label(bi("Ceritakan apa yang masih bermasalah di lokasi.", "Tell us what is still wrong on site."),
                        htmlFor="track-reason"),
             dcc.Textarea(id="track-reason", maxLength=MAX_REASON, className="track-reason"),
+            html.Label(bi("Kode pelacakan yang Anda terima saat melapor (bukan nomor tiket).",
+                          "The tracking code you were given when you reported (not the ticket)."),
+                       htmlFor="track-code"),
+            dcc.Input(id="track-code", type="text", autoComplete="off", maxLength=40, className="track-code"),
             html.Button(bi("Buka ulang pengaduan", "Reopen the complaint"), id="track-reopen-go",
                         className="track-button"),
             html.Div(id="track-reopen-message", className="track-form-message", role="alert"),
@@ -75,19 +81,30 @@ def layout(tiket: str | None = None, **_query: str) -> html.Main:
           Output("track-reopen-message", "children"), Output("track-reason", "value"),
           Input("track-go", "n_clicks"), Input("track-ticket", "n_submit"), Input("track-reopen-go", "n_clicks"),
           State("track-ticket", "value"), State("track-shown", "data"), State("track-reason", "value"),
-          prevent_initial_call=True)
+          State("track-code", "value"), prevent_initial_call=True)
 def act(_go: int | None, _submit: int | None, _reopen: int | None, typed: str | None, shown: str | None,
-        reason: str | None) -> tuple[Any, ...]:
+        reason: str | None, code: str | None) -> tuple[Any, ...]:
     """One callback for looking up and reopening, since both redraw the same result."""
     if ctx.triggered_id != "track-reopen-go":
         return *show(typed or ""), None, no_update
     context = services()
     try:
-        reopened = reopen_ticket(context.sessions, context.publisher, context.sla, shown or "", reason or "")
+        reopened = reopen_ticket(context.sessions, context.publisher, context.sla, context.attempts, shown or "",
+                                 code or "", reason or "")
     except BadReason:
         return no_update, no_update, no_update, bi(
             f"Tuliskan alasannya (1–{MAX_REASON} huruf).", f"Please write the reason (1–{MAX_REASON} characters)."
         ), no_update
+    except NotTheReporter:
+        return no_update, no_update, no_update, bi(
+            "Kode pelacakan tidak cocok. Hanya pelapor, dengan kode yang diterimanya saat melapor, yang dapat "
+            "membuka ulang.", "The tracking code does not match. Only the reporter, with the code given when "
+            "reporting, can reopen."), no_update
+    except TooManyAttempts as exc:
+        minutes = -(-exc.retry_after // 60)
+        return no_update, no_update, no_update, bi(
+            f"Terlalu banyak percobaan untuk tiket ini; coba lagi dalam {minutes} menit.",
+            f"Too many attempts for this ticket; try again in {minutes} minutes."), no_update
     except (UnknownTicket, NotClosed):  # changed since it was shown: show it as it is now
         return *show(shown or ""), bi("Pengaduan ini tidak lagi berstatus Selesai.",
                                       "This complaint is no longer Selesai (done)."), no_update

@@ -3,6 +3,7 @@ visitor told the Tebet kecamatan desk, gets a ticket the tracking API knows, a d
 same form load keeps that ticket, and SKPD staff are turned away. Screenshots go to artifacts/."""
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -68,6 +69,10 @@ def test_an_operator_enters_a_walk_in_complaint_once(server, browser):
     ticket = page.inner_text("#desk-result .desk-ticket")
     assert "Tercatat sebagai tiket" in page.inner_text("#desk-result")
     assert "di luar jam buka" in page.inner_text("#desk-result")
+    code = page.inner_text("#desk-result .desk-code")  # handed to the visitor, for reopening later
+    with sqlite3.connect(server.database) as db:
+        [(kept,)] = db.execute("SELECT tracking_hash FROM complaints WHERE ticket = ?", (ticket,)).fetchall()
+    assert kept == hashlib.sha256(code.encode()).hexdigest()
     screenshot(page, "desk_entry.png")
 
     tracked = requests.get(f"{server.url}/api/v1/track/{ticket}", timeout=30)
@@ -79,6 +84,7 @@ def test_an_operator_enters_a_walk_in_complaint_once(server, browser):
     page.click("#desk-send")  # the same form load: the same entry id
     page.wait_for_selector("#desk-result >> text=Sudah tercatat sebelumnya")
     assert page.inner_text("#desk-result .desk-ticket") == ticket
+    assert page.locator("#desk-result .desk-code").count() == 0  # a code is given once
 
     page.fill("#desk-text", "")  # the adapter refuses it, and keeps it as a dead letter
     page.click("#desk-send")

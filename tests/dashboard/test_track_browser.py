@@ -103,6 +103,10 @@ def test_a_citizen_reopens_a_complaint_closed_without_fixing_it(server, page):
     page.click("#track-reopen-go")  # no reason yet
     page.wait_for_selector("#track-reopen-message >> text=Tuliskan alasannya")
     page.fill("#track-reason", "Lubangnya muncul lagi setelah hujan")
+    page.fill("#track-code", "BUKANKODE1")  # the public ticket alone, or a guess, reopens nothing
+    page.click("#track-reopen-go")
+    page.wait_for_selector("#track-reopen-message >> text=Kode pelacakan tidak cocok")
+    page.fill("#track-code", complaint["tracking_code"].lower())
     screenshot(page, "track_done.png")
     page.click("#track-reopen-go")
     page.wait_for_selector(".track-notice-ok")

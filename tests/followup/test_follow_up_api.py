@@ -113,6 +113,31 @@ def test_coordination_passes_the_complaint_to_another_unit(client, tokens, repor
     assert step(client, tokens["staf"], complaint["id"], to="Proses").status_code == 403  # no longer theirs
 
 
+def closed(client, tokens, report) -> dict:
+    complaint = report()
+    for body, who in (({"to": "Proses"}, "staf"), ({"to": "Menunggu Validasi", "note": "Lubang ditambal",
+                                                    "evidence": [PHOTO]}, "staf"), ({"to": "Selesai"}, "validator")):
+        assert step(client, tokens[who], complaint["id"], **body).status_code == 200
+    return complaint
+
+
+def test_only_the_reporters_code_reopens_and_guessing_is_throttled(pantau, client, tokens, report):
+    complaint = closed(client, tokens, report)
+    reopen = f"/api/v1/track/{complaint['ticket']}/reopen"
+    assert "tracking_code" not in client.get(f"/api/v1/complaints/{complaint['id']}").get_json()
+    for guess in ("", "ABCDEFGHJK", "0000000000", "ZZZZZZZZZZ"):  # the public ticket alone is not enough
+        refused = client.post(reopen, json={"reason": "Lubang muncul lagi", "code": guess})
+        assert refused.status_code == 403 and refused.get_json()["field"] == "code"
+    assert client.get(f"/api/v1/track/{complaint['ticket']}").get_json()["status"] == "Selesai"
+    assert client.post(reopen, json={"reason": "Lubang muncul lagi", "code": "GUESS00005"}).status_code == 403
+    throttled = client.post(reopen, json={"reason": "Lubang muncul lagi", "code": complaint["tracking_code"]})
+    assert throttled.status_code == 429 and 1 <= int(throttled.headers["Retry-After"]) <= 3600
+    assert client.get(f"/api/v1/track/{complaint['ticket']}").get_json()["reopened"] == 0
+    with pantau.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(AuditRow)
+                              .where(AuditRow.action == "complaint.reopen")) == 0
+
+
 def test_skpd_list_is_public(client):
     listed = {s["code"]: s for s in client.get("/api/v1/skpd").get_json()["skpd"]}
     assert listed["BINAMARGA-JP"]["parent"] == "BINAMARGA" and listed["BINAMARGA-JP"]["kode_kota"] == "31.71"
@@ -130,9 +155,13 @@ def test_tracking_shows_status_and_history_without_people_and_reopens(pantau, cl
     text = tracked.get_data(as_text=True)
     for private in (CONTACT, NAME, "staf", "validator", "reporter"):
         assert private not in text
-    assert client.post(f"/api/v1/track/{complaint['ticket']}/reopen", json={}).status_code == 422
-    reopened = client.post(f"/api/v1/track/{complaint['ticket']}/reopen", json={"reason": "Lubang muncul lagi"})
+    assert complaint["tracking_code"] not in text
+    code = complaint["tracking_code"]
+    assert client.post(f"/api/v1/track/{complaint['ticket']}/reopen", json={"code": code}).status_code == 422
+    reopened = client.post(f"/api/v1/track/{complaint['ticket']}/reopen",
+                           json={"reason": "Lubang muncul lagi", "code": code.lower()})  # as typed on a phone
     assert reopened.status_code == 200
     assert (reopened.get_json()["status"], reopened.get_json()["reopened"]) == ("Proses", 1)
-    assert client.post(f"/api/v1/track/{complaint['ticket']}/reopen", json={"reason": "lagi"}).status_code == 409
+    assert client.post(f"/api/v1/track/{complaint['ticket']}/reopen",
+                       json={"reason": "lagi", "code": code}).status_code == 409
     assert client.get("/api/v1/track/JKT-000000-XXXXX").status_code == 404

@@ -1,6 +1,7 @@
 """POST /api/v1/reports and the complaint reads, through Flask's test client, on SQLite and PostGIS."""
 from __future__ import annotations
 
+import hashlib
 import threading
 from typing import Any
 
@@ -201,3 +202,17 @@ def test_the_triage_queue_lists_what_an_operator_must_look_at(client, key):
     assert sorted(queue("semua")) == ["nowhere", "vague"]
     assert queue("kategori_ragu") == ["vague"] and queue("lokasi_tidak_ditemukan") == ["nowhere"]
     assert client.get("/api/v1/complaints?triage=maybe").status_code == 422
+
+
+def test_the_reporters_tracking_code_is_answered_once_and_only_its_hash_is_kept(client, key, pantau):
+    first = post(client, key, report(external_id="code-1"))
+    code = first.get_json()["tracking_code"]
+    assert first.status_code == 201 and len(code) == 10 and code.isalnum()
+    retried = post(client, key, report(external_id="code-1"))
+    assert retried.status_code == 200 and "tracking_code" not in retried.get_json()
+    assert "tracking_code" not in client.get(f"/api/v1/complaints/{first.get_json()['id']}").get_json()
+    with pantau.sessions() as session:
+        kept = session.scalar(select(ComplaintRow.tracking_hash))
+    assert kept == hashlib.sha256(code.encode()).hexdigest() and code not in kept
+    batch_answer = batch(client, key, [report(external_id="code-2")]).get_json()["results"]
+    assert len(batch_answer[0]["tracking_code"]) == 10

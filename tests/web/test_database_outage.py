@@ -80,7 +80,7 @@ def test_an_outage_answers_503_everywhere_and_the_same_app_serves_again(cluster:
     screen = pantau.socketio.test_client(pantau.dash.server)
     with pantau.dash.server.test_client() as client:
         with client.session_transaction() as cookie:  # signed in: every page asks the store who this is
-            cookie["_user_id"] = "operator1"
+            cookie["_user_id"] = "0:operator1"  # session version 0 (followup/auth.py SignedIn)
         assert client.post("/api/v1/reports", json=report("OUT-1"), headers=auth).status_code == 201  # key remembered
         assert ready(client) == 200
 
