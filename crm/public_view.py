@@ -21,6 +21,11 @@ PUBLIC_ACTORS = {SYSTEM_ACTOR: "Sistem", CITIZEN: "Pelapor"}
 UNNAMED_OFFICIAL = "Petugas"  # an entry from before units were kept, or from an imported history
 
 
+def public_text(text: str) -> str:
+    """What the public may read of a citizen's or an official's words."""
+    return mask(text)
+
+
 def on_receipt(complaint: Complaint) -> dict[str, Any]:
     """What the door that took a report answers its sender: the public view plus, the first time
     only, the reporter's tracking code, which reopening asks for (crm/lifecycle.py proves_reporter)."""
@@ -48,7 +53,7 @@ def public_complaint(complaint: Complaint) -> dict[str, Any]:
         "channel": complaint.channel,
         "received_at": complaint.received_at.isoformat(),
         "received_at_wib": complaint.received_at.astimezone(WIB).strftime("%Y-%m-%d %H:%M WIB"),
-        "text": mask(complaint.text),
+        "text": public_text(complaint.text),
         "category": complaint.category,
         "lon": complaint.lon,
         "lat": complaint.lat,
@@ -74,7 +79,7 @@ def public_complaint(complaint: Complaint) -> dict[str, Any]:
         "reopened": complaint.reopened,
         "history": [
             {"kind": e.kind, "at": e.at.isoformat(), "status": str(e.status), "actor": public_actor(e),
-             "note": mask(e.note)}
+             "note": public_text(e.note)}
             for e in complaint.history
         ],
     }
@@ -91,5 +96,5 @@ def public_tracking(complaint: Complaint) -> dict[str, Any]:
             "received_at_wib", "first_action_due", "completion_due", "closed_at", "reopened")
     return {key: shown[key] for key in keep} | {
         "history": [{"at": e.at.isoformat(), "at_wib": e.at.astimezone(WIB).strftime("%Y-%m-%d %H:%M WIB"),
-                     "status": str(e.status), "note": mask(e.note)} for e in complaint.history],
+                     "status": str(e.status), "note": public_text(e.note)} for e in complaint.history],
     }

@@ -91,6 +91,7 @@ class ComplaintRow(Base):
     external_id: Mapped[str] = mapped_column(String)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     text: Mapped[str] = mapped_column(Text)
+    public_text: Mapped[str] = mapped_column(Text, default="", server_default="")  # masked, for the public_complaints view
     category: Mapped[str] = mapped_column(String)
     lon: Mapped[float | None] = mapped_column(Float)
     lat: Mapped[float | None] = mapped_column(Float)

@@ -11,6 +11,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from crm.complaint import Complaint, ComplaintEvent, Status, received_event
+from crm.public_view import public_text
 from geo.jurisdiction import Jurisdiction
 from store.models import ComplaintEventRow, ComplaintRow
 
@@ -36,6 +37,7 @@ def row_values(complaint: Complaint) -> dict[str, Any]:
         "external_id": complaint.external_id,
         "received_at": complaint.received_at,
         "text": complaint.text,
+        "public_text": public_text(complaint.text),
         "category": complaint.category,
         "lon": complaint.lon,
         "lat": complaint.lat,
