@@ -4,37 +4,15 @@ past 2^63, "²" as a count, a `..%2f` script path, a NUL in a ticket or a reason
 refused for any of these is kept as a dead letter."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 
-from app import Pantau, create_app
-from settings import Settings
-from store import api_keys
+from app import Pantau
 from store.models import ComplaintRow, DeadLetterRow
 from tests.web.conftest import report
 
 DEEP = "[" * 100_000 + "]" * 100_000
 BIG = 2**63
-
-
-@pytest.fixture
-def pantau(engine: Engine, locator) -> Pantau:
-    return create_app(Settings(database_url=engine.url.render_as_string(hide_password=False)), locator=locator)
-
-
-@pytest.fixture
-def key(pantau: Pantau) -> str:
-    with pantau.sessions.begin() as session:
-        return api_keys.create(session, name="gateway")
-
-
-@pytest.fixture
-def client(pantau: Pantau) -> Iterator[Any]:
-    with pantau.dash.server.test_client() as client:
-        yield client
 
 
 def rows(pantau: Pantau, model: type) -> int:
