@@ -3,6 +3,9 @@
 A gateway sends hundreds of requests a second with the same key; hashing and looking it up in
 the store every time costs more than the rest of a small request. A verified key is trusted for
 KEY_CACHE_SECONDS, so a revoked key stops working within that time (the README says so).
+
+Wrong keys are counted per address (FAILED_KEYS): past the limit an address is answered 429 with
+Retry-After instead of 401. A valid key never touches the counter, so gateways pay nothing for it.
 """
 from __future__ import annotations
 
@@ -15,11 +18,15 @@ from typing import TYPE_CHECKING, Any
 from flask import Response, jsonify, request
 
 from store import api_keys
+from web.errors import TooManyRequests
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
+    from web.throttle import Attempts
+
 KEY_CACHE_SECONDS = 30.0
+FAILED_KEYS = "30 per 10 minutes"  # per address: a misconfigured gateway shows up, a guesser is slowed
 MISSING_KEY = ("Kunci API tidak ada atau tidak sah: kirim 'Authorization: Bearer <kunci>' "
                "(buat dengan 'pantau keys create NAMA').")
 
@@ -27,9 +34,11 @@ MISSING_KEY = ("Kunci API tidak ada atau tidak sah: kirim 'Authorization: Bearer
 class KeyChecker:
     """Which client a bearer key belongs to, remembered for a short while."""
 
-    def __init__(self, sessions: sessionmaker[Session], *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, sessions: sessionmaker[Session], *, clock: Callable[[], float] = time.monotonic,
+                 attempts: Attempts | None = None) -> None:
         self.sessions = sessions
         self.clock = clock
+        self.attempts = attempts  # None: wrong keys are not counted (a checker outside an app)
         self._known: dict[str, tuple[str, float]] = {}
         self._lock = threading.Lock()
 
@@ -49,11 +58,17 @@ class KeyChecker:
         return name
 
     def from_request(self) -> str | None:
-        """The client name of the request's `Authorization: Bearer` key, or None."""
+        """The client name of the request's `Authorization: Bearer` key, or None; TooManyRequests
+        once this address has sent FAILED_KEYS wrong keys."""
         scheme, _, key = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not key.strip():
             return None
-        return self.name_of(key.strip())
+        name = self.name_of(key.strip())
+        if name is None and self.attempts is not None:
+            wait = self.attempts.try_once(FAILED_KEYS, "kunci-salah", request.remote_addr or "-")
+            if wait is not None:
+                raise TooManyRequests(headers={"Retry-After": str(wait)})
+        return name
 
     def required(self, view: Callable[..., Any]) -> Callable[..., Any]:
         """Decorate a view: 401 with a clear message unless the request carries a valid key."""

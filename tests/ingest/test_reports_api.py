@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app import Pantau
+from ingest.auth import FAILED_KEYS
 from store import api_keys
 from store.models import ComplaintEventRow, ComplaintRow
 
@@ -216,3 +217,13 @@ def test_the_reporters_tracking_code_is_answered_once_and_only_its_hash_is_kept(
     assert kept == hashlib.sha256(code.encode()).hexdigest() and code not in kept
     batch_answer = batch(client, key, [report(external_id="code-2")]).get_json()["results"]
     assert len(batch_answer[0]["tracking_code"]) == 10
+
+
+def test_wrong_keys_are_counted_per_address_and_then_answered_429(client, key):
+    limit = int(FAILED_KEYS.split()[0])
+    for n in range(limit):
+        assert post(client, f"pantau_salah-{n}", report(external_id=f"guess-{n}")).status_code == 401
+    throttled = post(client, "pantau_salah-lagi", report(external_id="guess-late"))
+    assert throttled.status_code == 429 and 1 <= int(throttled.headers["Retry-After"]) <= 600
+    assert "error" in throttled.get_json()
+    assert post(client, key, report(external_id="valid-after")).status_code == 201  # a real gateway is not slowed
