@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import csv
 import sys
-from datetime import datetime
 from pathlib import Path
 
 import click
 import numpy as np
 
-from crm.complaint import WIB, utc_now
+from crm.complaint import utc_now, wib_text
 from crm.roles import Role
 from settings import load_settings
 
@@ -121,8 +120,8 @@ def keys_list() -> None:
     with _admin_session() as session:
         found = api_keys.listing(session)
     for key in found:
-        state = f"dicabut {_wib(key.revoked_at)}" if key.revoked_at else "aktif"
-        click.echo(f"{key.name}\tdibuat {_wib(key.created_at)}\t{state}")
+        state = f"dicabut {wib_text(key.revoked_at)}" if key.revoked_at else "aktif"
+        click.echo(f"{key.name}\tdibuat {wib_text(key.created_at)}\t{state}")
     if not found:
         click.echo("belum ada kunci", err=True)
 
@@ -198,7 +197,7 @@ def users_list() -> None:
     with _admin_session() as session:
         found = store_users.accounts(session)
     for a in found:
-        state = f"nonaktif sejak {_wib(a.disabled_at)}" if a.disabled_at else "aktif"
+        state = f"nonaktif sejak {wib_text(a.disabled_at)}" if a.disabled_at else "aktif"
         scope = a.skpd or a.area or "-"
         click.echo(f"{a.name}\t{a.role}\t{scope}\t{state}\t{'token' if a.has_token else '-'}")
     if not found:
@@ -228,10 +227,6 @@ def _set_disabled(name: str, *, disabled: bool) -> None:
             raise click.ClickException(f"tidak ada pengguna {name!r}, atau ia sudah {done}")
         store_users.audit(session, actor="cli", action=action, target=name, detail={}, at=utc_now())
     click.echo(f"pengguna {name} {done}")
-
-
-def _wib(at: datetime) -> str:
-    return at.astimezone(WIB).strftime("%Y-%m-%d %H:%M WIB")
 
 
 def _admin_session():

@@ -136,3 +136,8 @@ def new_ticket(received_at: datetime) -> str:
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def wib_text(at: datetime) -> str:
+    """A moment as people in Jakarta read it: "2026-11-27 08:15 WIB"."""
+    return at.astimezone(WIB).strftime("%Y-%m-%d %H:%M WIB")

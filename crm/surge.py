@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from crm.complaint import WIB
+from crm.complaint import wib_text
 from geo.jurisdiction import Jurisdiction
 
 RECENT = timedelta(hours=3)
@@ -148,5 +148,5 @@ def surge_payload(surge: Surge, detected_at: datetime) -> dict[str, Any]:
         "recent_hours": (w.end - w.recent_from) / timedelta(hours=1),
         "baseline_days": (w.recent_from - w.baseline_from) / timedelta(days=1),
         "detected_at": detected_at.isoformat(),
-        "detected_at_wib": detected_at.astimezone(WIB).strftime("%Y-%m-%d %H:%M WIB"),
+        "detected_at_wib": wib_text(detected_at),
     }

@@ -10,7 +10,6 @@ codes in the URL and in every query, never names.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -29,7 +28,7 @@ from dash import (
 
 from crm.categories import CATEGORIES
 from crm.channels import CHANNELS
-from crm.complaint import WIB, utc_now
+from crm.complaint import utc_now, wib_text
 from crm.windows import LABELS, WINDOWS, window_start
 from dashboard.area_figures import (
     MEASURE_LABELS,
@@ -91,9 +90,9 @@ def layout(kode: str | None = None, window: str = DEFAULT_WINDOW, measure: str =
             breadcrumb(outlines, area, window, measure),
             html.H2(title(area)),
             html.P(className="areas-since", children=bi(
-                f"Pengaduan masuk sejak {wib(since)} · dihitung {wib(now)}"
+                f"Pengaduan masuk sejak {wib_text(since)} · dihitung {wib_text(now)}"
                 + ("; tanpa lokasi atau di luar Jakarta tidak termasuk" if area is None else ""),
-                f"Complaints received since {wib(since)} · counted {wib(now)}"
+                f"Complaints received since {wib_text(since)} · counted {wib_text(now)}"
                 + ("; those without a place or outside Jakarta are not included" if area is None else ""))),
         ]),
         html.Div(className="areas-controls", children=[
@@ -241,8 +240,6 @@ def area_table(shown: list[Area], figures: dict[str, AreaFigures], parent: Area 
     ])
 
 
-def wib(at: datetime) -> str:
-    return at.astimezone(WIB).strftime("%Y-%m-%d %H:%M WIB")
 
 
 @callback(Output("areas-url", "pathname"), Output("areas-url", "search"),

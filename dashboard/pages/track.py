@@ -23,7 +23,7 @@ from dash import (
 )
 
 from crm.categories import CATEGORIES
-from crm.complaint import WIB, Status, utc_now
+from crm.complaint import Status, utc_now, wib_text
 from crm.skpd import KELURAHAN_PREFIX, SKPDS
 from dashboard.context import services
 from dashboard.i18n import bi
@@ -194,4 +194,4 @@ def deadline(found: dict[str, Any], now: datetime) -> html.Span | str:
 
 
 def wib(iso: str) -> str:
-    return datetime.fromisoformat(iso).astimezone(WIB).strftime("%Y-%m-%d %H:%M WIB")
+    return wib_text(datetime.fromisoformat(iso))

@@ -214,7 +214,7 @@ def test_the_reporters_tracking_code_is_answered_once_and_only_its_hash_is_kept(
     assert "tracking_code" not in client.get(f"/api/v1/complaints/{first.get_json()['id']}").get_json()
     with pantau.sessions() as session:
         kept = session.scalar(select(ComplaintRow.tracking_hash))
-    assert kept == hashlib.sha256(code.encode()).hexdigest() and code not in kept
+    assert kept == hashlib.sha256(code.encode()).hexdigest()
     batch_answer = batch(client, key, [report(external_id="code-2")]).get_json()["results"]
     assert len(batch_answer[0]["tracking_code"]) == 10
 
