@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 
 from app import Pantau
 from crm.categories import CATEGORIES
-from crm.complaint import WIB, Status, utc_now
+from crm.complaint import WIB, Status, code_hash, utc_now
 from crm.skpd import SKPDS
 from store import api_keys
 from store.models import ComplaintEventRow, ComplaintRow, DeadLetterRow
@@ -111,7 +111,7 @@ def test_a_posted_request_becomes_a_routed_complaint(client, key, pantau):
     response = post(client, key, form())
     assert response.status_code == 201
     [created] = response.get_json()
-    assert set(created) == {"service_request_id", "service_notice", "account_id"}
+    assert set(created) == {"service_request_id", "service_notice", "account_id", "tracking_code"}
     assert created["account_id"] == "acc-7"
     stored = client.get(f"/api/v1/complaints/{created['service_request_id']}").get_json()
     assert stored["channel"] == "open311" and "external_id" not in stored
@@ -134,11 +134,13 @@ def test_a_posted_request_becomes_a_routed_complaint(client, key, pantau):
     with pantau.sessions() as session:
         row = session.scalars(select(ComplaintRow)).one()
     assert (row.reporter_contact, row.reporter_name) == (f"{EMAIL}; {PHONE}", f"{NAME} Santoso")
+    assert row.tracking_hash == code_hash(created["tracking_code"])  # the partner's citizen can reopen
 
 
 def test_xml_post_answers_xml(client, key):
     root = xml(post(client, key, form(), fmt="xml"))
     assert root.tag == "service_requests" and root.findtext("request/service_request_id").isdigit()
+    assert len(root.findtext("request/tracking_code")) >= 8
     assert root.findtext("request/account_id") == "acc-7"
 
 
@@ -148,6 +150,7 @@ def test_a_resubmission_is_a_retry_and_another_device_is_another_request(client,
     again = post(client, key, shuffled)
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.get_json()[0]["service_request_id"] == first.get_json()[0]["service_request_id"]
+    assert "tracking_code" in first.get_json()[0] and "tracking_code" not in again.get_json()[0]  # given once
     other = post(client, key, form(device_id="dev-2"))
     assert other.status_code == 201
     assert count(pantau, ComplaintRow) == 2

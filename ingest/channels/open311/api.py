@@ -110,6 +110,8 @@ def make_open311_api(receiver: Receiver, sessions: sessionmaker[Session], keys: 
         account_id = parse_qs(body.decode()).get("account_id", [None])[0]
         created = {"service_request_id": str(receipt.complaint.id),
                    "service_notice": shapes.notice(receipt.complaint), "account_id": account_id}
+        if receipt.complaint.tracking_code:  # the first answer only: the partner hands it to its citizen
+            created["tracking_code"] = receipt.complaint.tracking_code
         return reply(fmt, "service_requests", [created], 201 if receipt.created else 200)
 
     @api.get("/requests.<fmt>")
