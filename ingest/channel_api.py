@@ -17,7 +17,8 @@ from crm.complaint import utc_now
 from crm.public_view import on_receipt
 from ingest.auth import KeyChecker, unauthorised
 from ingest.channels import adapter
-from ingest.channels.base import MAX_BODY_BYTES, ChannelError, Inbound, PayloadTooLarge, Rejected
+from ingest.channels.base import (MAX_BODY_BYTES, ChannelError, Inbound, PayloadTooLarge, Rejected,
+                                  TooLargeToVerify)
 from ingest.receive import Receipt, Receiver
 from store import dead_letters, users
 from store.dead_letters import DeadLetter
@@ -45,7 +46,8 @@ def make_channel_api(receiver: Receiver, sessions: sessionmaker[Session], keys: 
                           query=request.args.to_dict(), secrets=secrets)
         try:
             if len(body) > MAX_BODY_BYTES:
-                raise Rejected(PayloadTooLarge(), receiver.keep_dead_letter(inbound, PayloadTooLarge()))
+                too_large = TooLargeToVerify() if signed else PayloadTooLarge()
+                raise Rejected(too_large, receiver.keep_dead_letter(inbound, too_large))
             return answer(receiver(inbound))
         except Rejected as rejected:
             raise refused(rejected.error, rejected.dead_letter_id) from None
@@ -94,7 +96,8 @@ def make_channel_api(receiver: Receiver, sessions: sessionmaker[Session], keys: 
         if letter is None:
             raise NotFound(f"Surat mati {letter_id} tidak ditemukan.")
         if letter.body_truncated:
-            raise Conflict("Kiriman ini disimpan terpotong karena terlalu besar; tidak dapat diputar ulang.")
+            raise Conflict("Isi kiriman ini tidak disimpan utuh (terlalu besar, atau tanpa tanda tangan yang sah); "
+                           "tidak dapat diputar ulang.")
         inbound = Inbound(channel=letter.channel, body=letter.body, content_type=letter.content_type,
                           received_at=letter.first_received_at, headers=letter.headers, query=letter.query,
                           secrets=secrets)

@@ -93,7 +93,7 @@ def dead_letter_keeper(sessions: sessionmaker[Session]) -> KeepDeadLetter:
         with sessions.begin() as session:
             letter_id = dead_letters.keep(
                 session, channel=inbound.channel, content_type=inbound.content_type, headers=inbound.headers,
-                query=inbound.query, body=inbound.body, status=error.status, error=error.message,
+                query=inbound.query, body=inbound.body if error.keep_body else None, status=error.status, error=error.message,
                 errors=error.errors, received_at=inbound.received_at)
         count_dead_letter(inbound.channel)  # after the commit: a letter that was kept
         return letter_id

@@ -1,7 +1,9 @@
 """Dead letters: deliveries no channel adapter could read, kept for operators to see and replay.
 
 The body is kept verbatim up to MAX_KEPT_BYTES (an oversized delivery is kept truncated, and
-says so). Headers that carry credentials are dropped before anything is stored. Inside an HTTP
+says so). A delivery whose body is not to be kept (an unsigned one on a signed door) is only counted:
+all of a channel's share one letter, UNKEPT, whose `attempts` grow and which keeps the latest
+headers' reason. Headers that carry credentials are dropped before anything is stored. Inside an HTTP
 request the letter keeps that request's id (crm.request_ids), the latest delivery's on a retry.
 """
 from __future__ import annotations
@@ -21,6 +23,7 @@ from store.models import DeadLetterRow
 
 MAX_KEPT_BYTES = 1_000_000
 SECRET_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization", "x-api-key"})
+UNKEPT = "0" * 64  # the digest of every delivery counted without its body (no real body hashes to it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,14 +53,15 @@ def keep(
     content_type: str,
     headers: Mapping[str, str],
     query: Mapping[str, str],
-    body: bytes,
+    body: bytes | None,
     status: int,
     error: str,
     errors: list[dict[str, Any]],
     received_at: datetime,
 ) -> int:
-    """Store a refused delivery, or count one more attempt of the same body; returns its id."""
-    digest = hashlib.sha256(body).hexdigest()
+    """Store a refused delivery, or count one more attempt of the same body (or, with `body` None, one
+    more delivery counted without its body); returns its id."""
+    digest = UNKEPT if body is None else hashlib.sha256(body).hexdigest()
     same = select(DeadLetterRow.id).where(DeadLetterRow.channel == channel, DeadLetterRow.body_sha256 == digest)
     found = session.scalar(same)
     if found is None:
@@ -78,12 +82,13 @@ def keep(
 
 
 def _insert(session: Session, channel: str, content_type: str, headers: Mapping[str, str],
-            query: Mapping[str, str], body: bytes, digest: str, status: int, error: str,
+            query: Mapping[str, str], body: bytes | None, digest: str, status: int, error: str,
             errors: list[dict[str, Any]], received_at: datetime) -> int:
     row = DeadLetterRow(
         channel=channel, content_type=content_type,
         headers={k: v for k, v in headers.items() if k.lower() not in SECRET_HEADERS},
-        query=dict(query), body=body[:MAX_KEPT_BYTES], body_truncated=len(body) > MAX_KEPT_BYTES,
+        query=dict(query), body=(body or b"")[:MAX_KEPT_BYTES],
+        body_truncated=body is None or len(body) > MAX_KEPT_BYTES,
         body_sha256=digest, status=status, error=error, errors=errors,
         first_received_at=received_at, last_received_at=received_at, request_id=request_ids.current(),
     )

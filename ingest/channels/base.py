@@ -48,6 +48,9 @@ class ChannelError(ValueError):
 
     status = 400
     default_message = "Kiriman tidak dapat dibaca."
+    # False: the delivery is counted on its channel's one letter of unproven deliveries, its body not
+    # kept; on a signed door an unsigned body could be anyone's, and anyone could fill the disk with them
+    keep_body = True
 
     def __init__(self, message: str | None = None, *, errors: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message or self.default_message)
@@ -63,6 +66,7 @@ class MalformedPayload(ChannelError):
 class BadSignature(ChannelError):
     status = 403
     default_message = "Tanda tangan kiriman tidak sah."
+    keep_body = False
 
 
 class WrongContentType(ChannelError):
@@ -73,6 +77,12 @@ class WrongContentType(ChannelError):
 class PayloadTooLarge(ChannelError):
     status = 413
     default_message = f"Kiriman lebih dari {MAX_BODY_BYTES:,} bita.".replace(",", ".")
+
+
+class TooLargeToVerify(PayloadTooLarge):
+    """Too large for a signed door to check its signature: as unproven as an unsigned one."""
+
+    keep_body = False
 
 
 class InvalidReport(ChannelError):

@@ -133,30 +133,41 @@ def signed(body: bytes, secret: str) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def test_a_facebook_delivery_refused_for_want_of_a_secret_is_replayed_once_it_is_set(engine, locator, key):
-    """Facebook signs its webhooks; before the app secret is configured, every delivery is refused
-    and kept. Once an operator sets it, replaying the kept deliveries takes them in."""
+def test_unsigned_facebook_deliveries_are_counted_on_one_letter_without_their_bodies(engine, locator, key):
+    """The Facebook door needs no key: anyone can post to it. What is not proven to come from Facebook
+    (no secret configured yet, no signature, a wrong one, too large to check) is counted on the
+    channel's one letter of unproven deliveries, never stored, so nobody can fill the disk through it.
+    Facebook retries a refused webhook, so once the secret is set its delivery is taken in."""
     body = (CHANNEL_DATA / "facebook_feed.json").read_bytes()
+    auth = {"Authorization": f"Bearer {key}"}
     unconfigured = make(engine, locator)
     with unconfigured.dash.server.test_client() as client:
         refused = deliver(client, None, "facebook", body, "application/json",
                           **{"X-Hub-Signature-256": signed(body, SECRET)})
-    assert refused.status_code == 403 and "PANTAU_FACEBOOK_APP_SECRET" in refused.get_json()["error"]
-
+        assert refused.status_code == 403 and "PANTAU_FACEBOOK_APP_SECRET" in refused.get_json()["error"]
     configured = make(engine, locator, facebook_app_secret=SECRET)
     with configured.dash.server.test_client() as client:
-        auth = {"Authorization": f"Bearer {key}"}
-        replayed = client.post(f"/api/v1/dead-letters/{refused.get_json()['dead_letter_id']}/replay", headers=auth)
-        assert replayed.status_code == 201, replayed.get_json()
-        assert replayed.get_json()["complaints"][0]["channel"] == "facebook"
-        pending = client.get("/api/v1/dead-letters", headers=auth).get_json()
-        assert pending["dead_letters"] == []
+        answers = [deliver(client, None, "facebook", b'{"object": "page", "n": %d}' % n, "application/json")
+                   for n in range(3)]
+        answers.append(deliver(client, None, "facebook", body, "application/json",
+                               **{"X-Hub-Signature-256": signed(body, "another secret")}))
+        answers.append(deliver(client, None, "facebook", b"x" * (MAX_BODY_BYTES + 10), "application/json",
+                               **{"X-Hub-Signature-256": signed(body, SECRET)}))
+        assert [a.status_code for a in answers] == [403, 403, 403, 403, 413]
+        assert {a.get_json()["dead_letter_id"] for a in answers} == {refused.get_json()["dead_letter_id"]}
+        kept = client.get(f"/api/v1/dead-letters/{refused.get_json()['dead_letter_id']}", headers=auth).get_json()
+        assert (kept["attempts"], kept["body_bytes"], kept["body_truncated"]) == (6, 0, True)
+        replay = client.post(f"/api/v1/dead-letters/{kept['id']}/replay", headers=auth)
+        assert replay.status_code == 409 and "tidak disimpan utuh" in replay.get_json()["error"]
         with configured.sessions() as session:
-            replays = session.scalars(select(AuditRow).where(AuditRow.action == "dead_letter.replay")).all()
-        assert [(a.actor, a.target) for a in replays] == [("kunci:gateway", str(refused.get_json()["dead_letter_id"]))]
-        again = deliver(client, None, "facebook", body, "application/json",
-                        **{"X-Hub-Signature-256": signed(body, SECRET)})
-        assert again.status_code == 200 and again.get_json()["created"] == 0  # Facebook's retry
+            assert session.scalar(select(func.max(func.length(DeadLetterRow.body)))) == 0
+        retried = deliver(client, None, "facebook", body, "application/json",
+                          **{"X-Hub-Signature-256": signed(body, SECRET)})
+        assert retried.status_code == 201 and retried.get_json()["complaints"][0]["channel"] == "facebook"
+        bad = deliver(client, None, "facebook", b"{nope", "application/json",
+                      **{"X-Hub-Signature-256": signed(b"{nope", SECRET)})
+        shown = client.get(f"/api/v1/dead-letters/{bad.get_json()['dead_letter_id']}", headers=auth).get_json()
+        assert bad.status_code == 400 and shown["body"] == "{nope"  # signed by Facebook, yet unreadable: kept
 
 
 def visitor_posts(count: int) -> bytes:
