@@ -24,7 +24,7 @@ from crm.sla import SlaClock
 from dashboard.app import make_dash
 from dashboard.context import install_services
 from followup.api import make_follow_up_api
-from followup.auth import install_auth
+from followup.auth import install_auth, person_from_request
 from geo.boundaries import BoundaryError, load_boundaries
 from geo.locate import Locator
 from ingest.api import make_api
@@ -109,8 +109,8 @@ def create_app(settings: Settings, locator: Locator | None = None, *, migrate: b
     dash.server.register_blueprint(make_ranking_api(ranking, Names(locator.boundaries)))
     dash.server.register_blueprint(make_export_api(sessions, keys))
     install_services(dash.server, Services(sessions, publisher, sla, receiver, attempts))
-    install_web(dash.server, sessions, settings.redis_url,  # errors, request ids, /healthz, /readyz
-                trusted_proxies=settings.trusted_proxies)
+    install_web(dash.server, sessions, settings.redis_url,  # errors, request ids, body limits, /healthz, /readyz
+                signed_in=lambda: person_from_request() is not None, trusted_proxies=settings.trusted_proxies)
     install_security_headers(dash.server, dash.csp_hashes, online_map=settings.map_style != "white-bg")
     return Pantau(dash=dash, socketio=socketio, sessions=sessions, locator=locator, intake=intake, receiver=receiver,
                   publisher=publisher, ranking=ranking, share=share)

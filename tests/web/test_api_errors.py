@@ -11,7 +11,7 @@ from sqlalchemy import text
 from app import create_app
 from settings import Settings
 from tests.web.conftest import json_logs, report
-from web import MAX_REQUEST_BYTES
+from web.body_limits import ANY_BYTES
 from web.errors import install_errors
 
 JSON = "application/json"
@@ -59,13 +59,13 @@ def test_open311_keeps_its_error_array(client):
 
 def test_a_body_over_the_limit_is_413_without_being_read(client, key):
     """The client declares a body one byte over the limit (as a real one would, in Content-Length);
-    the server refuses before reading, so two bytes stand in for the 80 MB."""
-    declared = {"data": b"{}", "environ_overrides": {"CONTENT_LENGTH": str(MAX_REQUEST_BYTES + 1)}}
+    the server refuses before reading, so two bytes stand in for the 2 MB."""
+    declared = {"data": b"{}", "environ_overrides": {"CONTENT_LENGTH": str(ANY_BYTES + 1)}}
     big = client.post("/api/v1/reports", content_type=JSON, headers={"Authorization": f"Bearer {key}"}, **declared)
     assert is_json_error(big, 413)
     open311_error(client.post("/open311/v2/requests.json", content_type="application/x-www-form-urlencoded",
                               **declared), 413)
-    at_limit = {"data": b"{}", "environ_overrides": {"CONTENT_LENGTH": str(MAX_REQUEST_BYTES)}}
+    at_limit = {"data": b"{}", "environ_overrides": {"CONTENT_LENGTH": str(ANY_BYTES)}}
     assert client.post("/api/v1/reports", content_type=JSON, headers={"Authorization": f"Bearer {key}"},
                        **at_limit).status_code != 413
 
