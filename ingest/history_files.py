@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Self
 
-from ingest.schemas import PastComplaintIn, PastStepIn
+from ingest.schemas import PastComplaintIn, PastStepIn, degrees_from_text
 
 JSON_LINES = (".jsonl", ".ndjson")
 COMPLAINT_FIELDS = tuple(name for name in PastComplaintIn.model_fields if name != "history")
@@ -236,8 +236,8 @@ def _csv_raw(group: list[tuple[int, dict[str, str]]], texts: list[str], errors: 
 
 
 def _csv_number(cell: str, name: str) -> float:
-    """A number as a spreadsheet writes it, with a decimal point or (Indonesian locale) comma."""
-    try:
-        return float(cell.replace(",", "."))
-    except ValueError:
-        raise RecordError(f"{name}: bukan angka / not a number: {cell!r}") from None
+    """Degrees as a spreadsheet writes them, with a decimal point or (Indonesian locale) comma."""
+    degrees = degrees_from_text(cell.strip().replace(",", "."))
+    if degrees is None:
+        raise RecordError(f"{name}: bukan angka desimal / not a decimal number: {cell!r}")
+    return degrees

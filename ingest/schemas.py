@@ -4,6 +4,7 @@ build on the same field types, so a rule (a text's length, a known channel, no t
 is one rule at every door."""
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
@@ -25,6 +26,12 @@ from crm.intake import Report
 MAX_TEXT = 5000
 CLOCK_SKEW = timedelta(minutes=10)
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)  # before Jakarta's CRM existed: a typo (year 1, 9999 is the future)
+
+
+def degrees_from_text(text: str) -> float | None:
+    """Degrees written as text (a form field, a CSV cell, Qlue's strings): ASCII decimal and nothing
+    else, so "1e2", "nan", "0x1", "1_0" or "١٢" are no coordinate; None for those."""
+    return float(text) if DEGREES_TEXT.fullmatch(text) else None
 
 
 def _known_channel(value: str) -> str:
@@ -68,8 +75,11 @@ ExternalId = Annotated[str, Field(min_length=1, max_length=200), Printable]
 Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT), Printable]
 Name = Annotated[str, Field(max_length=200), Printable]  # a person, a contact, a desk, an SKPD code
 Remark = Annotated[str, Field(max_length=2000), Printable]  # an official's note, a citizen's reason
-Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
-Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+# JSON numbers only: "106.8" and true are not degrees (channels that write degrees as text read them
+# with degrees_from_text first)
+Latitude = Annotated[float, Field(strict=True, ge=-90, le=90, allow_inf_nan=False)]
+Longitude = Annotated[float, Field(strict=True, ge=-180, le=180, allow_inf_nan=False)]
+DEGREES_TEXT = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]{1,20})?")
 Moment = Annotated[AwareDatetime, AfterValidator(_not_in_future), AfterValidator(_after_earliest)]  # naive: UTC or WIB?
 PastMoment = Annotated[Moment, AfterValidator(_in_utc)]
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]

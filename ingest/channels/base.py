@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from crm.intake import Report
-from ingest.schemas import ReportIn, field_errors
+from ingest.schemas import ReportIn, degrees_from_text, field_errors
 
 MAX_BODY_BYTES = 1_000_000
 
@@ -96,6 +96,17 @@ def require_media_type(inbound: Inbound, *allowed: str) -> None:
         raise WrongContentType(
             f"Content-Type {inbound.media_type or '(kosong)'!r} tidak diterima; gunakan {' atau '.join(allowed)}."
         )
+
+
+def text_degrees(value: str | None, field: str) -> float | None:
+    """A coordinate the channel sends as text, read strictly (ingest/schemas.py degrees_from_text);
+    None when absent or blank, InvalidReport naming the field when it is no decimal number."""
+    if value is None or not value.strip():
+        return None
+    degrees = degrees_from_text(value.strip())
+    if degrees is None:
+        raise InvalidReport(errors=[{"field": field, "message": f"harus angka desimal, mis. -6.1754; bukan {value!r}"}])
+    return degrees
 
 
 def make_report(**fields: Any) -> Report:

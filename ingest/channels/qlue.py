@@ -35,7 +35,7 @@ from types import MappingProxyType
 from typing import Any
 
 from crm.intake import Report
-from ingest.channels.base import Inbound, make_report
+from ingest.channels.base import Inbound, make_report, text_degrees
 from ingest.channels.json_fields import optional, read_json, required, timestamp
 
 CHANNEL = "qlue"
@@ -61,8 +61,8 @@ def parse(inbound: Inbound) -> list[Report]:
         external_id=str(required(report, "report_id", (str, int))),
         text=required(report, "description", str),
         category=category(optional(report, "category", str)),
-        lat=coordinate(report, "lat"),
-        lon=coordinate(report, "lng"),
+        lat=coordinate(report, "lat", "lat"),
+        lon=coordinate(report, "lng", "lon"),
         place_text=optional(report, "address", str),
         media=(photo,) if photo else (),
         reporter_name=optional(user, "username", str, "user."),
@@ -76,7 +76,8 @@ def category(label: str | None) -> str | None:
     return QLUE_CATEGORIES.get(" ".join(label.casefold().split())) if label else None
 
 
-def coordinate(report: Mapping[str, Any], name: str) -> float | str | None:
-    """A degree as Qlue sends it (number or numeric string; make_report checks it); "" is no fix."""
+def coordinate(report: Mapping[str, Any], name: str, field: str) -> float | None:
+    """A degree as Qlue sends it in `name`: a JSON number, or a decimal string (read strictly); "" is no
+    fix. A bad one is named as the report's `field`."""
     value = optional(report, name, (int, float, str))
-    return None if isinstance(value, str) and not value.strip() else value
+    return text_degrees(value, field) if isinstance(value, str) else value

@@ -30,7 +30,7 @@ from types import MappingProxyType
 
 from crm.categories import CATEGORIES, FALLBACK
 from crm.intake import Report
-from ingest.channels.base import Inbound, make_report
+from ingest.channels.base import Inbound, make_report, text_degrees
 from ingest.channels.forms import Form, optional, read_form, required
 
 CHANNEL = "website"
@@ -49,8 +49,8 @@ def parse(inbound: Inbound) -> list[Report]:
         external_id=required(form, "id_pengaduan"),
         text=text(form),
         category=category(optional(form, "kategori")),
-        lat=optional(form, "lat"),
-        lon=optional(form, "lng"),
+        lat=text_degrees(optional(form, "lat"), "lat"),
+        lon=text_degrees(optional(form, "lng"), "lon"),
         reported_at=inbound.received_at,
         reporter_name=optional(form, "nama"),
         reporter_contact=contact(form),

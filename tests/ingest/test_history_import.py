@@ -211,6 +211,22 @@ def test_a_bad_csv_complaint_is_refused_whole_with_its_rows_verbatim(tmp_path, s
     assert stored(sessions, "qlue", "R-2") is None
 
 
+@pytest.mark.parametrize("written", ["nan", "1e2", "inf", "١٢"])
+def test_a_csv_point_that_is_no_decimal_number_is_refused(written, tmp_path, sessions, locator):
+    path = write_csv(tmp_path / "riwayat.csv", [just_received("T-1") | {"lat": written}, just_received("T-2")])
+    summary = run(path, sessions, locator)
+    assert (summary.imported, summary.refused) == (1, 1)
+    assert "lat" in summary.errors[0][1] and "desimal" in summary.errors[0][1]
+
+
+def test_a_jsonl_point_written_as_a_string_or_a_boolean_is_refused(tmp_path, sessions, locator):
+    path = write_jsonl(tmp_path / "riwayat.jsonl", [just_received("T-1") | {"lat": "-6.1754"},
+                                                   just_received("T-2") | {"lon": True}, just_received("T-3")])
+    summary = run(path, sessions, locator)
+    assert (summary.imported, summary.refused) == (1, 2)
+    assert [line for line, _ in summary.errors] == [1, 2]
+
+
 @pytest.mark.parametrize("name, content, message", [
     ("hilang.jsonl", None, "tidak ditemukan"),
     ("riwayat.xlsx", "x", "bukan berkas"),

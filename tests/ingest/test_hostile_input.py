@@ -84,3 +84,33 @@ def test_open311_and_exports_refuse_year_one(client, key):
 def test_a_nul_in_a_ticket_or_a_reopening_reason_is_refused_not_a_500(client):
     assert client.get("/api/v1/track/JKT-261127-%00AAAA").status_code == 404
     assert client.post("/api/v1/track/JKT-261127-AAAAA/reopen", json={"reason": "belum\x00"}).status_code == 422
+
+
+@pytest.mark.parametrize("coordinates", [
+    {"lat": "-6.1754", "lon": "106.8272"},  # numbers as strings: JSON has numbers
+    {"lat": True, "lon": True},  # true is 1 to Python, not a latitude
+    {"lat": -6.1754, "lon": "1e2"},
+])
+def test_the_report_door_takes_json_numbers_as_degrees_and_nothing_else(client, key, pantau, coordinates):
+    answer = client.post("/api/v1/reports", json=report("strict-1", **coordinates),
+                         headers={"Authorization": f"Bearer {key}"})
+    assert answer.status_code == 422
+    assert {e["field"] for e in answer.get_json()["errors"]} <= {"lat", "lon"} and answer.get_json()["errors"]
+    assert rows(pantau, ComplaintRow) == 0
+
+
+@pytest.mark.parametrize("written", ["1e2", "nan", "0x1", "1_0", "١٢", "-6.17.5", "true"])
+def test_degrees_written_as_text_are_decimal_numbers_or_refused(client, key, pantau, written):
+    """Qlue and the website send degrees as strings; they are read as decimals, strictly."""
+    qlue = client.post("/api/v1/channels/qlue", headers={"Authorization": f"Bearer {key}"},
+                       json={"report_id": f"q-{written}", "description": "Jalan rusak", "lat": written, "lng": "106.8"})
+    assert qlue.status_code == 422 and [e["field"] for e in qlue.get_json()["errors"]] == ["lat"]
+    assert isinstance(qlue.get_json()["dead_letter_id"], int)
+    website = client.post("/api/v1/channels/website", headers={"Authorization": f"Bearer {key}"},
+                          data={"id_pengaduan": f"w-{written}", "isi": "Jalan rusak", "lat": "-6.17", "lng": written})
+    assert website.status_code == 422 and [e["field"] for e in website.get_json()["errors"]] == ["lon"]
+    assert rows(pantau, ComplaintRow) == 0
+    fine = client.post("/api/v1/channels/qlue", headers={"Authorization": f"Bearer {key}"},
+                       json={"report_id": f"ok-{written}", "description": "Jalan rusak", "lat": "-6.1754",
+                             "lng": "106.8272"})
+    assert fine.status_code == 201

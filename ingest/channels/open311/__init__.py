@@ -45,6 +45,7 @@ from ingest.channels.base import (
     InvalidReport,
     MalformedPayload,
     make_report,
+    text_degrees,
 )
 from ingest.channels.forms import Form, optional, read_form, required
 
@@ -88,8 +89,8 @@ def parse(inbound: Inbound) -> list[Report]:
             external_id=f"{client}:{form_digest(form)}",
             text=optional(form, "description") or f"Laporan {CATEGORIES[code].name} tanpa uraian.",
             category=code,
-            lat=located[0],
-            lon=located[1],
+            lat=text_degrees(located[0], "lat"),
+            lon=text_degrees(located[1], "lon"),
             place_text=located[2],
             media=(media,) if media else (),
             reported_at=inbound.received_at,
