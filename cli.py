@@ -1,4 +1,4 @@
-"""The `pantau` command: locate points, manage API keys and users, upgrade the database."""
+"""The `pantau` command: locate points, manage API keys and users, upgrade the database, load the boundary tables."""
 from __future__ import annotations
 
 import csv
@@ -22,14 +22,19 @@ def main() -> None:
     """Pantau: the live command centre of Jakarta's complaint CRM."""
 
 
-def _locator():
+def _boundaries():
     from geo.boundaries import BoundaryError, load_boundaries
-    from geo.locate import Locator
 
     try:
-        return Locator(load_boundaries(load_settings().boundaries))
+        return load_boundaries(load_settings().boundaries)
     except BoundaryError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def _locator():
+    from geo.locate import Locator
+
+    return Locator(_boundaries())
 
 
 @main.command(context_settings={"ignore_unknown_options": True})  # Jakarta's latitudes are negative
@@ -245,11 +250,56 @@ def db() -> None:
 
 @db.command("upgrade")
 def db_upgrade() -> None:
-    """Apply the migrations to PANTAU_DATABASE_URL (under a lock: safe to run twice at once)."""
-    from store.db import make_engine, upgrade
+    """Apply the migrations to PANTAU_DATABASE_URL (under a lock: safe to run twice at once), then
+    fill the boundary tables from PANTAU_BOUNDARIES while they are empty.
+    \f
+    The filling is here, not a migration's data step (store/migrations/env.py AT_HEAD): migrations
+    never read settings or files, every process (and every test's fresh database) migrates, and no
+    part of Pantau reads these tables, which are for GIS users. A fresh deployment (compose's
+    `migrate`) gets them; a filled database never reads the file again; `pantau boundaries load`
+    replaces them. Filling after the migration's own transaction is safe: `fill` writes only into
+    empty tables, under a lock, so a failed or concurrent run leaves nothing half-written.
+    """
+    from store import boundary_tables
+    from store.db import make_engine, make_sessionmaker, upgrade, writing
 
-    upgrade(make_engine(load_settings().database_url))
+    engine = make_engine(load_settings().database_url)
+    upgrade(engine)
     click.echo("database is at the latest schema")
+    sessions = make_sessionmaker(engine)
+    with sessions() as session:
+        if boundary_tables.counts(session).kelurahan:
+            return
+    found = _boundaries()
+    with writing(sessions) as session:
+        try:
+            loaded = boundary_tables.fill(session, boundaries=found)
+        except boundary_tables.UnusableBoundaries as exc:
+            raise click.ClickException(str(exc)) from None
+    if loaded is not None:  # None: another process filled them meanwhile
+        click.echo(f"batas wilayah dimuat: {loaded} dari {found.source}")
+
+
+@main.group()
+def boundaries() -> None:
+    """The kelurahan, kecamatan and kota tables that GIS users join complaints to."""
+
+
+@boundaries.command("load")
+def boundaries_load() -> None:
+    """Replace the boundary tables with PANTAU_BOUNDARIES's areas, in one transaction."""
+    from store import boundary_tables
+    from store.db import make_engine, make_sessionmaker, upgrade, writing
+
+    found = _boundaries()  # before the database: a bad file leaves the tables as they were
+    engine = make_engine(load_settings().database_url)
+    upgrade(engine)
+    with writing(make_sessionmaker(engine)) as session:
+        try:
+            loaded = boundary_tables.replace(session, boundaries=found)
+        except boundary_tables.UnusableBoundaries as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(f"{loaded} dimuat dari {found.source}")
 
 
 @main.command("serve")

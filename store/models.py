@@ -1,6 +1,8 @@
-"""ORM tables: complaints, their append-only history, API keys, live events, dead letters. Mirrors migrations/.
+"""ORM tables: complaints, their append-only history, API keys, live events, dead letters, the
+boundary tables. Mirrors migrations/.
 
-PostGIS adds `complaints.geom` on top (see store/postgis.py); the models stay portable to SQLite.
+PostGIS adds `complaints.geom` and the boundary tables' `geom` on top (see store/postgis.py); the
+models stay portable to SQLite.
 """
 from __future__ import annotations
 
@@ -292,3 +294,34 @@ class StintRow(Base):
     fast_close: Mapped[bool] = mapped_column(Boolean)
     self_closed: Mapped[bool] = mapped_column(Boolean)
     reused_photos: Mapped[int] = mapped_column(Integer)
+
+
+class KotaRow(Base):
+    """A kota (or Kabupaten Kepulauan Seribu) for GIS users to join on; store/boundary_tables.py
+    fills it from the boundary file, and PostGIS adds its outline `geom`."""
+
+    __tablename__ = "kota"
+
+    kode_kota: Mapped[str] = mapped_column(String, primary_key=True)
+    kota: Mapped[str] = mapped_column(String)
+
+
+class KecamatanRow(Base):
+    """A kecamatan, its outline dissolved from its kelurahan (geo/boundaries.py), `geom` on PostGIS."""
+
+    __tablename__ = "kecamatan"
+
+    kode_kecamatan: Mapped[str] = mapped_column(String, primary_key=True)
+    kecamatan: Mapped[str] = mapped_column(String)
+    kode_kota: Mapped[str] = mapped_column(String, ForeignKey("kota.kode_kota"))
+
+
+class KelurahanRow(Base):
+    """A kelurahan, the area complaints are located to (`complaints.kode_kelurahan`), `geom` on PostGIS."""
+
+    __tablename__ = "kelurahan"
+
+    kode_kelurahan: Mapped[str] = mapped_column(String, primary_key=True)
+    kelurahan: Mapped[str] = mapped_column(String)
+    kode_kecamatan: Mapped[str] = mapped_column(String, ForeignKey("kecamatan.kode_kecamatan"))
+    kode_kota: Mapped[str] = mapped_column(String, ForeignKey("kota.kode_kota"))

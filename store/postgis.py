@@ -1,8 +1,10 @@
-"""What exists only on PostGIS: the `complaints.geom` column and its GIST index.
+"""What exists only on PostGIS: the `geom` columns of `complaints` and of the boundary tables
+(`kelurahan`, `kecamatan`, `kota`: MultiPolygons, filled by store/boundary_tables.py), with their GIST indexes.
 
-`geom` is a STORED GENERATED column, ST_SetSRID(ST_MakePoint(lon, lat), 4326), created by the
-migration on PostgreSQL only. Writes set lon/lat and the database fills geom, so the ORM models
+`complaints.geom` is a STORED GENERATED column, ST_SetSRID(ST_MakePoint(lon, lat), 4326), created by
+the migration on PostgreSQL only. Writes set lon/lat and the database fills geom, so the ORM models
 (shared with SQLite, which has no geometry type) leave it out and QGIS still sees a point layer.
+The boundary tables' `geom` is left out of the models for the same reason; their loader writes it.
 """
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, literal_column
 
 GEOM_COLUMN = "geom"
-GEOM_INDEX = "ix_complaints_geom"
+GEOM_TABLES = ("complaints", "kelurahan", "kecamatan", "kota")
+GEOM_INDEXES = {f"ix_{table}_{GEOM_COLUMN}" for table in GEOM_TABLES}
 
 
 def include_object(
@@ -23,9 +26,9 @@ def include_object(
     """
     if type_ == "table" and reflected and compare_to is None:
         return False
-    if type_ == "column" and name == GEOM_COLUMN and obj.table.name == "complaints":
+    if type_ == "column" and name == GEOM_COLUMN and obj.table.name in GEOM_TABLES:
         return False
-    return not (type_ == "index" and name == GEOM_INDEX)
+    return not (type_ == "index" and name in GEOM_INDEXES)
 
 
 def geom_in_box(west: float, south: float, east: float, north: float) -> ColumnElement[bool]:

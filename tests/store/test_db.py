@@ -12,7 +12,8 @@ from store.db import make_engine, upgrade
 from store.models import Base
 from store.postgis import include_object
 
-TABLES = {"complaints", "complaint_events", "api_keys", "live_events", "dead_letters", "users", "audit_log", "evidence", "alembic_version"}
+TABLES = {"complaints", "complaint_events", "api_keys", "live_events", "dead_letters", "users", "audit_log", "evidence",
+          "kelurahan", "kecamatan", "kota", "alembic_version"}
 
 
 def test_upgrade_creates_tables_and_a_second_run_changes_nothing(engine: Engine) -> None:
@@ -20,7 +21,7 @@ def test_upgrade_creates_tables_and_a_second_run_changes_nothing(engine: Engine)
     assert TABLES <= set(inspect(engine).get_table_names())
     upgrade(engine)
     with engine.connect() as connection:
-        assert connection.scalars(text("SELECT version_num FROM alembic_version")).all() == ["0011"]
+        assert connection.scalars(text("SELECT version_num FROM alembic_version")).all() == ["0012"]
 
 
 def test_indexes_from_the_brief_exist(engine: Engine) -> None:
