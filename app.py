@@ -50,7 +50,7 @@ from web import install_web
 from web.headers import QuietRequestHandler, install_security_headers
 from web.logs import configure_logging
 from web.params import install_converters
-from web.throttle import Attempts, make_limiter
+from web.throttle import Attempts, limit_public_reads, make_limiter
 
 
 @dataclass
@@ -108,6 +108,8 @@ def create_app(settings: Settings, locator: Locator | None = None, *, migrate: b
     dash.server.register_blueprint(make_follow_up_api(sessions, publisher, sla, attempts))
     dash.server.register_blueprint(make_ranking_api(ranking, Names(locator.boundaries)))
     dash.server.register_blueprint(make_export_api(sessions, keys))
+    limit_public_reads(limiter, dash.server, rule=settings.public_reads,
+                       exempt_when=lambda: person_from_request() is not None)
     install_services(dash.server, Services(sessions, publisher, sla, receiver, attempts))
     install_web(dash.server, sessions, settings.redis_url,  # errors, request ids, body limits, /healthz, /readyz
                 signed_in=lambda: person_from_request() is not None, trusted_proxies=settings.trusted_proxies)

@@ -81,6 +81,11 @@ class Settings(BaseSettings):
         description="Seconds between two rounds of the surge watch, which announces a kelurahan's burst of "
         "one category (crm/surge.py) as surge_detected.",
     )
+    public_reads: str = Field(
+        default="300 per minute",
+        description="Reads of the public APIs (complaints, Open311, tracking, ranking, exports) one address may "
+        "make, as Flask-Limiter writes it; then 429 with Retry-After. Signed-in people are not counted.",
+    )
 
 
 def load_settings() -> Settings:

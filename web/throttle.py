@@ -4,6 +4,7 @@ If Redis goes away the counters fall back to memory rather than failing the requ
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -11,8 +12,10 @@ from flask_limiter import Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
 from limits import parse
 
+from web.errors import TooManyRequests, answer
+
 if TYPE_CHECKING:
-    from flask import Flask
+    from flask import Flask, Response
 
 
 def make_limiter(server: Flask, *, redis_url: str | None, prefix: str) -> Limiter:
@@ -21,6 +24,22 @@ def make_limiter(server: Flask, *, redis_url: str | None, prefix: str) -> Limite
     return Limiter(get_remote_address, app=server, storage_uri=redis_url or "memory://", key_prefix=prefix,
                    strategy="moving-window", headers_enabled=False, swallow_errors=True,
                    in_memory_fallback_enabled=bool(redis_url))
+
+
+PUBLIC_READ_BLUEPRINTS = ("api_v1", "open311_v2", "follow_up_v1", "ranking_v1", "export_v1")
+
+
+def limit_public_reads(limiter: Limiter, server: Flask, *, rule: str, exempt_when: Callable[[], bool]) -> None:
+    """One counter per address over every public GET of the APIs (a scraper walking Open311 pages and
+    ticket after ticket is one reader), answered in the API's error shape with Retry-After; whoever
+    `exempt_when` recognises (a signed-in person) reads freely."""
+    def too_many(limit: RequestLimit) -> Response:
+        return answer(TooManyRequests(headers={"Retry-After": retry_after(limit)}))
+
+    shared = limiter.shared_limit(rule, scope="baca-publik", methods=["GET"], exempt_when=exempt_when,
+                                  on_breach=too_many)
+    for name in PUBLIC_READ_BLUEPRINTS:
+        shared(server.blueprints[name])
 
 
 def retry_after(limit: RequestLimit) -> str:
