@@ -8,7 +8,7 @@
  * them once (view.js). A lone
  * event is drawn at once; a burst costs four repaints a second, never one per event and never a
  * server round trip (only an open detail card of a changed complaint is read again).
- * On reconnect it asks for what it missed: `subscribe` with the last event id it saw.
+ * On reconnect it asks for what it missed: its room and the last event id it saw, in the connect.
  */
 (function (pantau) {
   const state = {
@@ -107,13 +107,12 @@
   function connect() {
     // WebSocket only: with several server processes (pantau serve) a polling session would need a
     // sticky proxy; one WebSocket stays on one process, and every process hears every event.
-    const socket = window.io({transports: ['websocket']});
-    socket.on('connect', () => {
-      if (state.lastEventId !== null) {
-        socket.emit('subscribe', {rooms: [state.cfg.room], last_event_id: state.lastEventId});
-      }
-      setConnected(true);
-    });
+    // A reconnect names its room and the last event it saw in the connect itself (auth is asked
+    // again on every attempt): the server replays before it joins the room, so nothing arrives
+    // twice or out of order while reports keep coming (live/handlers.py).
+    const socket = window.io({transports: ['websocket'], auth: (send) => send(
+      state.lastEventId === null ? {} : {rooms: [state.cfg.room], last_event_id: state.lastEventId})});
+    socket.on('connect', () => setConnected(true));
     socket.on('disconnect', () => setConnected(false));
     socket.on('resync', () => window.location.reload());  // missed too much to replay: a fresh snapshot
     for (const name of [state.cfg.event, state.cfg.status_event, state.cfg.breach_event]) {

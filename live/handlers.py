@@ -1,13 +1,19 @@
-"""Socket.IO handlers for screens: every screen starts in `city`; `subscribe` picks rooms and catches up.
+"""Socket.IO handlers for screens: a screen names its rooms and what it last saw when it connects
+(or starts in `city`); `subscribe` changes rooms later and catches up.
 
 Client -> server:
+    connect auth {"rooms": [...], "last_event_id": 41}   (auth left out or empty: the screen starts in `city`)
     subscribe {"rooms": ["kota:31.72", "skpd:BINAMARGA-JU"], "last_event_id": 41}   (or null)
 The screen's rooms become exactly those (names in crm/rooms.py). With a last_event_id, every
 logged event with a larger id in those rooms is sent first, oldest first, each carrying its
-`event_id`; live events follow. The acknowledgement is {"rooms": [...], "replayed": n}.
-Events published by this process arrive exactly once, in order; one published by another process
-(through Redis) while the screen subscribes may arrive both replayed and live, so screens skip
-an event_id they have already seen.
+`event_id`; live events follow. The acknowledgement of a subscribe is {"rooms": [...], "replayed": n};
+a connect whose auth is refused gets a connect_error with the reason.
+
+A reconnecting screen catches up in its connect: it is in no room until its replay is sent, so
+events published by this process reach it exactly once and in id order, even while reports keep
+arriving. (A `subscribe` after a plain connect cannot promise that: the screen was already in
+`city`.) One published by another process (through Redis) while the screen connects may arrive
+both replayed and live, so screens skip an event_id they have already seen.
 
 Server -> client, besides the events themselves:
     error  {"event": "subscribe", "message": ...}   the subscribe was refused (a bad message, or the
@@ -21,6 +27,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from flask import request
+from flask_socketio import ConnectionRefusedError as Refused
 from flask_socketio import SocketIO, emit, join_room, leave_room, rooms
 
 from crm.rooms import CITY, InvalidRoom, parse_room
@@ -43,8 +50,14 @@ def register_handlers(socketio: SocketIO, publisher: Publisher) -> None:
     """Wire the screen handlers; `publisher` is held while a screen switches rooms and replays."""
 
     @socketio.on("connect")
-    def connect(_auth: object = None) -> None:
-        join_room(CITY)
+    def connect(auth: object = None) -> None:
+        if auth:
+            try:
+                _subscribe(publisher, *parse_subscribe(auth))
+            except (InvalidSubscribe, Unreachable) as exc:
+                raise Refused(str(exc)) from None
+        else:
+            join_room(CITY)
         metrics.SCREENS.inc()
 
     @socketio.on("disconnect")
@@ -58,18 +71,31 @@ def register_handlers(socketio: SocketIO, publisher: Publisher) -> None:
         except InvalidSubscribe as exc:
             emit("error", {"event": "subscribe", "message": str(exc)})
             return {"error": str(exc)}
-        before = [room for room in rooms() if room != request.sid]
         try:
-            with publisher.held():  # no event slips between the replay and the live stream
-                _switch_rooms(wanted)
-                replayed = 0 if last_event_id is None else _replay(publisher.sessions, wanted, last_event_id)
-        except Exception as exc:
-            if not outage.is_outage(exc):
-                raise
-            _switch_rooms(before)
-            emit("error", {"event": "subscribe", "message": outage.MESSAGE})
-            return {"error": outage.MESSAGE}
+            replayed = _subscribe(publisher, wanted, last_event_id)
+        except Unreachable as exc:
+            emit("error", {"event": "subscribe", "message": str(exc)})
+            return {"error": str(exc)}
         return {"rooms": wanted, "replayed": replayed}
+
+
+class Unreachable(Exception):
+    """The store is down, so the catch-up cannot be read; the screen's rooms are as they were."""
+
+
+def _subscribe(publisher: Publisher, wanted: list[str], last_event_id: int | None) -> int:
+    """Make the screen's rooms exactly `wanted` and send what it missed since `last_event_id`; the
+    number replayed."""
+    before = [room for room in rooms() if room != request.sid]
+    try:
+        with publisher.held():  # no event slips between the replay and the live stream
+            _switch_rooms(wanted)
+            return 0 if last_event_id is None else _replay(publisher.sessions, wanted, last_event_id)
+    except Exception as exc:
+        if not outage.is_outage(exc):
+            raise
+        _switch_rooms(before)
+        raise Unreachable(outage.MESSAGE) from None
 
 
 def parse_subscribe(message: object) -> tuple[list[str], int | None]:

@@ -112,6 +112,28 @@ def test_a_reconnecting_screen_gets_exactly_what_it_missed_in_order(pantau: Pant
     assert "0812000111" not in repr(events)
 
 
+def test_a_screen_reconnecting_with_its_rooms_in_the_connect_gets_the_missed_then_the_live(pantau: Pantau, post: Post):
+    before = screen(pantau)
+    subscribe(before, ["kota:31.72"])
+    post(ANCOL)
+    last_seen = received(before)[-1]["event_id"]
+    before.disconnect()
+    missed = [post(ANCOL), post(MELAWAI), post(ANCOL)]
+
+    after = pantau.socketio.test_client(pantau.dash.server, auth={"rooms": ["kota:31.72"], "last_event_id": last_seen})
+    assert after.is_connected()
+    live = [post(ANCOL), post(MELAWAI)]
+    events = received(after)
+    assert [e["id"] for e in events] == [missed[0]["id"], missed[2]["id"], live[0]["id"]]  # not city: its room
+    assert [e["event_id"] for e in events] == sorted({e["event_id"] for e in events})
+
+
+@pytest.mark.parametrize("auth", [{"rooms": "city"}, {"rooms": ["jakarta"]}, {"rooms": ["city"], "last_event_id": -1}])
+def test_a_connect_naming_bad_rooms_is_refused(pantau: Pantau, auth):
+    assert not pantau.socketio.test_client(pantau.dash.server, auth=auth).is_connected()
+    assert pantau.socketio.test_client(pantau.dash.server, auth={"rooms": ["city"]}).is_connected()
+
+
 def test_catch_up_from_the_newest_id_replays_nothing(pantau: Pantau, post: Post):
     city = screen(pantau)
     post(ANCOL)

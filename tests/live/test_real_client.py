@@ -78,3 +78,56 @@ def test_reconnecting_catches_up_over_the_wire(server):
             ("complaint_routed", missed[0]["id"]), ("complaint_routed", missed[2]["id"])]
         assert replayed[0][1]["event_id"] < replayed[1][1]["event_id"]
         assert nothing_more(client)
+
+
+def test_a_screen_reconnecting_while_reports_keep_arriving_gets_each_event_once_in_order(server):
+    """Reports keep arriving from another thread while the screen drops and reconnects three times,
+    naming its room and the last event it saw in the connect (as assets/live.js does): across the
+    four connections it receives every event of its room after the first, each once, in id order."""
+    import threading
+    import time
+
+    posted: list[dict[str, Any]] = []
+    stop = threading.Event()
+
+    def keep_posting() -> None:
+        while not stop.is_set():
+            posted.append(post(server, ANCOL))
+            time.sleep(0.02)
+
+    with screen(server.url) as client:
+        client.call("subscribe", {"rooms": ["kota:31.72"]}, timeout=5)
+        first = post(server, ANCOL)
+        _, seen = next_event(client)
+        assert seen["id"] == first["id"]
+    poster = threading.Thread(target=keep_posting)
+    poster.start()
+    events = [seen]
+    try:
+        for _ in range(3):
+            client = socketio.SimpleClient()
+            client.connect(server.url, transports=["websocket"],
+                           auth={"rooms": ["kota:31.72"], "last_event_id": events[-1]["event_id"]})
+            deadline = time.monotonic() + 1.0
+            while time.monotonic() < deadline:
+                try:
+                    name, event = next_event(client, timeout=0.3)
+                except socketio.exceptions.TimeoutError:
+                    continue
+                assert name == "complaint_routed"
+                events.append(event)
+            client.disconnect()
+    finally:
+        stop.set()
+        poster.join()
+    with screen(server.url) as client:  # catch up on the rest, then nothing more
+        client.call("subscribe", {"rooms": ["kota:31.72"], "last_event_id": events[-1]["event_id"]}, timeout=5)
+        while True:
+            try:
+                events.append(next_event(client, timeout=1)[1])
+            except socketio.exceptions.TimeoutError:
+                break
+    ids = [e["event_id"] for e in events]
+    assert ids == sorted(set(ids))  # none twice, none out of order
+    assert [e["id"] for e in events] == [first["id"]] + [p["id"] for p in posted]  # and none missing
+    assert len(posted) >= 30
