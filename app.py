@@ -24,7 +24,7 @@ from crm.sla import SlaClock
 from dashboard.app import make_dash
 from dashboard.context import install_services
 from followup.api import make_follow_up_api
-from followup.auth import install_auth
+from followup.auth import install_auth, person_from_request
 from geo.boundaries import BoundaryError, load_boundaries
 from geo.locate import Locator
 from ingest.api import make_api
@@ -100,7 +100,7 @@ def create_app(settings: Settings, locator: Locator | None = None, *, migrate: b
     sla = SlaClock.default()
     intake = make_intake(locator, sessions, publisher, threshold=settings.classifier_threshold, sla=sla)
     attempts = Attempts(limiter, settings.redis_channel)
-    keys = KeyChecker(sessions, attempts=attempts)
+    keys = KeyChecker(sessions, attempts=attempts, people=person_from_request)
     receiver = Receiver(intake, dead_letter_keeper(sessions))
     dash.server.register_blueprint(make_api(intake, sessions, keys))
     dash.server.register_blueprint(make_channel_api(receiver, sessions, keys, channel_secrets(settings)))
