@@ -100,7 +100,7 @@ def create_app(settings: Settings, locator: Locator | None = None, *, migrate: b
     sla = SlaClock.default()
     intake = make_intake(locator, sessions, publisher, threshold=settings.classifier_threshold, sla=sla)
     attempts = Attempts(limiter, settings.redis_channel)
-    keys = KeyChecker(sessions, attempts=attempts)
+    keys = KeyChecker(sessions, attempts=attempts, people=person_from_request)
     receiver = Receiver(intake, dead_letter_keeper(sessions))
     dash.server.register_blueprint(make_api(intake, sessions, keys))
     dash.server.register_blueprint(make_channel_api(receiver, sessions, keys, channel_secrets(settings)))
@@ -109,7 +109,7 @@ def create_app(settings: Settings, locator: Locator | None = None, *, migrate: b
     dash.server.register_blueprint(make_ranking_api(ranking, Names(locator.boundaries)))
     dash.server.register_blueprint(make_export_api(sessions, keys))
     limit_public_reads(limiter, dash.server, rule=settings.public_reads,
-                       exempt_when=lambda: person_from_request() is not None)
+                       exempt_when=lambda: keys.presented() is not None or person_from_request() is not None)
     install_services(dash.server, Services(sessions, publisher, sla, receiver, attempts))
     install_web(dash.server, sessions, settings.redis_url,  # errors, request ids, body limits, /healthz, /readyz
                 signed_in=lambda: person_from_request() is not None, trusted_proxies=settings.trusted_proxies)

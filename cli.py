@@ -102,31 +102,45 @@ def keys() -> None:
     """API keys for channels and back-office systems."""
 
 
+def _scopes(_: click.Context, __: click.Parameter, given: tuple[str, ...]) -> frozenset[str]:
+    from crm.scopes import check
+
+    try:
+        return check(given)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @keys.command("create")
 @click.argument("name")
-def keys_create(name: str) -> None:
-    """Create a key called NAME and print it once; only its hash is stored."""
-    from store import api_keys
+@click.option("--scope", "scopes", multiple=True, callback=_scopes,
+              help="What the key may do, once per scope: channel:<kanal>, dead_letters, dead_letters:<kanal>, "
+                   "exports (README, API keys and scopes). At least one.")
+def keys_create(name: str, scopes: frozenset[str]) -> None:
+    """Create a key called NAME that may do each --scope and print it once; only its hash is stored."""
+    from store import api_keys, users as store_users
 
     with _admin_session() as session:
         try:
-            key = api_keys.create(session, name=name)
+            key = api_keys.create(session, name=name, scopes=scopes)
         except api_keys.DuplicateKeyName as exc:
             raise click.ClickException(f"{exc}; pick another name") from None
+        store_users.audit(session, actor="cli", action="keys.create", target=name,
+                          detail={"scopes": sorted(scopes)}, at=utc_now())
     click.echo(key)
     click.echo("Simpan kunci ini sekarang: kunci tidak dapat ditampilkan lagi.", err=True)
 
 
 @keys.command("list")
 def keys_list() -> None:
-    """List every key by name with its dates; never the key itself."""
+    """List every key by name with its scopes and dates; never the key itself."""
     from store import api_keys
 
     with _admin_session() as session:
         found = api_keys.listing(session)
     for key in found:
         state = f"dicabut {wib_text(key.revoked_at)}" if key.revoked_at else "aktif"
-        click.echo(f"{key.name}\tdibuat {wib_text(key.created_at)}\t{state}")
+        click.echo(f"{key.name}\tdibuat {wib_text(key.created_at)}\tcakupan {','.join(key.scopes) or '-'}\t{state}")
     if not found:
         click.echo("belum ada kunci", err=True)
 
@@ -390,7 +404,8 @@ def mailbox() -> None:
 @click.argument("maildir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--url", default="http://127.0.0.1:8050", show_default=True, help="The running Pantau to post to.")
 @click.option("--key", envvar="PANTAU_API_KEY", required=True,
-              help="API key (from 'pantau keys create'); read from PANTAU_API_KEY so it stays out of ps.")
+              help="API key with channel:email (from 'pantau keys create'); read from PANTAU_API_KEY so it "
+                   "stays out of ps.")
 def mailbox_poll(maildir: Path, url: str, key: str) -> None:
     """Post every new message of MAILDIR to Pantau's email channel, once (run it from cron or a timer)."""
     from ingest.mailbox import poll_maildir, post_to

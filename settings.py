@@ -84,7 +84,8 @@ class Settings(BaseSettings):
     public_reads: str = Field(
         default="300 per minute",
         description="Reads of the public APIs (complaints, Open311, tracking, ranking, exports) one address may "
-        "make, as Flask-Limiter writes it; then 429 with Retry-After. Signed-in people are not counted.",
+        "make, as Flask-Limiter writes it; then 429 with Retry-After. Signed-in people and valid API keys are "
+        "not counted.",
     )
 
 

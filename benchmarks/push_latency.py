@@ -3,9 +3,9 @@
     python benchmarks/push_latency.py [--rate 200] [--seconds 10] [--clients 3] [--senders 4] [--batch 1]
 
 Starts a real `python app.py` on a fresh SQLite file in a temporary folder, with its own API key
-(`python cli.py keys create bench`). Connects N python-socketio clients (websocket transport) and
-one poller that asks `GET /api/v1/complaints?since=...` every second, as a dcc.Interval dashboard
-does. Then POSTs demo-simulator reports at the given rate from a few threads, each on its own
+(`python cli.py keys create bench --scope ...`, with every scope). Connects N python-socketio clients
+(websocket transport) and one poller that asks `GET /api/v1/complaints?since=...` every second, as a
+dcc.Interval dashboard does. Then POSTs demo-simulator reports at the given rate from a few threads, each on its own
 requests.Session, open loop (every POST has its slot in the schedule), and measures per complaint
 the time from its 201 to its receipt by each client, matched by id, and to the poll that first
 returned it. Prints p50/p99/max per path, the achieved rate and any errors; exits 1 if a

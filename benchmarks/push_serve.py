@@ -61,6 +61,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from crm.channels import CHANNELS
 from ingest_throughput import POSTGIS_URL, fresh_postgis
 from push_latency import demo_bodies, quantiles_ms, send
 from serve_ingest import running
@@ -340,7 +341,8 @@ def main() -> int:
         env = os.environ | {"PYTHONPATH": str(ROOT), "PANTAU_DATABASE_URL": database_url, "PANTAU_PORT": str(port),
                             "PANTAU_HOST": "127.0.0.1", "PANTAU_REDIS_URL": "redis://127.0.0.1:6379/0",
                             "PANTAU_REDIS_CHANNEL": f"bench-push-{uuid.uuid4().hex[:8]}"}
-        key = subprocess.run([sys.executable, "cli.py", "keys", "create", "bench"], cwd=ROOT, env=env,
+        posts_for = [flag for channel in CHANNELS for flag in ("--scope", f"channel:{channel}")]  # the demo's mix
+        key = subprocess.run([sys.executable, "cli.py", "keys", "create", "bench", *posts_for], cwd=ROOT, env=env,
                              capture_output=True, text=True, check=True).stdout.strip()
         # `python -m cli serve` is `python cli.py serve`; its own command line, because on this shared machine
         # something else has been sending SIGTERM to processes named `cli.py serve` mid-run

@@ -241,8 +241,8 @@ def main() -> None:
             pantau_env = env | {"PANTAU_DATABASE_URL": database_url, "PANTAU_PORT": str(port),
                                 "PANTAU_REDIS_URL": "redis://127.0.0.1:6379/0",
                                 "PANTAU_REDIS_CHANNEL": f"bench-{uuid.uuid4().hex[:8]}"}
-            key = subprocess.run([sys.executable, "cli.py", "keys", "create", "bench"], cwd=ROOT, env=pantau_env,
-                                 capture_output=True, text=True, check=True).stdout.strip()
+            key = subprocess.run([sys.executable, "cli.py", "keys", "create", "bench", "--scope", "channel:qlue"],
+                                 cwd=ROOT, env=pantau_env, capture_output=True, text=True, check=True).stdout.strip()
             command = [sys.executable, "cli.py", "serve", "--workers", str(args.workers), "--threads",
                        str(args.threads)]
             run = f"wrk{uuid.uuid4().hex[:6]}"

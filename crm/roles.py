@@ -32,6 +32,15 @@ Private data (`may_read_private`: the reporter's name and contact) is read only 
 must reply to the reporter or check the work: governor, operator, validator, the SKPD roles on
 complaints they cover, and a lurah while their office holds the complaint. Wali kota and camat
 see their area's complaints without the reporter's personal data.
+
+API scopes of a person (`scopes_of`, crm/scopes.py): what their sign-in or personal token may do
+at the doors that also take API keys. Dead letters are refused deliveries kept verbatim, with the
+sender's personal data, so only those who repair intake read and replay them.
+
+| role | scopes |
+|---|---|
+| governor, operator | `dead_letters`, `exports` |
+| every other role | `exports` (only public fields leave) |
 """
 from __future__ import annotations
 
@@ -39,6 +48,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from crm import scopes
 from crm.complaint import Complaint, Status
 from crm.skpd import KELURAHAN_PREFIX, SKPDS, WILAYAH
 
@@ -84,6 +94,9 @@ VALIDATION = frozenset({Status.SELESAI, Status.TL_DITOLAK})
 
 _EVERYTHING = frozenset({Role.GOVERNOR, Role.OPERATOR, Role.VALIDATOR})
 _SKPD_ROLES = frozenset({Role.SKPD_HEAD, Role.SKPD_STAFF})
+_INTAKE_REPAIRERS = frozenset({Role.GOVERNOR, Role.OPERATOR})
+_STAFF_SCOPES = frozenset({scopes.EXPORTS})
+_INTAKE_SCOPES = _STAFF_SCOPES | {scopes.DEAD_LETTERS}
 _AREA_SHAPES = {
     Role.WALI_KOTA: (re.compile(r"\d{2}\.\d{2}"), "kota", "31.71"),
     Role.CAMAT: (re.compile(r"\d{2}\.\d{2}\.\d{2}"), "kecamatan", "31.71.01"),
@@ -134,6 +147,11 @@ def may_read_private(person: Person, complaint: Complaint) -> bool:
     if person.role in _SKPD_ROLES:
         return covers(person, complaint)
     return person.role == Role.LURAH and complaint.skpd == _own_office(person)
+
+
+def scopes_of(role: Role) -> frozenset[str]:
+    """The API scopes a sign-in or token of someone with `role` carries (see the module's table)."""
+    return _INTAKE_SCOPES if role in _INTAKE_REPAIRERS else _STAFF_SCOPES
 
 
 def check_scope(role: str, skpd: str | None, area: str | None) -> None:

@@ -17,7 +17,8 @@ need not be: Dash's callbacks (`/_dash-update-component`) and the follow-up API 
 a CORS preflight, which Pantau never grants; a plain cross-site form can post only form or text
 bodies, and the SameSite=Lax cookie is not sent with it anyway. The ingest, channel and Open311 APIs
 authenticate by key or signature, never by cookie, so there is nothing for a forged request to ride
-on. So CSRFProtect is installed with WTF_CSRF_CHECK_DEFAULT off rather than with a list of
+on; the dead-letter and export doors, which take the cookie too, refuse a write on it unless it is
+JSON (ingest/auth.py). So CSRFProtect is installed with WTF_CSRF_CHECK_DEFAULT off rather than with a list of
 exempted blueprints that every new API would have to join.
 """
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """The JSON API: `POST /api/v1/reports` (the first door) and reads of stored complaints.
 
 A write is answered only after its transaction has committed. Reporter contact never leaves:
-every complaint goes out through crm.events.public_complaint.
+every complaint goes out through crm.events.public_complaint. A write needs a key with the scope
+of each report's channel (`channel:<kanal>`, crm/scopes.py): this door names no channel of its
+own, so a gateway posts here only as the channels it may post for.
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, jsonify, request
 from pydantic import ValidationError
 
+from crm import scopes
 from crm.complaint import TRIAGE_CATEGORY, TRIAGE_LOCATION, Status
 from crm.public_view import on_receipt, public_complaint
 from crm.intake import Intake
@@ -33,8 +36,8 @@ def make_api(intake: Intake, sessions: sessionmaker[Session], keys: KeyChecker) 
     api = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 
     @api.post("/reports")
-    @keys.required
     def create_report() -> Any:
+        caller = keys.caller()
         if not request.is_json:
             raise UnsupportedMediaType(JSON_ONLY)
         body = request.get_json(silent=True)
@@ -44,16 +47,18 @@ def make_api(intake: Intake, sessions: sessionmaker[Session], keys: KeyChecker) 
             report = ReportIn.model_validate(body).to_report()
         except ValidationError as exc:
             raise Unprocessable("Laporan tidak sah.", errors=field_errors(exc)) from None
+        caller.demand(scopes.channel(report.channel))
         complaint, created = intake(report)
         return jsonify(on_receipt(complaint)), 201 if created else 200
 
     @api.post("/reports/batch")
-    @keys.required
     def create_reports() -> Any:
         """Up to MAX_BATCH reports in one request and one transaction: the path for bulk feeds.
 
-        All or nothing: one invalid report refuses the batch with every problem by index.
+        All or nothing: one invalid report refuses the batch with every problem by index, and one
+        channel the key may not post for refuses it naming every such channel's scope.
         """
+        caller = keys.caller()
         if not request.is_json:
             raise UnsupportedMediaType(JSON_ONLY)
         body = request.get_json(silent=True)
@@ -68,6 +73,7 @@ def make_api(intake: Intake, sessions: sessionmaker[Session], keys: KeyChecker) 
                 problems += [{"index": index, **problem} for problem in field_errors(exc)]
         if problems:
             raise Unprocessable("Ada laporan yang tidak sah; tidak ada yang disimpan.", errors=problems)
+        caller.demand(*(scopes.channel(r.channel) for r in reports))
         stored = intake.many(reports)
         created = sum(c for _, c in stored)
         results = [{"id": c.id, "ticket": c.ticket, "created": new}

@@ -2,8 +2,13 @@
 
 A delivery is answered after its complaints have committed: 201 when it created at least one,
 200 when every report in it was already stored (a retry), 4xx with a clear message and the id
-of the dead letter that keeps the raw body when no adapter could read it. Dead letters hold
-raw bodies with personal data, so reading and replaying them needs an API key.
+of the dead letter that keeps the raw body when no adapter could read it. A delivery needs a key
+with the channel's scope (`channel:<kanal>`), except on a signed channel. Dead letters hold raw
+bodies with personal data, so reading and replaying them needs a key with `dead_letters` (every
+channel's) or `dead_letters:<kanal>` (one channel's: the list shows only those), or the sign-in of
+a person whose role may (crm/roles.py: operators and the governor); a replay is audited with the
+key (`kunci:<name>`) or the person. Headers named `x-pantau-...` are Pantau's own (the Open311
+route names its client in one), so a delivery's are dropped, never believed.
 """
 from __future__ import annotations
 
@@ -12,10 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from crm import scopes
 from crm.channels import CHANNELS
 from crm.complaint import utc_now
 from crm.public_view import on_receipt
-from ingest.auth import KeyChecker, unauthorised
+from ingest.auth import Caller, KeyChecker
 from ingest.channels import adapter
 from ingest.channels.base import (MAX_BODY_BYTES, ChannelError, Inbound, PayloadTooLarge, Rejected,
                                   TooLargeToVerify)
@@ -29,6 +35,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
 MAX_LIST = 500
+OWN_HEADERS = "x-pantau-"
 
 
 def make_channel_api(receiver: Receiver, sessions: sessionmaker[Session], keys: KeyChecker,
@@ -37,13 +44,14 @@ def make_channel_api(receiver: Receiver, sessions: sessionmaker[Session], keys: 
 
     @api.post("/channels/<channel>")
     def deliver(channel: str) -> Any:
-        signed = channel in CHANNELS and getattr(adapter(channel), "SIGNED", False)
-        if not signed and keys.from_request() is None:
-            return unauthorised()
+        known = channel in CHANNELS
+        signed = known and getattr(adapter(channel), "SIGNED", False)
+        if not signed:
+            keys.caller(scopes.channel(channel) if known else None)  # an unknown channel: 404 below, kept
         body = request.stream.read(MAX_BODY_BYTES + 1)
+        headers = {k.lower(): v for k, v in request.headers.items() if not k.lower().startswith(OWN_HEADERS)}
         inbound = Inbound(channel=channel, body=body, content_type=request.content_type or "",
-                          received_at=utc_now(), headers={k.lower(): v for k, v in request.headers.items()},
-                          query=request.args.to_dict(), secrets=secrets)
+                          received_at=utc_now(), headers=headers, query=request.args.to_dict(), secrets=secrets)
         try:
             if len(body) > MAX_BODY_BYTES:
                 too_large = TooLargeToVerify() if signed else PayloadTooLarge()
@@ -66,35 +74,41 @@ def make_channel_api(receiver: Receiver, sessions: sessionmaker[Session], keys: 
         except ChannelError as error:
             raise ApiError.of(error.status, error.message) from None
 
+    def reader() -> Caller:
+        return keys.caller(scopes.ANY_DEAD_LETTERS, people=True)
+
+    def readable(letter_id: int, caller: Caller) -> DeadLetter:
+        with sessions() as session:
+            letter = dead_letters.get(session, dead_letter_id=letter_id)
+        if letter is None:
+            raise NotFound(f"Surat mati {letter_id} tidak ditemukan.")
+        caller.demand(scopes.dead_letters(letter.channel))
+        return letter
+
     @api.get("/dead-letters")
-    @keys.required
     def list_letters() -> Any:
+        caller = reader()
         limit = params.count(request.args.get("limit", "100"), 1, MAX_LIST)
         if limit is None:
             raise Unprocessable(f"limit: bilangan 1 sampai {MAX_LIST}")
+        channel = request.args.get("channel")
+        if channel:
+            caller.demand(scopes.dead_letters(channel))
+        channels = {channel} if channel else scopes.dead_letter_channels(caller.scopes)
         with sessions() as session:
-            found = dead_letters.list_dead_letters(
-                session, channel=request.args.get("channel") or None,
-                pending_only=request.args.get("all") != "1", limit=limit)
+            found = dead_letters.list_dead_letters(session, channels=channels,
+                                                   pending_only=request.args.get("all") != "1", limit=limit)
         return jsonify({"dead_letters": [letter_json(d, with_body=False) for d in found], "count": len(found)})
 
     @api.get("/dead-letters/<int:letter_id>")
-    @keys.required
     def show_letter(letter_id: int) -> Any:
-        with sessions() as session:
-            letter = dead_letters.get(session, dead_letter_id=letter_id)
-        if letter is None:
-            raise NotFound(f"Surat mati {letter_id} tidak ditemukan.")
-        return jsonify(letter_json(letter, with_body=True))
+        return jsonify(letter_json(readable(letter_id, reader()), with_body=True))
 
     @api.post("/dead-letters/<int:letter_id>/replay")
-    @keys.required
     def replay(letter_id: int) -> Any:
         """Run a kept delivery through its adapter again, after the adapter or the data was fixed."""
-        with sessions() as session:
-            letter = dead_letters.get(session, dead_letter_id=letter_id)
-        if letter is None:
-            raise NotFound(f"Surat mati {letter_id} tidak ditemukan.")
+        caller = reader()
+        letter = readable(letter_id, caller)
         if letter.body_truncated:
             raise Conflict("Isi kiriman ini tidak disimpan utuh (terlalu besar, atau tanpa tanda tangan yang sah); "
                            "tidak dapat diputar ulang.")
@@ -108,7 +122,7 @@ def make_channel_api(receiver: Receiver, sessions: sessionmaker[Session], keys: 
         at, ids = utc_now(), [r.complaint.id for r in receipts if r.complaint.id]
         with sessions.begin() as session:
             dead_letters.mark_replayed(session, dead_letter_id=letter_id, at=at, complaint_ids=ids)
-            users.audit(session, actor=f"kunci:{keys.from_request()}", action="dead_letter.replay",
+            users.audit(session, actor=caller.actor, action="dead_letter.replay",
                         target=str(letter_id), detail={"channel": letter.channel, "complaint_ids": ids}, at=at)
         return answer(receipts)
 

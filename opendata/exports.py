@@ -4,8 +4,9 @@
 Filters, all optional and combined with AND: `kota`, `kecamatan`, `kelurahan` (Kemendagri codes),
 `skpd`, `category`, `status`, and either `window` (crm/windows.py: today, 7d, 30d, quarter) or
 `since`/`until` (ISO 8601 with a zone, inclusive). A bad or unknown parameter answers 400 with
-every problem listed. Needs an API key (`pantau keys create`), a person's token
-(`pantau users token`) or a signed-in session.
+every problem listed. Needs an API key with the scope `exports` (`pantau keys create NAMA --scope
+exports`; a key without it is refused 403), a person's token (`pantau users token`) or a signed-in
+session: everyone's role may export (crm/roles.py), since only public fields leave.
 
 Only public fields leave: each row is crm.events.public_complaint cut down to EXPORT_FIELDS, an
 allow-list, so a field added to the public shape later is not published by accident (history,
@@ -26,17 +27,17 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, request
 
+from crm import scopes
 from crm.categories import CATEGORIES
 from crm.complaint import Complaint, Status, utc_now
 from crm.public_view import public_complaint
 from crm.skpd import KELURAHAN_PREFIX, SKPDS
 from crm.windows import WINDOWS, window_start
-from followup.auth import LOGIN_PATH, person_from_request
 from ingest.auth import KeyChecker
 from store import areas
 from store.areas import ComplaintFilter
 from web import params
-from web.errors import BadRequest, Unauthorized
+from web.errors import BadRequest
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -54,8 +55,6 @@ KELURAHAN_OFFICE = re.compile(re.escape(KELURAHAN_PREFIX) + r"\d{10}")
 FLUSH_BYTES = 64 * 1024  # send exports in pieces of about this size, not one write per row
 # A spreadsheet runs a cell that starts with one of these as a formula; citizens' text must not.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-NOT_ALLOWED = ("Kunci API atau token tidak ada atau tidak sah: kirim 'Authorization: Bearer <kunci>' "
-               f"(pantau keys create NAMA atau pantau users token NAMA), atau masuk dulu ({LOGIN_PATH}).")
 
 
 def make_export_api(sessions: sessionmaker[Session], keys: KeyChecker) -> Blueprint:
@@ -63,9 +62,8 @@ def make_export_api(sessions: sessionmaker[Session], keys: KeyChecker) -> Bluepr
 
     @api.before_request
     def allowed() -> None:
-        """A partner's key, a person's token or a signed-in session; nobody anonymous."""
-        if keys.from_request() is None and person_from_request() is None:
-            raise Unauthorized(NOT_ALLOWED)
+        """A partner's key with `exports`, a person's token or a signed-in session; nobody anonymous."""
+        keys.caller(scopes.EXPORTS, people=True)
 
     @api.get("/complaints.<any(csv, geojson):extension>")
     def export(extension: str) -> Any:

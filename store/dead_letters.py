@@ -9,7 +9,7 @@ request the letter keeps that request's id (crm.request_ids), the latest deliver
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -103,12 +103,12 @@ def get(session: Session, *, dead_letter_id: int) -> DeadLetter | None:
 
 
 def list_dead_letters(
-    session: Session, *, channel: str | None = None, pending_only: bool = True, limit: int = 100
+    session: Session, *, channels: Collection[str] | None = None, pending_only: bool = True, limit: int = 100
 ) -> list[DeadLetter]:
-    """Newest first; by default only those not yet replayed successfully."""
+    """Newest first, of `channels` (None: every channel); by default only those not yet replayed successfully."""
     query = select(DeadLetterRow).order_by(DeadLetterRow.last_received_at.desc(), DeadLetterRow.id.desc())
-    if channel is not None:
-        query = query.where(DeadLetterRow.channel == channel)
+    if channels is not None:
+        query = query.where(DeadLetterRow.channel.in_(channels))
     if pending_only:
         query = query.where(DeadLetterRow.replayed_at.is_(None))
     return [_to_domain(row) for row in session.scalars(query.limit(limit))]

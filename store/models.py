@@ -151,13 +151,15 @@ class ComplaintEventRow(Base):
 
 
 class ApiKeyRow(Base):
-    """A channel's or partner's key; only its sha256 is kept, so a leaked table leaks no keys."""
+    """A channel's or partner's key; only its sha256 is kept, so a leaked table leaks no keys.
+    `scopes` (crm/scopes.py) lists what it may do, sorted."""
 
     __tablename__ = "api_keys"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String, unique=True)
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scopes: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(
         UtcDateTime, default=_utc_now, server_default=func.current_timestamp()
     )

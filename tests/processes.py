@@ -17,6 +17,7 @@ import requests
 import socketio
 
 from crm.events import RANKING_CHANGED
+from crm.scopes import SCOPES
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "kata-sandi-panjang-sekali"  # of everyone `serving(people=...)` makes
@@ -36,9 +37,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def create_key(env: dict[str, str], name: str = "test") -> str:
-    """`python cli.py keys create NAME` on env's database (migrating it first); the new key."""
-    return subprocess.run([sys.executable, "cli.py", "keys", "create", name], cwd=ROOT, env=env,
+def create_key(env: dict[str, str], name: str = "test", scopes: Sequence[str] = SCOPES) -> str:
+    """`python cli.py keys create NAME --scope ...` on env's database (migrating it first); the new key,
+    by default with every scope (a test server's one key posts for every channel)."""
+    flags = [flag for scope in scopes for flag in ("--scope", scope)]
+    return subprocess.run([sys.executable, "cli.py", "keys", "create", name, *flags], cwd=ROOT, env=env,
                           capture_output=True, text=True, check=True).stdout.strip()
 
 

@@ -103,11 +103,13 @@ def test_list_disable_and_enable_people_all_audited(runner: CliRunner, url: str)
 
 def test_list_and_revoke_keys_audited_and_never_shown(runner: CliRunner, url: str) -> None:
     assert runner.invoke(main, ["keys", "list"]).stderr.strip() == "belum ada kunci"
-    key = runner.invoke(main, ["keys", "create", "qlue-gateway"]).stdout.splitlines()[0]
+    made = runner.invoke(main, ["keys", "create", "qlue-gateway", "--scope", "channel:qlue", "--scope", "exports"])
+    key = made.stdout.splitlines()[0]
     with make_sessionmaker(make_engine(url))() as session:
-        assert api_keys.verify(session, key=key) == "qlue-gateway"
+        assert api_keys.verify(session, key=key).name == "qlue-gateway"
     listed = runner.invoke(main, ["keys", "list"]).stdout
     assert listed.startswith("qlue-gateway\tdibuat ") and listed.rstrip().endswith("aktif") and key not in listed
+    assert "\tcakupan channel:qlue,exports\taktif" in listed
     revoked = runner.invoke(main, ["keys", "revoke", "qlue-gateway"])
     assert revoked.exit_code == 0 and "dicabut" in revoked.stdout
     assert "\tdicabut " in runner.invoke(main, ["keys", "list"]).stdout
@@ -115,4 +117,21 @@ def test_list_and_revoke_keys_audited_and_never_shown(runner: CliRunner, url: st
         assert api_keys.verify(session, key=key) is None
     twice = runner.invoke(main, ["keys", "revoke", "qlue-gateway"])
     assert twice.exit_code == 1 and "tidak ada kunci aktif" in twice.output
-    assert audit_actions(url) == [("cli", "keys.revoke", "qlue-gateway")]
+    assert audit_actions(url) == [("cli", "keys.create", "qlue-gateway"), ("cli", "keys.revoke", "qlue-gateway")]
+    with make_sessionmaker(make_engine(url))() as session:
+        created = session.scalars(select(AuditRow).where(AuditRow.action == "keys.create")).one()
+    assert created.detail == {"scopes": ["channel:qlue", "exports"]}
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["--scope", "channel:qlue", "--scope", "channel:telegram"], "cakupan tidak dikenal: channel:telegram"),
+    (["--scope", "dead-letters"], "cakupan tidak dikenal: dead-letters"),
+    ([], "beri minimal satu cakupan"),
+])
+def test_a_key_with_an_unknown_scope_or_none_is_refused_with_the_valid_ones(runner: CliRunner, url: str,
+                                                                           args: list[str], says: str) -> None:
+    refused = runner.invoke(main, ["keys", "create", "gateway", *args])
+    assert refused.exit_code == 2 and says in refused.stderr
+    assert "channel:<kanal>, dead_letters, dead_letters:<kanal>, exports" in refused.stderr
+    assert "qlue, twitter" in refused.stderr and "pantau_" not in refused.stdout
+    assert runner.invoke(main, ["keys", "list"]).stderr.strip() == "belum ada kunci"

@@ -36,7 +36,7 @@ def client(pantau: Pantau) -> Iterator[Any]:
 @pytest.fixture
 def report(pantau: Pantau, client) -> Any:
     with pantau.sessions.begin() as session:
-        key = api_keys.create(session, name="gateway")
+        key = api_keys.create(session, name="gateway", scopes=["channel:qlue"])
     serial = iter(range(10**6))
 
     def post() -> dict[str, Any]:

@@ -48,7 +48,7 @@ def header_token(node: Any) -> str | None:
 
 def complaint_id(pantau: Pantau, client) -> int:
     with pantau.sessions.begin() as session:
-        key = api_keys.create(session, name="gateway")
+        key = api_keys.create(session, name="gateway", scopes=["channel:qlue"])
     body = {"channel": "qlue", "external_id": "Q-1", "text": "Jalan berlubang dalam", "category": "jalan", **MONAS}
     answer = client.post("/api/v1/reports", json=body, headers={"Authorization": f"Bearer {key}"})
     assert answer.status_code == 201 and answer.get_json()["skpd"] == "BINAMARGA-JP"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+from store import api_keys
 from tests.followup.helpers import sign_in
 from web.body_limits import ANY_BYTES, BATCH_BYTES, EVIDENCE_BYTES
 
@@ -45,9 +46,8 @@ def test_a_signed_in_person_may_send_evidence_up_to_eighty_megabytes(client, pan
 
 
 def test_a_gateway_batch_may_be_larger_than_one_delivery(client, pantau):
-    from store import api_keys
     with pantau.sessions.begin() as session:
-        key = api_keys.create(session, name="batch-gateway")
+        key = api_keys.create(session, name="batch-gateway", scopes=["channel:qlue"])
     auth = {"Authorization": f"Bearer {key}"}
     text = "Jalan berlubang di depan Monas " + "x" * 4000
     reports = [{"channel": "qlue", "external_id": f"b-{n}", "text": text, "lon": 106.8272, "lat": -6.1754}

@@ -30,7 +30,7 @@ def pantau(engine: Engine, locator) -> Pantau:
 @pytest.fixture
 def complaint_id(pantau: Pantau) -> int:
     with pantau.sessions.begin() as session:
-        key = api_keys.create(session, name="gateway")
+        key = api_keys.create(session, name="gateway", scopes=["channel:qlue"])
     body = {"channel": "qlue", "external_id": "Q-1", "text": "Jalan berlubang", "category": "jalan", **MONAS}
     with pantau.dash.server.test_client() as client:
         answer = client.post("/api/v1/reports", json=body, headers={"Authorization": f"Bearer {key}"})

@@ -1,5 +1,6 @@
 """One real Pantau per test on SQLite and PostGIS (the `engine` fixture), an API key for a
-gateway (KEY_NAME) and a Flask test client: what the ingest tests post through."""
+gateway (KEY_NAME, with every scope; tests/ingest/test_key_scopes.py narrows them) and a Flask test
+client: what the ingest tests post through."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from sqlalchemy import Engine
 
 from app import Pantau, create_app
 from settings import Settings
+from crm.scopes import SCOPES
 from store import api_keys
 
 KEY_NAME = "gateway"
@@ -23,7 +25,7 @@ def pantau(engine: Engine, locator) -> Pantau:
 @pytest.fixture
 def key(pantau: Pantau) -> str:
     with pantau.sessions.begin() as session:
-        return api_keys.create(session, name=KEY_NAME)
+        return api_keys.create(session, name=KEY_NAME, scopes=SCOPES)
 
 
 @pytest.fixture

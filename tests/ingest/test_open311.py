@@ -25,7 +25,7 @@ def key(pantau: Pantau) -> str:
     """A partner app's key (tests/ingest/conftest.py has the app and client): its name is the
     service request's client, which the tests read back."""
     with pantau.sessions.begin() as session:
-        return api_keys.create(session, name="mitra-app")
+        return api_keys.create(session, name="mitra-app", scopes=["channel:open311"])
 
 
 def form(**overrides: str | None) -> dict[str, str]:
@@ -245,8 +245,11 @@ def test_the_generic_channel_door_sends_open311_partners_to_their_own(client, ke
 
 
 @pytest.fixture
-def seeded(client, key, pantau) -> dict[str, str]:
-    """Four complaints: jalan 1 day ago, sampah 2 days ago (closed), jalan 100 days ago, banjir 10 days ago."""
+def seeded(client, pantau) -> dict[str, str]:
+    """Four complaints from Qlue's gateway: jalan 1 day ago, sampah 2 days ago (closed), jalan 100 days
+    ago, banjir 10 days ago."""
+    with pantau.sessions.begin() as session:
+        key = api_keys.create(session, name="qlue-gateway", scopes=["channel:qlue"])
     now = utc_now()
     ids = {}
     for name, category, days in (("a", "jalan", 1), ("b", "sampah", 2), ("c", "jalan", 100), ("d", "banjir", 10)):

@@ -23,7 +23,7 @@ def pantau(tmp_path: Path, locator) -> Pantau:
 def post(pantau: Pantau) -> Post:
     """POST a report from a place through the API; returns the stored complaint as answered."""
     with pantau.sessions.begin() as session:
-        key = api_keys.create(session, name="test")
+        key = api_keys.create(session, name="test", scopes=["channel:qlue"])
     numbers = itertools.count(1)
 
     def send(place: Place) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from store import api_keys
 def test_new_complaint_is_announced_once_without_contact(tmp_path: Path, locator):
     pantau = create_app(Settings(database_url=f"sqlite:///{tmp_path}/pantau.db"), locator=locator)
     with pantau.sessions.begin() as session:
-        key = api_keys.create(session, name="test")
+        key = api_keys.create(session, name="test", scopes=["channel:sms"])
     screen = pantau.socketio.test_client(pantau.dash.server)
     body = {"channel": "sms", "external_id": "SMS-77", "text": "Sampah numpuk di pinggir kali",
             "category": "sampah", "lon": 106.8466, "lat": -6.1247, "reporter_contact": "0812999888"}

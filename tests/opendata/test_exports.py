@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm.complaint import Complaint, Status, new_ticket, utc_now
-from followup.auth import install_auth
+from followup.auth import install_auth, person_from_request
 from geo.jurisdiction import Jurisdiction
 from ingest.auth import KeyChecker
 from opendata.exports import EXPORT_FIELDS, make_export_api
@@ -44,7 +44,7 @@ def client(sessions: sessionmaker[Session]) -> Iterator[Any]:
     server = Flask(__name__)
     server.secret_key = "test"
     install_auth(server, sessions, make_limiter(server, redis_url=None, prefix="test"), secure_cookies=False)
-    server.register_blueprint(make_export_api(sessions, KeyChecker(sessions)))
+    server.register_blueprint(make_export_api(sessions, KeyChecker(sessions, people=person_from_request)))
     with server.test_client() as client:
         yield client
 
@@ -52,7 +52,7 @@ def client(sessions: sessionmaker[Session]) -> Iterator[Any]:
 @pytest.fixture
 def key(sessions: sessionmaker[Session]) -> str:
     with sessions.begin() as session:
-        return api_keys.create(session, name="portal-data")
+        return api_keys.create(session, name="portal-data", scopes=["exports"])
 
 
 @pytest.fixture

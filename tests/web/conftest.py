@@ -14,6 +14,7 @@ import pytest
 
 from app import Pantau, create_app
 from settings import Settings
+from crm.scopes import SCOPES
 from store import api_keys
 from web.logs import configure_logging
 
@@ -29,7 +30,7 @@ def pantau(tmp_path_factory: pytest.TempPathFactory, locator) -> Pantau:
 @pytest.fixture(scope="module")
 def key(pantau: Pantau) -> str:
     with pantau.sessions.begin() as session:
-        return api_keys.create(session, name="gateway")
+        return api_keys.create(session, name="gateway", scopes=SCOPES)
 
 
 @pytest.fixture

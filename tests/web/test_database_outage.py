@@ -74,7 +74,7 @@ def ready(client) -> int:
 def test_an_outage_answers_503_everywhere_and_the_same_app_serves_again(cluster: Cluster, locator):
     pantau = create_app(Settings(database_url=cluster.url, secure_cookies=False), locator=locator)
     with pantau.sessions.begin() as session:
-        key = api_keys.create(session, name="gateway")
+        key = api_keys.create(session, name="gateway", scopes=["channel:qlue", "channel:sms"])
         users.create(session, name="operator1", role="operator", skpd=None, area=None, password="kata-sandi-panjang")
     auth = {"Authorization": f"Bearer {key}"}
     screen = pantau.socketio.test_client(pantau.dash.server)

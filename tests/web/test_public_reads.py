@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app import create_app
 from settings import Settings
-from store import users
+from store import api_keys, users
 from tests.followup.helpers import sign_in
 from crm.roles import Role
 
@@ -16,6 +16,7 @@ def test_the_public_apis_share_one_count_per_address_and_people_read_freely(tmp_
                                  secure_cookies=False), locator)
     with pantau.sessions.begin() as session:
         users.create(session, name="staf", password="kata-sandi-panjang", role=Role("operator"), skpd=None, area=None)
+        key = api_keys.create(session, name="mitra", scopes=["channel:open311"])
     reads = ["/api/v1/complaints", "/open311/v2/requests.json", "/api/v1/ranking", "/api/v1/track/JKT-NOPE",
              "/api/v1/complaints/1", "/open311/v2/services.xml"]
     with pantau.dash.server.test_client() as client:
@@ -32,3 +33,7 @@ def test_the_public_apis_share_one_count_per_address_and_people_read_freely(tmp_
         assert all(client.get("/api/v1/complaints").status_code == 200 for _ in range(LIMIT + 2))
     with pantau.dash.server.test_client() as other:  # the same address, still counted while signed out
         assert other.get("/api/v1/ranking").status_code == 429
+        partner = {"Authorization": f"Bearer {key}"}
+        assert all(other.get("/open311/v2/requests.json", headers=partner).status_code == 200 for _ in range(LIMIT))
+        wrong = {"Authorization": "Bearer pantau_salah"}
+        assert other.get("/open311/v2/requests.json", headers=wrong).status_code == 429  # a made-up key is no key

@@ -1,7 +1,8 @@
 """Open311 GeoReport v2 at `/open311/v2/` (http://wiki.open311.org/GeoReport_v2), JSON and XML.
 
 Every category is a realtime service; every complaint, from any channel, is a service request.
-A POST is the `open311` channel: the route checks the form's `api_key`, removes it from the body
+A POST is the `open311` channel: the route checks the form's `api_key` (a key with the scope
+`channel:open311`, crm/scopes.py; one without it is refused 403 naming it), removes it from the body
 (and from the query string, where it is not read: dead letters must not keep credentials), names the key's client in the Inbound and hands the
 delivery to the Receiver, so an unreadable form is dead-lettered and a resubmission is a retry
 (see the adapter, __init__.py). `jurisdiction_id` is accepted and ignored: one jurisdiction.
@@ -25,6 +26,7 @@ from urllib.parse import parse_qs, unquote_plus
 
 from flask import Blueprint, Response, request
 
+from crm import scopes
 from crm.categories import CATEGORIES
 from crm.complaint import Complaint, Status, utc_now
 from ingest.auth import KeyChecker
@@ -96,10 +98,13 @@ def make_open311_api(receiver: Receiver, sessions: sessionmaker[Session], keys: 
         if len(body) > MAX_BODY_BYTES:
             raise Open311Error(400, PayloadTooLarge.default_message)
         key, body = take_api_key(body)
-        client = keys.name_of(key) if key else None
+        client = keys.client_of(key) if key else None
         if client is None:
             raise Open311Error(403, BAD_KEY)
-        headers = {k.lower(): v for k, v in request.headers.items()} | {CLIENT_HEADER: client}
+        refusal = client.refusal(scopes.channel(CHANNEL))
+        if refusal is not None:
+            raise Open311Error(403, refusal)
+        headers = {k.lower(): v for k, v in request.headers.items()} | {CLIENT_HEADER: client.name}
         inbound = Inbound(channel=CHANNEL, body=body, content_type=request.content_type or "",
                           received_at=utc_now(), headers=headers,
                           query={k: v for k, v in request.args.items() if k != "api_key"})

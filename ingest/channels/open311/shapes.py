@@ -54,7 +54,7 @@ def discovery(url: str, changeset: datetime) -> dict[str, Any]:
     return {
         "changeset": stamp,
         "contact": "Pengelola Pantau, pusat komando pengaduan warga Provinsi DKI Jakarta.",
-        "key_service": "Kunci API dibuat pengelola Pantau ('pantau keys create NAMA_MITRA'); "
+        "key_service": "Kunci API dibuat pengelola Pantau ('pantau keys create NAMA_MITRA --scope channel:open311'); "
                        "kirim sebagai api_key di formulir POST requests.",
         "endpoints": [{
             "specification": SPECIFICATION, "url": url, "changeset": stamp, "type": "production",
