@@ -131,7 +131,7 @@
     return el('tr', {'data-code': row.code, className: row.eligible ? 'rk-ranked' : 'rk-unranked'}, [
       rankCell(row),
       nameCell(row, data),
-      el('td', {className: 'rk-score'}, num(row.score, 1)),
+      el('td', {className: 'rk-score'}, row.score === null ? bi('belum dinilai', 'not judged yet') : num(row.score, 1)),
       ...state.cfg.components.map((name) => componentCell(name, row.components[name])),
       el('td', {className: 'rk-volume'}, String(row.volume)),
       el('td', {className: 'rk-hours'}, num(row.response_hours_mean, 1)),

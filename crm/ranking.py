@@ -195,11 +195,13 @@ class Component:
 @dataclass(frozen=True, slots=True)
 class Standing:
     """One row of a ranking. `rank` is None below MIN_VOLUME; `movement` is places gained since
-    yesterday (None when it had no rank then); `trend` is each of the last TREND_DAYS days' score."""
+    yesterday (None when it had no rank then); `trend` is each of the last TREND_DAYS days' score.
+    `score` is None while nothing of the unit's is judged: with no outcome the formula would give
+    it the city's mean (100 on a fresh install), which an SKPD head reads as perfect."""
 
     code: str
     rank: int | None
-    score: float
+    score: float | None
     volume: int
     components: dict[str, Component]
     response_hours: float | None
@@ -238,7 +240,7 @@ def standings(codes: Sequence[str], sums: np.ndarray, backlog: np.ndarray, *,
                       for c, name in enumerate(WEIGHTS)}
         flags = {name: int(total[column]) for name, column in flag_columns if total[column]}
         rows.append(Standing(
-            code=code, rank=rank, score=score[i], volume=volume[i], components=components,
+            code=code, rank=rank, score=score[i] if volume[i] else None, volume=volume[i], components=components,
             response_hours=_mean(total[F["response_hours"]], total[F["responses"]]),
             completion_hours=_mean(total[F["completion_hours"]], total[F["finished"]]),
             backlog=held[i][0], overdue=held[i][1], flags=flags | (more_flags[i] if more_flags else {}),

@@ -53,6 +53,17 @@ def test_one_fast_case_cannot_top_the_table() -> None:
     assert rows["LUCKY"].rank is None and rows["LUCKY"].volume < MIN_VOLUME
 
 
+def test_a_unit_with_nothing_judged_has_no_score_not_a_perfect_one() -> None:
+    """A fresh install: complaints just arrived, no deadline passed, nothing acted on. The formula
+    alone would score every unit the city's mean, 100; no score is shown instead ("belum dinilai")."""
+    fresh = [stint("FRESH", hours_to_act=None, start_h=1, cid=1), stint("OTHER", hours_to_act=None, start_h=2, cid=2)]
+    rows = ranked(fresh)
+    assert {code: (row.score, row.rank, row.volume) for code, row in rows.items()} == {
+        "FRESH": (None, None, 0), "OTHER": (None, None, 0)}
+    acted = ranked(fresh + [stint("OTHER", hours_to_act=1, start_h=3, cid=3)])
+    assert acted["FRESH"].score is None and acted["OTHER"].score is not None and acted["OTHER"].volume == 1
+
+
 def test_shares_are_shrunk_toward_the_city_mean_more_at_small_volumes() -> None:
     few = [stint("FEW", hours_to_act=1, hours_to_close=5, cid=i) for i in range(3)]
     many = [stint("MANY", hours_to_act=1, hours_to_close=5, cid=10 + i) for i in range(300)]

@@ -78,6 +78,7 @@ def test_the_table_follows_the_follow_up_without_a_reload(server, browser):
     posted = [post(server)["id"] for _ in range(MIN_VOLUME)]
     page.wait_for_selector(f"{ROW}.rk-unranked")  # held, not yet judged: listed under "Belum cukup data"
     assert "Belum cukup data" in page.inner_text("#rk-rows .rk-divider")
+    assert cell(page, "score") == "belum dinilai"  # never 100,0: nothing of it is judged yet
     for complaint_id in posted:
         step(server, complaint_id, to="Proses", note="Tim menuju lokasi")
     page.wait_for_selector(f"{ROW}.rk-ranked")  # a unit appears ranked once its complaints are acted on
