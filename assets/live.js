@@ -8,6 +8,9 @@
  * them once (view.js). A lone
  * event is drawn at once; a burst costs four repaints a second, never one per event and never a
  * server round trip (only an open detail card of a changed complaint is read again).
+ * `complaint_moderated` changes what the public sees: a complaint an operator hid arrives as only
+ * {id, hidden} (as do its later changes) and leaves the page, or stays marked on a moderator's page;
+ * an edited text replaces the old; one shown again comes back.
  * On reconnect it asks for what it missed: its room and the last event id it saw, in the connect.
  */
 (function (pantau) {
@@ -34,6 +37,11 @@
     for (const [name, payload] of state.queue.splice(0)) {
       if (name === state.cfg.event) {
         arrive(payload);
+      } else if (payload.hidden) {
+        hide(payload.id);
+        changed.add(payload.id);
+      } else if (!state.rowAt.has(payload.id)) {
+        restore(payload);
       } else {
         change(payload, name === state.cfg.breach_event ? payload.breach : undefined);
         changed.add(payload.id);
@@ -65,6 +73,35 @@
     pantau.overlay.update(payload);
   }
 
+  /* Hidden from the public: a moderator's page keeps it, marked; any other page forgets it, so its
+   * later changes (which carry nothing but its id) are skipped. */
+  function hide(id) {
+    if (state.cfg.moderator) {
+      const i = state.feed.findIndex((p) => p.id === id);
+      if (i >= 0) state.feed[i] = Object.assign({}, state.feed[i], {hidden: true});
+      return;
+    }
+    const at = state.rowAt.get(id);
+    if (at !== undefined) {
+      state.rows.splice(at, 1);
+      state.rowAt = new Map(state.rows.map((row, i) => [row[0], i]));
+    }
+    state.feed = state.feed.filter((p) => p.id !== id);
+    state.escalations = state.escalations.filter((e) => e.id !== id);
+    state.applied.delete(id);
+    pantau.overlay.remove(id);
+    pantau.view.dropDetail(id);
+  }
+
+  /* Shown again: back on the page, in the feed by its arrival time. */
+  function restore(payload) {
+    state.rowAt.set(payload.id, state.rows.push(pantau.kpis.row(payload, state.cfg)) - 1);
+    const received = Date.parse(payload.received_at);
+    const i = state.feed.findIndex((p) => Date.parse(p.received_at) < received);
+    state.feed.splice(i < 0 ? state.feed.length : i, 0, payload);
+    pantau.overlay.update(payload);
+  }
+
   /* An Eskalasi entry as dashboard/client.py escalations makes it: dated by the breach's history event. */
   function escalation(payload, breach) {
     const kind = Object.keys(state.cfg.breach_kinds).find((k) => state.cfg.breach_kinds[k] === breach);
@@ -82,11 +119,18 @@
    * in the snapshot) is skipped, and so is a change it has applied or one older than the last it
    * applied (across processes replays may repeat or reorder). A change to a complaint the page
    * does not show is skipped too: every open one is in the snapshot and a new one arrives before
-   * its changes, so it is one whose arrival was missed, which a reload repairs like any other. */
+   * its changes, so it is one whose arrival was missed, which a reload repairs like any other. A
+   * hidden complaint's events are skipped but the moderation that hides it from a page showing it,
+   * and one shown again is wanted though the page does not show it. */
   function wanted(name, payload) {
     const last = state.applied.get(payload.id);
-    if (name === state.cfg.event) return last === undefined;
-    return last !== undefined && (last === null || payload.event_id > last);
+    const newer = last !== undefined && (last === null || payload.event_id > last);
+    if (name === state.cfg.event) return last === undefined && !payload.hidden;
+    if (payload.hidden) return name === state.cfg.moderated_event && newer;
+    if (name === state.cfg.moderated_event && last === undefined) {
+      return payload.moderation === state.cfg.moderation.unhide;
+    }
+    return newer;
   }
 
   function receive(name, payload) {
@@ -115,7 +159,7 @@
     socket.on('connect', () => setConnected(true));
     socket.on('disconnect', () => setConnected(false));
     socket.on('resync', () => window.location.reload());  // missed too much to replay: a fresh snapshot
-    for (const name of [state.cfg.event, state.cfg.status_event, state.cfg.breach_event]) {
+    for (const name of [state.cfg.event, state.cfg.status_event, state.cfg.breach_event, state.cfg.moderated_event]) {
       socket.on(name, (payload) => receive(name, payload));
     }
     for (const [name, handler] of listeners) socket.on(name, handler);

@@ -216,6 +216,21 @@
     else if (payload.lon !== null && payload.lat !== null) state.points.push(pointOf(payload));
   }
 
+  /* A complaint hidden from the public leaves the map: its live point, and its dot in the snapshot
+   * trace, which is moved off the map (one repaint of the WebGL map; hiding is rare). */
+  function remove(id) {
+    state.points = state.points.filter((p) => p.id !== id);
+    const trace = snapshotTrace();
+    const i = trace ? Array.from(trace.customdata, (c) => c[0]).indexOf(id) : -1;
+    if (i >= 0) {
+      const lon = Array.from(trace.lon), lat = Array.from(trace.lat);
+      lon[i] = null;
+      lat[i] = null;
+      window.Plotly.restyle(state.gd, {lon: [lon], lat: [lat]}, [state.cfg.trace]);
+    }
+    draw();
+  }
+
   function setMode(mode) {
     state.mode = mode;
     draw();
@@ -231,5 +246,5 @@
             clusters: Object.fromEntries(Array.from(state.clusters, ([id, c]) => [id, c.reports]))};
   }
 
-  pantau.overlay = {init, add, update, draw, setMode, inspect, graphDiv};
+  pantau.overlay = {init, add, update, remove, draw, setMode, inspect, graphDiv};
 })(window.pantau = window.pantau || {});

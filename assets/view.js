@@ -5,6 +5,8 @@
  * update makes each component on the page re-run its store selector, which cost 0.6-1 s per
  * update during a burst on this machine. Dash renders the boxes once (empty, of fixed size) and
  * never updates them, so React and this module never write the same node.
+ * On a moderator's page (cfg.moderator) hidden complaints carry a "Disembunyikan" mark and the detail
+ * card ends with the moderation form, which posts to the moderation API (followup/api.py).
  */
 (function (pantau) {
   const el = (...args) => pantau.dom.el(...args);
@@ -35,6 +37,11 @@
     return bi(labelId, labelEn, {className: 'late-badge', 'data-breach': breach});
   }
 
+  /* Hidden from the public by an operator: shown only on a moderator's page. */
+  function hiddenBadge() {
+    return bi('Disembunyikan', 'Hidden', {className: 'hidden-badge', title: 'Disembunyikan dari publik / Hidden from the public'});
+  }
+
   function fill(id, ...children) {
     const box = document.getElementById(id);
     if (box) box.replaceChildren(...children);
@@ -52,7 +59,8 @@
       el('span', {className: 'feed-meta'}, [
         el('span', {className: 'feed-ticket'}, p.ticket),
         // A late complaint shows its badge where the channel was: the row keeps its size, the detail its channel.
-        p.breach ? lateBadge(p.breach, cfg) : el('span', {className: 'feed-channel'}, cfg.channels[p.channel] || p.channel),
+        p.hidden ? hiddenBadge()
+          : p.breach ? lateBadge(p.breach, cfg) : el('span', {className: 'feed-channel'}, cfg.channels[p.channel] || p.channel),
       ]),
     ]);
   }
@@ -100,8 +108,11 @@
     return [
       el('h3', {className: 'detail-ticket'}, c.ticket),
       el('div', {className: 'detail-status'}, [swatch(cfg.colours.status[c.status] || cfg.colours.fallback), statusName(c.status, cfg),
-                                               ...Array.from(breaches, (b) => lateBadge(b, cfg))]),
+                                               ...Array.from(breaches, (b) => lateBadge(b, cfg)),
+                                               ...(c.hidden ? [hiddenBadge()] : [])]),
       el('blockquote', {className: 'detail-text'}, c.text),
+      ...(c.edited ? [el('p', {className: 'detail-original'}, [bi('Teks publik disunting; laporan asli: ', 'Public text edited; the report: '),
+                                                                c.original_text])] : []),
       el('dl', {className: 'detail-facts'}, [
         ...fact('Kategori', 'Category', categoryName(c.category, cfg)),
         ...fact('Kelurahan', 'Kelurahan', c.kelurahan || place(c)),
@@ -122,7 +133,52 @@
     ];
   }
 
-  const detail = {id: null, asked: 0};  // the complaint in the card, and the newest read of it
+  /* The moderation form under a moderator's detail card: hide or show again, or edit the public
+   * text, always with a reason. The server checks everything again; its answer refills the card. */
+  function moderationForm(c, cfg) {
+    const m = cfg.moderation;
+    const action = el('select', {id: 'cc-mod-action'}, [
+      c.hidden ? el('option', {value: m.unhide}, 'Tampilkan lagi / Show again')
+               : el('option', {value: m.hide}, 'Sembunyikan dari publik / Hide from the public'),
+      el('option', {value: m.edit}, 'Sunting teks publik / Edit the public text'),
+    ]);
+    const text = el('textarea', {id: 'cc-mod-text', maxlength: m.max_text, rows: 4}, c.text);
+    const textField = el('div', {className: 'mod-field'}, [el('label', {for: 'cc-mod-text'}, bi('Teks publik', 'Public text')), text]);
+    const reason = el('input', {id: 'cc-mod-reason', type: 'text', maxlength: m.max_reason, required: 'required'});
+    const form = el('form', {id: 'cc-moderation', className: 'moderation'}, [
+      el('h4', {}, bi('Moderasi', 'Moderation')),
+      el('div', {className: 'mod-field'}, [el('label', {for: 'cc-mod-action'}, bi('Tindakan', 'Action')), action]),
+      textField,
+      el('div', {className: 'mod-field'}, [el('label', {for: 'cc-mod-reason'}, bi('Alasan', 'Reason')), reason]),
+      el('button', {type: 'submit', id: 'cc-mod-send'}, bi('Simpan', 'Save')),
+      el('p', {id: 'cc-mod-message', role: 'status'}, detail.notice && detail.notice.id === c.id ? detail.notice.text : ''),
+    ]);
+    const showText = () => { textField.hidden = action.value !== m.edit; };
+    action.addEventListener('change', showText);
+    showText();
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      moderate(c.id, {action: action.value, reason: reason.value, text: action.value === m.edit ? text.value : undefined}, cfg);
+    });
+    return form;
+  }
+
+  async function moderate(id, body, cfg) {
+    let notice;
+    try {
+      const answer = await fetch(cfg.detail_url + encodeURIComponent(id) + '/moderation', {
+        method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body)});
+      const result = await answer.json();
+      if (!answer.ok) throw new Error(result.error || 'HTTP ' + answer.status);
+      notice = {id, text: bi('Tersimpan.', 'Saved.', {className: 'ok'})};
+    } catch (err) {
+      notice = {id, text: bi('Tidak tersimpan: ' + err.message, 'Not saved: ' + err.message, {className: 'bad'})};
+    }
+    detail.notice = notice;
+    if (detail.id === id) await loadDetail(id, cfg);
+  }
+
+  const detail = {id: null, asked: 0, notice: null};  // the complaint in the card, the newest read, the last moderation's outcome
 
   function setDetailOpen(open) {
     const card = document.getElementById('cc-detail');
@@ -138,7 +194,9 @@
     try {
       const answer = await fetch(cfg.detail_url + encodeURIComponent(id));
       if (!answer.ok) throw new Error('HTTP ' + answer.status);
-      body = detailBody(await answer.json(), cfg);
+      const complaint = await answer.json();
+      body = detailBody(complaint, cfg);
+      if (cfg.moderator) body.push(moderationForm(complaint, cfg));
     } catch (err) {
       body = [bi('Rincian tidak dapat dimuat (' + err.message + ').', 'Details could not be loaded (' + err.message + ').')];
     }
@@ -148,6 +206,7 @@
   function showDetail(id, cfg) {
     setDetailOpen(true);
     detail.id = id;
+    detail.notice = null;
     fill('cc-detail-body', bi('Memuat…', 'Loading…'));
     return loadDetail(id, cfg);
   }
@@ -155,6 +214,11 @@
   /* `ids` changed: an open card of one of them is read again, in place, without "Memuat…". */
   function refreshDetail(ids, cfg) {
     if (ids.has(detail.id)) loadDetail(detail.id, cfg);
+  }
+
+  /* A complaint the page no longer shows (hidden from the public) closes its card. */
+  function dropDetail(id) {
+    if (detail.id === id) setDetailOpen(false);
   }
 
   function tooltip(p, cfg) {
@@ -170,5 +234,5 @@
     if (row) pantau.live.select(Number(row.getAttribute('data-complaint-id')));
   });
 
-  pantau.view = {render, showDetail, refreshDetail, tooltip};
+  pantau.view = {render, showDetail, refreshDetail, dropDetail, tooltip};
 })(window.pantau = window.pantau || {});

@@ -91,6 +91,10 @@ class Complaint:
     reopened: int = 0  # times a citizen said the follow-up did not fix it
     tracking_hash: str | None = None  # sha256 of the reporter's tracking code; None: made before codes
     tracking_code: str | None = None  # the code itself, only on a complaint just built: never stored
+    # Moderation (crm/moderation.py): hidden from every public view, or shown with an operator's
+    # wording instead of `text`, which is never changed. None: the public reads `text`, masked.
+    public_hidden: bool = False
+    public_edit: str | None = None
     id: int | None = None
     history: list[ComplaintEvent] = field(default_factory=list)
 

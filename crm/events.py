@@ -5,7 +5,9 @@ rooms (crm/rooms.py) hear of it besides the city, the way datasette's `events.py
 events as small dataclasses: the unit of work (services/unit_of_work.py) queues them, the event
 log stores them, Socket.IO and Redis carry them, and listeners read them, all as the same type.
 
-A complaint event's payload is crm/public_view.py's `public_complaint`, the one public shape.
+A complaint event's payload is crm/public_view.py's `public_complaint`, the one public shape, or,
+while the complaint is hidden from the public (crm/moderation.py), only its id and `hidden`: every
+screen may be public, so a hidden complaint's later changes reach them without any of its content.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from crm.complaint import Complaint
-from crm.public_view import public_complaint
+from crm.public_view import is_public, public_complaint
 from crm.rooms import rooms_of
 
 COMPLAINT_ROUTED = "complaint_routed"
@@ -21,7 +23,9 @@ STATUS_CHANGED = "status_changed"
 RANKING_CHANGED = "ranking_changed"  # payload: {"version", "at"}; screens re-read GET /api/v1/ranking
 SLA_BREACHED = "sla_breached"  # payload: public_complaint plus "breach" (crm/breaches.py: which deadline)
 SURGE_DETECTED = "surge_detected"  # payload: crm/surge.py surge_payload (kelurahan x category surge)
-COMPLAINT_EVENTS = frozenset({COMPLAINT_ROUTED, STATUS_CHANGED, SLA_BREACHED})  # payload: a public complaint
+COMPLAINT_MODERATED = "complaint_moderated"  # hidden, shown again or its public text edited (crm/moderation.py)
+# payload: a public complaint, or hidden_payload while it is hidden
+COMPLAINT_EVENTS = frozenset({COMPLAINT_ROUTED, STATUS_CHANGED, SLA_BREACHED, COMPLAINT_MODERATED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +56,15 @@ class Event:
         return {**self.payload, "event_id": self.id}
 
 
+def hidden_payload(complaint_id: int | None) -> dict[str, Any]:
+    """All that screens learn of a complaint hidden from the public: which one, to drop it."""
+    return {"id": complaint_id, "hidden": True}
+
+
 def _about(name: str, complaint: Complaint, **extra: Any) -> Event:
-    payload = public_complaint(complaint) | extra
-    return Event(name, payload, kode_kota=payload["kode_kota"], skpd=payload["skpd"])
+    payload = public_complaint(complaint) | extra if is_public(complaint) else hidden_payload(complaint.id)
+    kode_kota = complaint.jurisdiction.kode_kota if complaint.jurisdiction else None
+    return Event(name, payload, kode_kota=kode_kota, skpd=complaint.skpd)
 
 
 def complaint_routed(complaint: Complaint) -> Event:
@@ -71,6 +81,24 @@ def sla_breached(complaint: Complaint, breach: str) -> Event:
     """A passed deadline (`breach`: crm.breaches.FIRST_ACTION or COMPLETION), escalated to the head
     of the unit holding it."""
     return _about(SLA_BREACHED, complaint, breach=breach)
+
+
+def complaint_moderated(complaint: Complaint, action: str) -> Event:
+    """What the public sees of a complaint changed: screens drop it (hidden), show it again or replace
+    its text (`moderation`: crm.moderation.UNHIDE or EDIT). Never the reason, never the citizen's
+    words behind an edit."""
+    return _about(COMPLAINT_MODERATED, complaint, moderation=action)
+
+
+def as_now(event: Event, *, hidden: bool, text: str) -> Event:
+    """A logged complaint event replayed to a screen as the public may see it now (live/handlers.py):
+    a complaint hidden since is only announced as hidden, an edited text replaces the one it
+    carried. `text` is the public text stored now (store: complaints.public_text)."""
+    if event.complaint_id is None or event.payload.get("hidden"):
+        return event
+    if hidden:
+        return replace(event, payload=hidden_payload(event.complaint_id))
+    return replace(event, payload=event.payload | {"text": text})
 
 
 def surge_detected(payload: dict[str, Any], kode_kota: str) -> Event:

@@ -7,6 +7,12 @@ numbers, an email's signature). The channel's own id (`external_id`) is left out
 names its author, an email's Message-ID a laptop. History names no official: each entry shows the
 unit or role that wrote it ("Petugas BINAMARGA-JP"); the name stays in the audit log. Staff pages
 read the Complaint itself, where crm/roles.py lets them.
+
+Moderation (crm/moderation.py) decides the rest: `is_public` is the one rule of whether the public
+sees a complaint at all (store/rows.py `publicly_visible` says it in SQL for listings), and an
+operator's edit replaces the text the public reads, masked like the citizen's own. `as_seen_by` is
+what a door answers one reader: the public view, a moderator's view with the hidden ones marked,
+or nothing.
 """
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ from typing import Any
 from crm.complaint import SYSTEM_ACTOR, Complaint, ComplaintEvent, wib_text
 from crm.lifecycle import CITIZEN
 from crm.personal_data import mask
+from crm.roles import Person, may_moderate
 
 PUBLIC_ACTORS = {SYSTEM_ACTOR: "Sistem", CITIZEN: "Pelapor"}
 UNNAMED_OFFICIAL = "Petugas"  # an entry from before units were kept, or from an imported history
@@ -28,6 +35,31 @@ def public_text(text: str) -> str:
     is masked for its row, its live event and the door's answer, 0.54 ms the three times against
     0.15 ms remembered (measured on the labelled set)."""
     return mask(text)
+
+
+def is_public(complaint: Complaint) -> bool:
+    """Whether the public may see the complaint at all: not while an operator has hidden it."""
+    return not complaint.public_hidden
+
+
+def shown_text(complaint: Complaint) -> str:
+    """The text the public reads: an operator's edit if there is one, else the citizen's, masked either way."""
+    return public_text(complaint.text if complaint.public_edit is None else complaint.public_edit)
+
+
+def sees_hidden(person: Person | None) -> bool:
+    """Whether a reader (None: the public) is shown complaints hidden from the public: moderators are."""
+    return person is not None and may_moderate(person)
+
+
+def as_seen_by(person: Person | None, complaint: Complaint) -> dict[str, Any] | None:
+    """What a reader (None: the public) is answered about a complaint, or None when it is hidden from
+    them. A moderator sees hidden ones too, marked, with the citizen's own words (masked) beside an edit."""
+    if sees_hidden(person):
+        return public_complaint(complaint) | {"hidden": complaint.public_hidden,
+                                              "edited": complaint.public_edit is not None,
+                                              "original_text": public_text(complaint.text)}
+    return public_complaint(complaint) if is_public(complaint) else None
 
 
 def on_receipt(complaint: Complaint) -> dict[str, Any]:
@@ -49,7 +81,8 @@ def public_actor(event: ComplaintEvent) -> str:
 
 def public_complaint(complaint: Complaint) -> dict[str, Any]:
     """A complaint as the API, Open311, live screens, public pages and exports show it: times in UTC
-    and WIB; the text and notes masked; no contact, name, external id or officer."""
+    and WIB; the text (as moderated) and notes masked; no contact, name, external id or officer.
+    Whether it may be shown at all is `is_public`'s question, which every door asks first."""
     j = complaint.jurisdiction
     return {
         "id": complaint.id,
@@ -57,7 +90,7 @@ def public_complaint(complaint: Complaint) -> dict[str, Any]:
         "channel": complaint.channel,
         "received_at": complaint.received_at.isoformat(),
         "received_at_wib": wib_text(complaint.received_at),
-        "text": public_text(complaint.text),
+        "text": shown_text(complaint),
         "category": complaint.category,
         "lon": complaint.lon,
         "lat": complaint.lat,

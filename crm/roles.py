@@ -28,6 +28,11 @@ the work never validates it: that is the validator's, so no unit closes its own 
 kota and camat oversee their area and act through their units. Whether a step may follow the
 current status is crm/transitions.py's question, not this module's.
 
+Moderation (`may_moderate`: hide a complaint from public views, show it again, edit its public
+text; crm/moderation.py) is the command centre's: operators, who read every report as it arrives,
+and the governor. A unit never moderates the reports about its own work, and a validator checks
+work, not what the public reads.
+
 Private data (`may_read_private`: the reporter's name and contact) is read only by those who
 must reply to the reporter or check the work: governor, operator, validator, the SKPD roles on
 complaints they cover, and a lurah while their office holds the complaint. Wali kota and camat
@@ -97,6 +102,7 @@ _SKPD_ROLES = frozenset({Role.SKPD_HEAD, Role.SKPD_STAFF})
 _INTAKE_REPAIRERS = frozenset({Role.GOVERNOR, Role.OPERATOR})
 _STAFF_SCOPES = frozenset({scopes.EXPORTS})
 _INTAKE_SCOPES = _STAFF_SCOPES | {scopes.DEAD_LETTERS}
+_MODERATORS = frozenset({Role.GOVERNOR, Role.OPERATOR})
 _AREA_SHAPES = {
     Role.WALI_KOTA: (re.compile(r"\d{2}\.\d{2}"), "kota", "31.71"),
     Role.CAMAT: (re.compile(r"\d{2}\.\d{2}\.\d{2}"), "kecamatan", "31.71.01"),
@@ -138,6 +144,11 @@ def may_transition(person: Person, complaint: Complaint, to: Status) -> bool:
         case Role.LURAH:
             return to in FOLLOW_UP and complaint.skpd == _own_office(person)
     return False
+
+
+def may_moderate(person: Person) -> bool:
+    """Whether the person may hide, show again or edit what the public sees of any complaint."""
+    return person.role in _MODERATORS
 
 
 def may_read_private(person: Person, complaint: Complaint) -> bool:

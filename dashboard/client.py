@@ -14,7 +14,8 @@ from crm.breaches import COMPLETION, FIRST_ACTION, breach_kind
 from crm.categories import CATEGORIES
 from crm.channels import CHANNELS
 from crm.complaint import WIB, Status
-from crm.events import COMPLAINT_ROUTED, SLA_BREACHED, STATUS_CHANGED
+from crm.events import COMPLAINT_MODERATED, COMPLAINT_ROUTED, SLA_BREACHED, STATUS_CHANGED
+from crm.moderation import EDIT, HIDE, MAX_REASON, MAX_TEXT, UNHIDE
 from crm.rooms import CITY
 from crm.skpd import SKPDS
 from dashboard.figures import COMPLAINTS_TRACE, HOVER, MAINLAND_BOUNDS
@@ -25,7 +26,7 @@ from dashboard.snapshot import WINDOW
 FLUSH_MS = 250  # at most four repaints a second, however many complaints arrive
 FEED_SIZE = 12
 ESCALATIONS_SIZE = 3  # the Eskalasi card's fixed rows: the newest breaches
-DETAIL_URL = "/api/v1/complaints/"  # the public read API: never reporter contact
+DETAIL_URL = "/api/v1/complaints/"  # the public read API: never reporter contact; + "<id>/moderation" to moderate
 FEED_FIELDS = ("id", "ticket", "channel", "received_at", "category", "status", "kelurahan", "kecamatan", "lon")
 ESCALATION_FIELDS = ("id", "ticket", "category", "kelurahan", "kecamatan", "lon", "skpd")
 # Which deadline a history event of each breach kind says was passed (crm/breaches.py).
@@ -38,10 +39,13 @@ def _ms(delta: timedelta) -> int:
     return int(delta.total_seconds() * 1000)
 
 
-def client_config(now: datetime) -> dict[str, Any]:
+def client_config(now: datetime, *, moderator: bool = False) -> dict[str, Any]:
+    """`moderator`: the page keeps hidden complaints (marked) and its detail card offers moderation."""
     wib_offset = now.astimezone(WIB).utcoffset() or timedelta(0)
     return {
         "event": COMPLAINT_ROUTED, "status_event": STATUS_CHANGED, "breach_event": SLA_BREACHED, "room": CITY,
+        "moderated_event": COMPLAINT_MODERATED, "moderator": moderator,
+        "moderation": {"hide": HIDE, "unhide": UNHIDE, "edit": EDIT, "max_reason": MAX_REASON, "max_text": MAX_TEXT},
         "flush_ms": FLUSH_MS, "feed_size": FEED_SIZE, "escalations_size": ESCALATIONS_SIZE,
         "window_ms": _ms(WINDOW), "overdue_after_ms": _ms(OVERDUE_AFTER),
         "wib_offset_ms": _ms(wib_offset), "waiting": Status.MENUNGGU.value, "closed": Status.SELESAI.value,
@@ -79,6 +83,7 @@ def client_snapshot(complaints: list[dict[str, Any]]) -> dict[str, Any]:
     """KPI rows for every complaint on the page, the newest few for the feed and the newest breaches."""
     return {
         "rows": [kpi_row(c) for c in complaints],
-        "feed": [{k: c[k] for k in FEED_FIELDS} | {"breach": last_breach(c)} for c in complaints[:FEED_SIZE]],
+        "feed": [{k: c[k] for k in FEED_FIELDS} | {"breach": last_breach(c), "hidden": c.get("hidden", False)}
+                 for c in complaints[:FEED_SIZE]],
         "escalations": escalations(complaints),
     }

@@ -1,7 +1,8 @@
 """What the command centre shows on load: complaints of the last 24 hours plus every one still open.
 
 Read through the `recent` callable at every page load, so a reload repairs anything the live
-feed missed. Complaints leave here as public dicts (crm.events.public_complaint): no contact.
+feed missed. Complaints leave here as public dicts (crm.events.public_complaint): no contact, and
+none hidden by an operator, except for a moderator, who sees them marked (crm/public_view.py as_seen_by).
 """
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from crm.complaint import Complaint, Status
-from crm.public_view import public_complaint
+from crm.public_view import as_seen_by
+from crm.roles import Person
 
 RecentComplaints = Callable[..., list[Complaint]]
 
@@ -18,11 +20,12 @@ WINDOW = timedelta(hours=24)
 OPEN_STATUSES = tuple(s for s in Status if s is not Status.SELESAI)
 
 
-def read_snapshot(recent: RecentComplaints, now: datetime) -> list[dict[str, Any]]:
-    """Newest first; open complaints older than the window are read status by status."""
+def read_snapshot(recent: RecentComplaints, now: datetime, reader: Person | None = None) -> list[dict[str, Any]]:
+    """Newest first, as `reader` (None: the public) may see them; open complaints older than the
+    window are read status by status."""
     found = {c.id: c for c in recent(since=now - WINDOW)}
     for status in OPEN_STATUSES:
         for complaint in recent(status=status):
             found.setdefault(complaint.id, complaint)
     newest_first = sorted(found.values(), key=lambda c: (c.received_at, c.id or 0), reverse=True)
-    return [public_complaint(c) for c in newest_first]
+    return [shown for c in newest_first if (shown := as_seen_by(reader, c)) is not None]

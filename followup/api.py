@@ -8,6 +8,11 @@
   `status_changed` event commit together.
 - `GET /api/v1/complaints/<id>/evidence/<n>`: the complaint's evidence photo number n (0 first), for
   a token or a signed-in session whose role covers the complaint: 401, 403 or 404 otherwise.
+- `POST /api/v1/complaints/<id>/moderation` with JSON `{"action": "hide"|"unhide"|"edit", "text",
+  "reason"}` (followup/moderation.py): an operator or the governor, with a token or the session,
+  hides the complaint from every public view, shows it again or edits its public text. 401, 403 for
+  other roles, 404, 422 naming a bad field, 409 when it would change nothing. The change, its audit
+  row and its live `complaint_moderated` event commit together; the answer is the moderator's view.
 - `GET /api/v1/skpd`: the SKPD codes and names (public).
 - `GET /api/v1/track/<ticket>`: status and history without personal data (public), and
   `POST /api/v1/track/<ticket>/reopen` with `{"reason"}`: the citizen says it is not fixed.
@@ -18,13 +23,15 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from crm.public_view import public_complaint
+from crm.moderation import ModerationError
+from crm.public_view import as_seen_by, public_complaint
 from crm.roles import covers
 from crm.skpd import SKPDS
 from crm.sla import SlaClock
 from crm.transitions import TransitionError
 from followup import steps, tracking
 from followup.auth import person_from_request
+from followup.moderation import NotAModerator, moderate_complaint
 from followup.steps import BadField, take_step
 from followup.tracking import MAX_REASON, BadReason, NotClosed, NotTheReporter, TooManyAttempts, UnknownTicket
 from live.publish import Publisher
@@ -77,6 +84,25 @@ def make_follow_up_api(sessions: sessionmaker[Session], publisher: Publisher, sl
         except TransitionError as exc:
             raise ApiError.of(exc.status, str(exc), field=getattr(exc, "field", None)) from None
         return jsonify(public_complaint(after))
+
+    @api.post("/complaints/<int:complaint_id>/moderation")
+    def moderation(complaint_id: int) -> Any:
+        who = person_from_request()
+        if who is None:
+            raise Unauthorized("Masuk dulu atau kirim 'Authorization: Bearer <token>'.")
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            raise BadRequest("Isi permintaan bukan objek JSON yang sah.")
+        try:
+            after = moderate_complaint(sessions, publisher, who, complaint_id, action=body.get("action"),
+                                       text=body.get("text"), reason=body.get("reason"))
+        except NotAModerator as exc:
+            raise Forbidden(str(exc)) from None
+        except steps.NotFound:
+            raise NotFound(f"Pengaduan {complaint_id} tidak ditemukan.") from None
+        except ModerationError as exc:
+            raise ApiError.of(exc.status, str(exc), field=getattr(exc, "field", None)) from None
+        return jsonify(as_seen_by(who, after))
 
     @api.get("/complaints/<int:complaint_id>/evidence/<int:index>")
     def evidence_photo(complaint_id: int, index: int) -> Any:

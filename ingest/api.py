@@ -1,9 +1,10 @@
 """The JSON API: `POST /api/v1/reports` (the first door) and reads of stored complaints.
 
 A write is answered only after its transaction has committed. Reporter contact never leaves:
-every complaint goes out through crm.events.public_complaint. A write needs a key with the scope
-of each report's channel (`channel:<kanal>`, crm/scopes.py): this door names no channel of its
-own, so a gateway posts here only as the channels it may post for.
+every complaint goes out through crm/public_view.py, as the reader may see it: a complaint hidden
+by an operator is unknown (404, left out of lists) except to a signed-in moderator, who sees it marked.
+A write needs a key with the scope of each report's channel (`channel:<kanal>`, crm/scopes.py): this
+door names no channel of its own, so a gateway posts here only as the channels it may post for.
 """
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from pydantic import ValidationError
 
 from crm import scopes
 from crm.complaint import TRIAGE_CATEGORY, TRIAGE_LOCATION, Status
-from crm.public_view import on_receipt, public_complaint
 from crm.intake import Intake
+from crm.public_view import as_seen_by, on_receipt, sees_hidden
+from followup.auth import person_from_request
 from ingest.auth import KeyChecker
 from ingest.schemas import ReportIn, field_errors
 from store import complaints
@@ -84,9 +86,10 @@ def make_api(intake: Intake, sessions: sessionmaker[Session], keys: KeyChecker) 
     def get_complaint(complaint_id: int) -> Any:
         with sessions() as session:
             complaint = complaints.get(session, complaint_id=complaint_id)
-        if complaint is None:
+        shown = None if complaint is None else as_seen_by(person_from_request(), complaint)
+        if shown is None:  # a hidden complaint is as unknown as one that never was
             raise NotFound(f"Pengaduan {complaint_id} tidak ditemukan.")
-        return jsonify(public_complaint(complaint))
+        return jsonify(shown)
 
     @api.get("/complaints")
     def list_complaints() -> Any:
@@ -107,12 +110,13 @@ def make_api(intake: Intake, sessions: sessionmaker[Session], keys: KeyChecker) 
             problems.append({"field": "limit", "message": f"bilangan 1 sampai {MAX_PAGE}"})
         if problems:
             raise Unprocessable("Parameter tidak sah.", errors=problems)
+        reader = person_from_request()
         with sessions() as session:
             found = complaints.list_complaints(
                 session, kode_kelurahan=args.get("kelurahan") or None, skpd=args.get("skpd") or None,
                 status=Status(status) if status else None, since=since, limit=limit,
-                triage=TRIAGE_FILTERS[triage] if triage else None,
+                triage=TRIAGE_FILTERS[triage] if triage else None, public_only=not sees_hidden(reader),
             )
-        return jsonify({"complaints": [public_complaint(c) for c in found], "count": len(found)})
+        return jsonify({"complaints": [as_seen_by(reader, c) for c in found], "count": len(found)})
 
     return api

@@ -10,7 +10,8 @@ session: everyone's role may export (crm/roles.py), since only public fields lea
 
 Only public fields leave: each row is crm.events.public_complaint cut down to EXPORT_FIELDS, an
 allow-list, so a field added to the public shape later is not published by accident (history,
-with its actors, stays out too). Rows are read in chunks and streamed, so an export of 100,000
+with its actors, stays out too), and a complaint an operator hid from the public (crm/moderation.py)
+is left out, for everyone. Rows are read in chunks and streamed, so an export of 100,000
 complaints never sits in memory. CSV carries the WIB time beside UTC; GeoJSON holds the located
 complaints as Points and counts the rest in `without_location`.
 """

@@ -21,7 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from crm.complaint import Complaint, Status
 from store.db import epoch_seconds
 from store.models import ComplaintRow
-from store.rows import to_domain
+from store.rows import publicly_visible, to_domain
 
 KOTA, KECAMATAN, KELURAHAN = "kota", "kecamatan", "kelurahan"
 LEVELS = (KOTA, KECAMATAN, KELURAHAN)
@@ -144,7 +144,8 @@ class ComplaintFilter:
 
 def stream(sessions: sessionmaker[Session], *, where: ComplaintFilter,
            chunk: int = EXPORT_CHUNK) -> Iterator[Complaint]:
-    """Every matching complaint in id order, without history, read `chunk` rows at a time.
+    """Every matching complaint the public may see (exports are open data: none hidden by an
+    operator), in id order, without history, read `chunk` rows at a time.
 
     Keyset pages (id > the last one seen), each in its own short session: memory stays at one
     chunk however many rows match, and no transaction stays open while a slow client downloads.
@@ -152,7 +153,8 @@ def stream(sessions: sessionmaker[Session], *, where: ComplaintFilter,
     after = 0
     while True:
         with sessions() as session:
-            rows = session.scalars(select(ComplaintRow).where(*where.conditions(), ComplaintRow.id > after)
+            rows = session.scalars(select(ComplaintRow)
+                                   .where(*where.conditions(), publicly_visible(), ComplaintRow.id > after)
                                    .order_by(ComplaintRow.id).limit(chunk)).all()
             for row in rows:
                 set_committed_value(row, "events", [])  # exports leave history out: never read it

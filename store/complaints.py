@@ -25,10 +25,11 @@ from sqlalchemy.orm import Session
 from crm.breaches import COMPLETION, FIRST_ACTION, breach_kind
 from crm.complaint import PRECISE, Complaint, Status, new_ticket
 from crm.duplicates import DUPLICATE_WINDOW, Sighting, Sightings, can_link, search_box
+from crm.public_view import shown_text
 from store import stints
 from store.models import ComplaintEventRow, ComplaintRow
 from store.postgis import geom_in_box
-from store.rows import event_values, history_of, row_values, to_domain, to_row, with_history
+from store.rows import event_values, history_of, publicly_visible, row_values, to_domain, to_row, with_history
 
 TICKET_ATTEMPTS = 5
 ANY_TRIAGE = "*"
@@ -215,14 +216,18 @@ def list_complaints(
     triage: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    public_only: bool = False,
     limit: int = 100,
     offset: int = 0,
 ) -> list[Complaint]:
     """Complaints newest first (by received_at), optionally narrowed; `since` and `until` are inclusive.
 
     `triage`: ANY_TRIAGE for every complaint waiting for an operator, or one reason (TRIAGE_*).
+    `public_only`: leave out the complaints hidden from the public (a public listing's page).
     """
     query = with_history().order_by(ComplaintRow.received_at.desc(), ComplaintRow.id.desc())
+    if public_only:
+        query = query.where(publicly_visible())
     if kode_kelurahan is not None:
         query = query.where(ComplaintRow.kode_kelurahan == kode_kelurahan)
     if skpd is not None:
@@ -334,9 +339,12 @@ def change(
         return None
     before = to_domain(row)
     after = step(before)
-    for column in ("status", "skpd", "first_action_at", "closed_at", "completion_due", "reopened"):
+    for column in ("status", "skpd", "first_action_at", "closed_at", "completion_due", "reopened", "public_hidden",
+                   "public_edit"):
         value = getattr(after, column)
         setattr(row, column, Status(value).value if column == "status" else value)
+    if after.public_edit != before.public_edit:
+        row.public_text = shown_text(after)
     session.add_all(ComplaintEventRow(complaint_id=complaint_id, **event_values(event))
                     for event in after.history[len(before.history):])
     session.flush()

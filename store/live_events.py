@@ -1,15 +1,17 @@
 """The live event log: append what was published, read back what a reconnecting screen missed.
 
 Rooms are the names of crm/rooms.py; an event belongs to `city`, to its kota and to its SKPD.
+What is read back is what the public may see now: an event about a complaint moderated since it
+was logged is replayed as crm.events.as_now makes it (hidden, or with the edited text).
 """
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, func, insert, or_, select, true
 from sqlalchemy.orm import Session
 
-from crm.events import Event
+from crm.events import Event, as_now
 from crm.rooms import parse_room
-from store.models import LiveEventRow
+from store.models import ComplaintRow, LiveEventRow
 
 
 def append_many(session: Session, events: list[Event]) -> list[Event]:
@@ -36,8 +38,25 @@ def since(session: Session, *, after_id: int, rooms: list[str], limit: int = 100
         .order_by(LiveEventRow.id)
         .limit(limit)
     )
-    return [Event(name, payload, kode_kota=kota, skpd=skpd, id=event_id)
-            for event_id, name, payload, kota, skpd in session.execute(query)]
+    events = [Event(name, payload, kode_kota=kota, skpd=skpd, id=event_id)
+              for event_id, name, payload, kota, skpd in session.execute(query)]
+    return _as_now(session, events)
+
+
+def _as_now(session: Session, events: list[Event]) -> list[Event]:
+    """The events with those about moderated complaints (hidden or edited now) brought up to date:
+    one query by primary key for the few that are."""
+    about = {event.complaint_id for event in events} - {None}
+    if not about:
+        return events
+    moderated = {row.id: row for row in session.execute(
+        select(ComplaintRow.id, ComplaintRow.public_hidden, ComplaintRow.public_text)
+        .where(ComplaintRow.id.in_(about), or_(ComplaintRow.public_hidden, ComplaintRow.public_edit.is_not(None))))}
+    shown = []
+    for event in events:
+        row = moderated.get(event.complaint_id or 0)
+        shown.append(event if row is None else as_now(event, hidden=row.public_hidden, text=row.public_text))
+    return shown
 
 
 def latest_id(session: Session) -> int:

@@ -94,6 +94,10 @@ class ComplaintRow(Base):
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     text: Mapped[str] = mapped_column(Text)
     public_text: Mapped[str] = mapped_column(Text, default="", server_default="")  # masked, for the public_complaints view
+    # Moderation (crm/moderation.py): hidden from the public, or an operator's wording for the public
+    # (public_text is then that wording, masked); `text` stays the citizen's. The audit log keeps who and why.
+    public_hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    public_edit: Mapped[str | None] = mapped_column(Text)
     category: Mapped[str] = mapped_column(String)
     lon: Mapped[float | None] = mapped_column(Float)
     lat: Mapped[float | None] = mapped_column(Float)

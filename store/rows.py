@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, false, select
 from sqlalchemy.orm import selectinload
 
 from crm.complaint import Complaint, ComplaintEvent, Status, received_event
-from crm.public_view import public_text
+from crm.public_view import shown_text
 from geo.jurisdiction import Jurisdiction
 from store.models import ComplaintEventRow, ComplaintRow
 
@@ -20,6 +20,11 @@ def with_history() -> Select[tuple[ComplaintRow]]:
     """Complaint rows with their history in one extra query (history is lazy="raise")."""
     return select(ComplaintRow).options(selectinload(ComplaintRow.events))
 
+
+def publicly_visible() -> ColumnElement[bool]:
+    """crm.public_view.is_public in SQL, for listings the public reads: a complaint an operator has not
+    hidden (the public_complaints view says the same in its own SQL, migration 0013)."""
+    return ComplaintRow.public_hidden == false()
 
 
 def history_of(complaint: Complaint) -> list[ComplaintEvent]:
@@ -37,7 +42,7 @@ def row_values(complaint: Complaint) -> dict[str, Any]:
         "external_id": complaint.external_id,
         "received_at": complaint.received_at,
         "text": complaint.text,
-        "public_text": public_text(complaint.text),
+        "public_text": shown_text(complaint),
         "category": complaint.category,
         "lon": complaint.lon,
         "lat": complaint.lat,
@@ -65,6 +70,8 @@ def row_values(complaint: Complaint) -> dict[str, Any]:
         "first_action_at": complaint.first_action_at,
         "closed_at": complaint.closed_at,
         "reopened": complaint.reopened,
+        "public_hidden": complaint.public_hidden,
+        "public_edit": complaint.public_edit,
     }
 
 
@@ -119,6 +126,8 @@ def to_domain(row: ComplaintRow) -> Complaint:
         first_action_at=row.first_action_at,
         closed_at=row.closed_at,
         reopened=row.reopened,
+        public_hidden=row.public_hidden,
+        public_edit=row.public_edit,
         history=[
             ComplaintEvent(
                 kind=event.kind,

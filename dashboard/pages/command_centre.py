@@ -4,7 +4,9 @@ channel mix.
 The layout reads a snapshot from the store at every load, so a reload repairs anything missed.
 After that the page lives in the browser: assets/live.js receives `complaint_routed`,
 `status_changed` and `sla_breached` over Socket.IO, buffers bursts and repaints at most every FLUSH_MS; no complaint costs a server round
-trip, nor a Dash prop update. Live complaints are drawn on a canvas over the map
+trip, nor a Dash prop update; `complaint_moderated` drops a complaint an operator hid, or shows its
+edited text. A signed-in moderator's page shows hidden complaints too, marked, and the detail card
+offers them the moderation form (assets/view.js). Live complaints are drawn on a canvas over the map
 (assets/overlay.js), so adding one never repaints the WebGL map of thousands of points
 (benchmarks/map_add.py measures it). The callbacks here are the user's: toggles and clicks.
 
@@ -29,6 +31,7 @@ from dash import (
 
 from crm.complaint import utc_now
 from crm.events import SURGE_DETECTED
+from crm.public_view import sees_hidden
 from crm.surge import EPISODE
 from dashboard.client import client_config, client_snapshot
 from dashboard.components import (
@@ -42,6 +45,7 @@ from dashboard.components import (
 from dashboard.context import services, page_context
 from dashboard.figures import jakarta_map
 from dashboard.snapshot import read_snapshot
+from followup.auth import current_person
 from store import surges
 
 register_page(__name__, path="/", title="Pantau — Pusat Komando", name="Pusat Komando")
@@ -52,9 +56,10 @@ MAP_CONFIG = {"displayModeBar": False, "scrollZoom": True}
 def layout(**_query: str) -> html.Div:
     context = page_context()
     now = utc_now()
-    complaints = read_snapshot(context.recent, now)
+    reader = current_person()
+    complaints = read_snapshot(context.recent, now, reader)
     return html.Div(className="command-centre", children=[
-        dcc.Store(id="cc-config", data=client_config(now)),
+        dcc.Store(id="cc-config", data=client_config(now, moderator=sees_hidden(reader))),
         dcc.Store(id="cc-snapshot", data=client_snapshot(complaints)),
         dcc.Store(id="cc-started", data=False),
         dcc.Store(id="cc-surge-data", data={"event": SURGE_DETECTED, "episode_ms": EPISODE // timedelta(milliseconds=1),

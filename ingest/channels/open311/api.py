@@ -15,6 +15,7 @@ Our choices where the spec leaves room:
 - GET requests: `service_request_id` overrides every other filter; otherwise the window is at
   most 90 days (the last 90 by default; one date alone spans 90 days from it), newest first, and
   pages of `page_size` (at most and by default 1000) chosen by `page` (from 1), an extension;
+- a complaint an operator hid from the public (crm/moderation.py) is in no answer: 404 by id;
 - errors are the spec's array with HTTP 400, 403 (api_key) or 404, in the requested format
   (JSON when the format itself is unknown).
 """
@@ -29,6 +30,7 @@ from flask import Blueprint, Response, request
 from crm import scopes
 from crm.categories import CATEGORIES
 from crm.complaint import Complaint, Status, utc_now
+from crm.public_view import is_public
 from ingest.auth import KeyChecker
 from ingest.channels.base import MAX_BODY_BYTES, ChannelError, Inbound, PayloadTooLarge, Rejected
 from ingest.channels.open311 import CHANNEL, CLIENT_HEADER, shapes
@@ -130,7 +132,7 @@ def make_open311_api(receiver: Receiver, sessions: sessionmaker[Session], keys: 
         complaint_id = as_id(request_id)
         with sessions() as session:
             complaint = complaints.get(session, complaint_id=complaint_id) if complaint_id else None
-        if complaint is None:
+        if complaint is None or not is_public(complaint):  # hidden by an operator: as unknown as no request
             raise Open311Error(404, f"service_request_id {request_id!r} tidak ditemukan.")
         return reply(fmt, "service_requests", [shapes.service_request(complaint)])
 
@@ -183,7 +185,7 @@ def search(session: Session, args: Any) -> list[Complaint]:
         wanted = [as_id(i.strip()) for i in args["service_request_id"].split(",")]
         if not all(wanted) or len(wanted) > MAX_PAGE_SIZE:
             raise Open311Error(400, f"service_request_id: sampai {MAX_PAGE_SIZE} bilangan bulat, dipisah koma.")
-        return complaints.list_complaints(session, ids=wanted, limit=len(wanted))
+        return complaints.list_complaints(session, ids=wanted, limit=len(wanted), public_only=True)
     problems: list[str] = []
     codes = listed(args, "service_code")
     if unknown := [c for c in codes if c not in CATEGORIES]:
@@ -206,7 +208,7 @@ def search(session: Session, args: Any) -> list[Complaint]:
         end = start + MAX_SPAN
     statuses: set[Status] = set().union(*(shapes.statuses_of(s) for s in wanted_statuses))
     return complaints.list_complaints(
-        session, categories=codes or None, statuses=statuses or None, since=start, until=end,
+        session, categories=codes or None, statuses=statuses or None, since=start, until=end, public_only=True,
         limit=page_size, offset=(page - 1) * page_size)
 
 
