@@ -31,6 +31,7 @@ from ingest.api import make_api
 from ingest.auth import KeyChecker
 from ingest.channel_api import make_channel_api
 from ingest.channels.open311.api import make_open311_api
+from ingest.dead_letter_steps import DeadLetterSteps
 from ingest.demo_places import load_places
 from ingest.pipeline import make_intake
 from ingest.receive import Receiver, dead_letter_keeper
@@ -102,15 +103,16 @@ def create_app(settings: Settings, locator: Locator | None = None, *, migrate: b
     attempts = Attempts(limiter, settings.redis_channel)
     keys = KeyChecker(sessions, attempts=attempts, people=person_from_request)
     receiver = Receiver(intake, dead_letter_keeper(sessions))
+    letters = DeadLetterSteps(sessions, publisher, receiver, channel_secrets(settings))
     dash.server.register_blueprint(make_api(intake, sessions, keys))
-    dash.server.register_blueprint(make_channel_api(receiver, sessions, keys, channel_secrets(settings)))
+    dash.server.register_blueprint(make_channel_api(receiver, sessions, keys, channel_secrets(settings), letters))
     dash.server.register_blueprint(make_open311_api(receiver, sessions, keys))
     dash.server.register_blueprint(make_follow_up_api(sessions, publisher, sla, attempts))
     dash.server.register_blueprint(make_ranking_api(ranking, Names(locator.boundaries)))
     dash.server.register_blueprint(make_export_api(sessions, keys))
     limit_public_reads(limiter, dash.server, rule=settings.public_reads,
                        exempt_when=lambda: keys.presented() is not None or person_from_request() is not None)
-    install_services(dash.server, Services(sessions, publisher, sla, receiver, attempts))
+    install_services(dash.server, Services(sessions, publisher, sla, receiver, attempts, letters))
     install_web(dash.server, sessions, settings.redis_url,  # errors, request ids, body limits, /healthz, /readyz
                 signed_in=lambda: person_from_request() is not None, trusted_proxies=settings.trusted_proxies)
     install_security_headers(dash.server, dash.csp_hashes, online_map=settings.map_style != "white-bg")

@@ -40,12 +40,25 @@ see their area's complaints without the reporter's personal data.
 
 API scopes of a person (`scopes_of`, crm/scopes.py): what their sign-in or personal token may do
 at the doors that also take API keys. Dead letters are refused deliveries kept verbatim, with the
-sender's personal data, so only those who repair intake read and replay them.
+sender's personal data, so only those who repair intake read, replay and dismiss them.
 
 | role | scopes |
 |---|---|
 | governor, operator | `dead_letters`, `exports` |
 | every other role | `exports` (only public fields leave) |
+
+Work (`work_of`): the staff pages a role may use, which the header links to; a person lands on the
+first after signing in (`landing`), the governor on the command centre, whose work is the whole city.
+A page's path is its `Work` value (a promise: bookmarks and links keep it). /surat-mati is for the
+roles holding `dead_letters`, so the page and the API it shares its doors with cannot disagree.
+
+| role | work |
+|---|---|
+| governor | /antrian, /validasi, /triase, /meja, /surat-mati (lands on /) |
+| operator | /triase, /meja, /surat-mati |
+| validator | /validasi |
+| skpd_head, skpd_staff, lurah | /antrian (their follow-up steps) |
+| wali_kota, camat | /antrian (their area's open complaints; they act through their units) |
 """
 from __future__ import annotations
 
@@ -67,6 +80,19 @@ class Role(StrEnum):
     WALI_KOTA = "wali_kota"
     CAMAT = "camat"
     LURAH = "lurah"
+
+
+class Work(StrEnum):
+    """The staff pages, by the work done there; each value is the page's path."""
+
+    QUEUE = "/antrian"
+    VALIDATION = "/validasi"
+    TRIAGE = "/triase"
+    DESK = "/meja"
+    DEAD_LETTERS = "/surat-mati"
+
+
+COMMAND_CENTRE = "/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +189,35 @@ def may_read_private(person: Person, complaint: Complaint) -> bool:
 def scopes_of(role: Role) -> frozenset[str]:
     """The API scopes a sign-in or token of someone with `role` carries (see the module's table)."""
     return _INTAKE_SCOPES if role in _INTAKE_REPAIRERS else _STAFF_SCOPES
+
+
+_WORK: dict[Role, tuple[Work, ...]] = {
+    Role.GOVERNOR: (Work.QUEUE, Work.VALIDATION, Work.TRIAGE, Work.DESK),
+    Role.OPERATOR: (Work.TRIAGE, Work.DESK),
+    Role.VALIDATOR: (Work.VALIDATION,),
+    Role.SKPD_HEAD: (Work.QUEUE,),
+    Role.SKPD_STAFF: (Work.QUEUE,),
+    Role.WALI_KOTA: (Work.QUEUE,),
+    Role.CAMAT: (Work.QUEUE,),
+    Role.LURAH: (Work.QUEUE,),
+}
+
+
+def work_of(role: Role) -> tuple[Work, ...]:
+    """The staff pages `role` may use, in the header's order (see the module's table); dead letters
+    follow the role's scopes, so whoever may read them through the API has the page."""
+    repairs = scopes.DEAD_LETTERS in scopes_of(role)
+    return _WORK[role] + ((Work.DEAD_LETTERS,) if repairs else ())
+
+
+def users_of(work: Work) -> tuple[Role, ...]:
+    """The roles that may use `work`: what its page's guard admits."""
+    return tuple(role for role in Role if work in work_of(role))
+
+
+def landing(role: Role) -> str:
+    """Where someone with `role` starts after signing in: their first work, the governor the command centre."""
+    return COMMAND_CENTRE if role is Role.GOVERNOR else work_of(role)[0]
 
 
 def check_scope(role: str, skpd: str | None, area: str | None) -> None:

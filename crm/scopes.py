@@ -4,7 +4,7 @@ the one rule for whether held scopes allow what a door needs.
 | scope | allows |
 |---|---|
 | `channel:<kanal>` | posting reports for that channel (crm/channels.py), by every door that takes them: `POST /api/v1/channels/<kanal>`, each report of `POST /api/v1/reports` and `/reports/batch` whose `channel` it is, and for `channel:open311` the Open311 POST |
-| `dead_letters` | reading and replaying every dead letter (raw bodies with personal data) |
+| `dead_letters` | reading, replaying and dismissing every dead letter (raw bodies with personal data) |
 | `dead_letters:<kanal>` | the same for one channel's dead letters only |
 | `exports` | the complaint exports (`/api/v1/export/...`) |
 

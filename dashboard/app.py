@@ -2,15 +2,22 @@
 
 The frame (title, WIB clock, language toggle, who is signed in) is the same on every page; pages
 live in dashboard/pages/, one file each with its own callbacks. The frame is built per page load,
-so the header shows the person of that request's session.
+so the header shows the person of that request's session, and links to the staff pages their role
+may use (crm/roles.py `work_of`, the same rule their guards ask).
+
+Dash answers every path with its page shell and 200, and its router then shows the page the path
+names. A path no page takes is answered 404 here (its shell then shows pages/not_found_404.py, in
+Bahasa Indonesia), and `/favicon.ico`, which browsers ask for on their own, leads to Dash's icon.
 """
 from __future__ import annotations
 
-from dash import ClientsideFunction, Dash, Input, Output, dcc, html, page_container
+from dash import ClientsideFunction, Dash, Input, Output, __version__, dcc, html, page_container
+from dash._pages import _path_to_page  # the router's own matching, so the status agrees with the page shown
 from dash.exceptions import DependencyException
-from flask import has_request_context
+from flask import Response, has_request_context, redirect, request
 from flask_wtf.csrf import generate_csrf
 
+from crm.roles import Person, Work, work_of
 from dashboard.context import PageContext, install
 from dashboard.figures import outlines_geojson
 from dashboard.i18n import bi
@@ -19,6 +26,13 @@ from followup.auth import LOGIN_PATH, LOGOUT_PATH, current_person
 from geo.boundaries import Boundaries
 from settings import PROJECT_DIR
 
+NOT_FOUND_MODULE = "not_found_404"  # the module name Dash's router shows for a path no page takes
+WORK_LABELS: dict[Work, tuple[str, str]] = {
+    Work.QUEUE: ("Antrian", "Work queue"), Work.VALIDATION: ("Validasi", "Validation"),
+    Work.TRIAGE: ("Triase", "Triage"), Work.DESK: ("Meja", "Walk-in desk"),
+    Work.DEAD_LETTERS: ("Surat mati", "Dead letters"),
+}
+
 
 def make_dash(boundaries: Boundaries, recent: RecentComplaints, map_style: str) -> Dash:
     """`recent(since=..., status=...)` reads complaints from the store; pages read snapshots through it."""
@@ -26,9 +40,28 @@ def make_dash(boundaries: Boundaries, recent: RecentComplaints, map_style: str) 
                 assets_folder=str(PROJECT_DIR / "assets"), update_title=None)
     install(dash.server, PageContext(outlines_geojson(boundaries.kelurahan), recent, map_style))
     dash.server.register_error_handler(DependencyException, no_such_script)
+    catch_all = dash.config.routes_pathname_prefix + "<path:path>"
+
+    @dash.server.after_request
+    def unknown_page(response: Response) -> Response:
+        """The page shell for a path no page takes says so with its status: 404, not 200."""
+        rule = request.url_rule
+        if rule is not None and rule.rule == catch_all and response.status_code == 200 \
+                and not is_page(dash.strip_relative_path(request.path)):
+            response.status_code = 404
+        return response
+
+    favicon = f"{dash.config.requests_pathname_prefix}_favicon.ico?v={__version__}"  # the one pages link to
+    dash.server.add_url_rule("/favicon.ico", "favicon", lambda: redirect(favicon))
     dash.layout = frame
     frame_callbacks(dash)
     return dash
+
+
+def is_page(path: str) -> bool:
+    """Whether a registered page (not the not-found page) takes `path` (without its slashes)."""
+    page, _ = _path_to_page(path)
+    return bool(page) and not page["module"].endswith(NOT_FOUND_MODULE)
 
 
 def no_such_script(_: DependencyException) -> tuple[str, int, dict[str, str]]:
@@ -37,19 +70,21 @@ def no_such_script(_: DependencyException) -> tuple[str, int, dict[str, str]]:
 
 
 def frame() -> html.Div:
+    person = current_person() if has_request_context() else None  # Dash also builds it outside requests
     return html.Div(id="pantau-root", className="pantau lang-id", children=[
         dcc.Store(id="lang", storage_type="local", data="id"),
         dcc.Interval(id="clock-tick", interval=1000),
-        html.Header(className="pantau-header", children=[
-            html.H1(html.A(bi("Pantau — Pusat Komando Pengaduan Jakarta", "Pantau — Jakarta Complaint Command Centre"),
-                           href="/", className="home-link")),
+        html.Header(className="pantau-header" + (" signed-in" if person else ""), children=[
+            html.H1(html.A(["Pantau", bi(" — Pusat Komando Pengaduan Jakarta", " — Jakarta Complaint Command Centre",
+                                         className="brand-rest")], href="/", className="home-link")),
             html.Nav(className="header-nav", children=[
                 html.A(bi("Peringkat", "Ranking"), href="/peringkat", className="header-link"),
                 html.A(bi("Wilayah", "Areas"), href="/wilayah", className="header-link"),
                 html.A(bi("Lacak pengaduan", "Track a complaint"), href="/lacak", className="header-link"),
             ]),
+            work_nav(person),
             html.Span(id="clock", className="clock"),
-            account(),
+            account(person),
             html.Div(className="lang-toggle", role="group", children=[
                 html.Button("ID", id="lang-id", title="Bahasa Indonesia"),
                 html.Button("EN", id="lang-en", title="English"),
@@ -59,14 +94,20 @@ def frame() -> html.Div:
     ])
 
 
-def account() -> html.A | html.Form:
-    """"Masuk", or the signed-in person with a Keluar button (a form POST carrying the CSRF token).
-    Dash also builds the frame outside any request, to check it: then nobody is signed in."""
-    person = current_person() if has_request_context() else None
+def work_nav(person: Person | None) -> html.Nav | None:
+    """Links to the staff pages the person's role may use, in crm/roles.py's order; nothing for nobody."""
+    if person is None:
+        return None
+    return html.Nav(className="work-nav", **{"aria-label": "Pekerjaan"}, children=[
+        html.A(bi(*WORK_LABELS[work]), href=str(work), className="header-link") for work in work_of(person.role)])
+
+
+def account(person: Person | None) -> html.A | html.Form:
+    """"Masuk", or the signed-in person with a Keluar button (a form POST carrying the CSRF token)."""
     if person is None:
         return html.A(bi("Masuk", "Sign in"), href=LOGIN_PATH, className="header-link")
     return html.Form(action=LOGOUT_PATH, method="post", className="account", children=[
-        html.Span(f"{person.name} · {person.role}", className="account-name"),
+        html.Span(f"{person.name} · {person.role}", className="account-name", title=f"{person.name} · {person.role}"),
         dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
         html.Button(bi("Keluar", "Sign out"), type="submit", className="account-button"),
     ])

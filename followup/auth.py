@@ -2,6 +2,9 @@
 
 Pages and routes ask only `current_person()`, `person_from_request()` or `require_person(*roles)`
 (raising `NotSignedIn` or `NotAllowed`); what a person may then see or do is crm/roles.py's question.
+After signing in a person lands on their work (crm/roles.py `landing`: SKPD staff on /antrian,
+validators on /validasi, operators on /triase), unless the form carries a `next` (a page that sent
+them to sign in), which wins and never leaves the site (`local_target`).
 
 The session is Flask's signed cookie holding only the person's name and session version; Flask-Login
 re-reads the person from the store on every request, so a changed role takes effect at once, and
@@ -43,7 +46,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from crm.complaint import utc_now
-from crm.roles import Person, Role
+from crm.roles import Person, Role, landing
 from store import users
 from store.db import writing
 from web.throttle import retry_after
@@ -214,7 +217,7 @@ def _routes(sessions: sessionmaker[Session], csrf: CSRFProtect, limiter: Limiter
         session.clear()  # nothing from before sign-in carries over
         login_user(signed)
         session.permanent = True  # expires with the shift (PERMANENT_SESSION_LIFETIME)
-        return redirect(local_target(target))
+        return redirect(local_target(target) if target else landing(signed.person.role))
 
     @routes.post(LOGOUT_PATH)
     def logout() -> Any:
@@ -240,4 +243,5 @@ def _account() -> str:
 
 
 def _form(notice: tuple[str, str] | None, *, name: str, target: str | None) -> str:
-    return render_template("masuk.html", notice=notice, name=name, next=local_target(target))
+    """The sign-in page; its `next` stays empty unless one was given, so the person lands on their work."""
+    return render_template("masuk.html", notice=notice, name=name, next=local_target(target) if target else "")

@@ -6,8 +6,9 @@ of the dead letter that keeps the raw body when no adapter could read it. A deli
 with the channel's scope (`channel:<kanal>`), except on a signed channel. Dead letters hold raw
 bodies with personal data, so reading and replaying them needs a key with `dead_letters` (every
 channel's) or `dead_letters:<kanal>` (one channel's: the list shows only those), or the sign-in of
-a person whose role may (crm/roles.py: operators and the governor); a replay is audited with the
-key (`kunci:<name>`) or the person. Headers named `x-pantau-...` are Pantau's own (the Open311
+a person whose role may (crm/roles.py: operators and the governor). A replay, or a dismissal (the
+letter is kept, set aside: nothing to repair), is audited with the key (`kunci:<name>`) or the person;
+both are ingest/dead_letter_steps.py's, which the /surat-mati page calls too. Headers named `x-pantau-...` are Pantau's own (the Open311
 route names its client in one), so a delivery's are dropped, never believed.
 """
 from __future__ import annotations
@@ -25,11 +26,12 @@ from ingest.auth import Caller, KeyChecker
 from ingest.channels import adapter
 from ingest.channels.base import (MAX_BODY_BYTES, ChannelError, Inbound, PayloadTooLarge, Rejected,
                                   TooLargeToVerify)
+from ingest.dead_letter_steps import DeadLetterSteps, LetterError
 from ingest.receive import Receipt, Receiver
-from store import dead_letters, users
+from store import dead_letters
 from store.dead_letters import DeadLetter
-from web import params
-from web.errors import ApiError, Conflict, MethodNotAllowed, NotFound, Unprocessable
+from web import errors, params
+from web.errors import ApiError, MethodNotAllowed, Unprocessable
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -39,7 +41,7 @@ OWN_HEADERS = "x-pantau-"
 
 
 def make_channel_api(receiver: Receiver, sessions: sessionmaker[Session], keys: KeyChecker,
-                     secrets: dict[str, str]) -> Blueprint:
+                     secrets: dict[str, str], letters: DeadLetterSteps) -> Blueprint:
     api = Blueprint("channels_v1", __name__, url_prefix="/api/v1")
 
     @api.post("/channels/<channel>")
@@ -77,13 +79,9 @@ def make_channel_api(receiver: Receiver, sessions: sessionmaker[Session], keys: 
     def reader() -> Caller:
         return keys.caller(scopes.ANY_DEAD_LETTERS, people=True)
 
-    def readable(letter_id: int, caller: Caller) -> DeadLetter:
-        with sessions() as session:
-            letter = dead_letters.get(session, dead_letter_id=letter_id)
-        if letter is None:
-            raise NotFound(f"Surat mati {letter_id} tidak ditemukan.")
-        caller.demand(scopes.dead_letters(letter.channel))
-        return letter
+    @api.errorhandler(LetterError)
+    def refused_step(error: LetterError) -> Response:
+        return errors.answer(ApiError.of(error.status, str(error)))
 
     @api.get("/dead-letters")
     def list_letters() -> Any:
@@ -102,29 +100,20 @@ def make_channel_api(receiver: Receiver, sessions: sessionmaker[Session], keys: 
 
     @api.get("/dead-letters/<int:letter_id>")
     def show_letter(letter_id: int) -> Any:
-        return jsonify(letter_json(readable(letter_id, reader()), with_body=True))
+        return jsonify(letter_json(letters.readable(reader(), letter_id), with_body=True))
 
     @api.post("/dead-letters/<int:letter_id>/replay")
     def replay(letter_id: int) -> Any:
         """Run a kept delivery through its adapter again, after the adapter or the data was fixed."""
-        caller = reader()
-        letter = readable(letter_id, caller)
-        if letter.body_truncated:
-            raise Conflict("Isi kiriman ini tidak disimpan utuh (terlalu besar, atau tanpa tanda tangan yang sah); "
-                           "tidak dapat diputar ulang.")
-        inbound = Inbound(channel=letter.channel, body=letter.body, content_type=letter.content_type,
-                          received_at=letter.first_received_at, headers=letter.headers, query=letter.query,
-                          secrets=secrets)
         try:
-            receipts = receiver(inbound)
+            return answer(letters.replay(reader(), letter_id))
         except Rejected as rejected:
             raise refused(rejected.error, rejected.dead_letter_id) from None
-        at, ids = utc_now(), [r.complaint.id for r in receipts if r.complaint.id]
-        with sessions.begin() as session:
-            dead_letters.mark_replayed(session, dead_letter_id=letter_id, at=at, complaint_ids=ids)
-            users.audit(session, actor=caller.actor, action="dead_letter.replay",
-                        target=str(letter_id), detail={"channel": letter.channel, "complaint_ids": ids}, at=at)
-        return answer(receipts)
+
+    @api.post("/dead-letters/<int:letter_id>/dismiss")
+    def dismiss(letter_id: int) -> Any:
+        """Set a letter aside (kept, audited): nothing to repair; 409 once replayed or dismissed."""
+        return jsonify(letter_json(letters.dismiss(reader(), letter_id), with_body=False))
 
     return api
 
@@ -147,6 +136,8 @@ def letter_json(letter: DeadLetter, *, with_body: bool) -> dict[str, Any]:
         "first_received_at": letter.first_received_at.isoformat(),
         "last_received_at": letter.last_received_at.isoformat(),
         "replayed_at": letter.replayed_at.isoformat() if letter.replayed_at else None,
+        "dismissed_at": letter.dismissed_at.isoformat() if letter.dismissed_at else None,
+        "dismissed_by": letter.dismissed_by,
         "complaint_ids": letter.complaint_ids, "body_bytes": len(letter.body), "body_truncated": letter.body_truncated,
         "request_id": letter.request_id,
     }

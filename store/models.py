@@ -208,7 +208,7 @@ class DeadLetterRow(Base):
     body: Mapped[bytes] = mapped_column(LargeBinary)
     body_truncated: Mapped[bool] = mapped_column(Boolean)
     body_sha256: Mapped[str] = mapped_column(String(64))
-    status: Mapped[int] = mapped_column(Integer)
+    status: Mapped[int] = mapped_column(Integer)  # the refusal's HTTP status, negated once dismissed
     error: Mapped[str] = mapped_column(Text)
     errors: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     attempts: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

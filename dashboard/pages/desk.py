@@ -19,7 +19,7 @@ from crm.categories import CATEGORIES
 from crm.channels import CHANNELS
 from crm.complaint import WIB, Complaint, utc_now
 from crm.desks import DESK_WINDOWS
-from crm.roles import Person, Role
+from crm.roles import Person, Work, users_of
 from dashboard.context import services
 from dashboard.i18n import bi
 from dashboard.guard import Guard
@@ -28,7 +28,7 @@ from ingest.channels.base import Inbound, Rejected
 from store import users
 
 PATH = "/meja"
-GUARD = Guard(PATH, (Role.OPERATOR, Role.GOVERNOR), ("operator meja pengaduan", "desk operators"))
+GUARD = Guard(PATH, users_of(Work.DESK), ("operator meja pengaduan", "desk operators"))
 MINUTE = "%Y-%m-%d %H:%M"
 
 register_page(__name__, path=PATH, title="Meja pengaduan", name="Meja pengaduan")

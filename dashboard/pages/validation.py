@@ -24,7 +24,7 @@ from dash import (
 from dash.development.base_component import Component
 
 from crm.complaint import Complaint, Status, utc_now
-from crm.roles import Person, Role, covers, may_transition
+from crm.roles import Person, Work, covers, may_transition, users_of
 from crm.transitions import TransitionError
 from dashboard.context import services
 from dashboard.guard import Guard
@@ -41,7 +41,7 @@ from followup.steps import MAX_NOTE, StepError, take_step
 from store import complaints, evidence
 
 PATH = "/validasi"
-GUARD = Guard(PATH, (Role.VALIDATOR, Role.GOVERNOR), ("validator", "validators"))
+GUARD = Guard(PATH, users_of(Work.VALIDATION), ("validator", "validators"))
 REFRESH_MS = 60_000
 
 register_page(__name__, path=PATH, title="Antrian validasi", name="Antrian validasi")

@@ -1,6 +1,7 @@
 """Signing in to the web interface through Flask's test client, on SQLite and PostGIS: the form and
-its CSRF token, wrong and right passwords (audited), the cookie's flags, no open redirect, the
-session acting on the follow-up API, disabling, signing out, and require_person for pages."""
+its CSRF token, wrong and right passwords (audited), the cookie's flags, landing on one's work unless
+a `next` says otherwise, no open redirect, the session acting on the follow-up API, disabling, signing
+out, and require_person for pages."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ from followup.auth import NotAllowed, NotSignedIn, local_target, require_person
 from settings import Settings
 from store import api_keys, users
 from store.models import UserRow
-from tests.followup.helpers import PASSWORD, audited, csrf, sign_in
+from tests.followup.helpers import PASSWORD, PEOPLE, audited, csrf, sign_in
 
 MONAS = {"lon": 106.8272, "lat": -6.1754}  # Gambir: roads go to BINAMARGA-JP
 
@@ -89,7 +90,7 @@ def test_the_audited_address_is_the_trusted_proxys_word_never_the_clients(engine
 
 def test_signing_in_sets_a_secure_cookie_and_the_session_acts_on_the_api(pantau, client):
     answer = sign_in(client)
-    assert answer.status_code == 302 and answer.headers["Location"] == "/"
+    assert answer.status_code == 302 and answer.headers["Location"] == "/antrian"
     cookie = answer.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie and "Expires=" in cookie
     assert [a.actor for a in audited(pantau, "login")] == ["staf"]
@@ -108,6 +109,31 @@ def test_signing_in_sets_a_secure_cookie_and_the_session_acts_on_the_api(pantau,
 def test_next_never_leaves_the_site(client, target):
     answer = sign_in(client, next=target)
     assert answer.status_code == 302 and answer.headers["Location"] == "/"
+
+
+LANDINGS = {"gubernur": "/", "operator": "/triase", "validator": "/validasi", "kadis": "/antrian",
+            "staf": "/antrian", "walkot": "/antrian", "camat": "/antrian", "lurah": "/antrian"}
+
+
+def test_each_person_lands_on_their_work_unless_next_says_where(pantau, client):
+    assert set(LANDINGS) == set(PEOPLE) - {"staf_lain"}
+    with pantau.sessions.begin() as session:
+        for name, (role, skpd, area) in PEOPLE.items():
+            if name != "staf":
+                users.create(session, name=name, role=role, skpd=skpd, area=area, password=PASSWORD)
+    for name, landing in LANDINGS.items():
+        with pantau.dash.server.test_client() as own:
+            answer = sign_in(own, name)
+            assert (answer.status_code, answer.headers["Location"]) == (302, landing), name
+    for name, target in (("operator", "/surat-mati"), ("staf", "/"), ("validator", "/lacak?tiket=JKT-1")):
+        with pantau.dash.server.test_client() as own:
+            assert sign_in(own, name, next=target).headers["Location"] == target
+
+
+def test_the_form_carries_next_only_when_one_was_given(client):
+    assert 'name="next" value=""' in client.get("/masuk").get_data(as_text=True)
+    assert 'name="next" value="/surat-mati"' in client.get("/masuk?next=/surat-mati").get_data(as_text=True)
+    assert 'name="next" value="/"' in client.get("/masuk?next=https://evil.example").get_data(as_text=True)
 
 
 def test_next_keeps_a_local_path():
