@@ -98,11 +98,12 @@ class DeadLetterSteps:
         return receipts
 
     def dismiss(self, caller: Caller, letter_id: int) -> DeadLetter:
-        """Set a pending letter aside, kept, with who and when in its audit row; the letter as it is now."""
+        """Set a pending letter aside, kept, with who and when (in its row and its audit row); the letter
+        as it is now."""
         letter = self.readable(caller, letter_id)
         at = utc_now()
         with unit_of_work(self.sessions, self.publisher) as work:
-            if not dead_letters.dismiss(work.session, dead_letter_id=letter_id):
+            if not dead_letters.dismiss(work.session, dead_letter_id=letter_id, by=caller.actor, at=at):
                 raise Settled(f"Surat mati {letter_id} sudah diputar ulang atau diabaikan.")
             work.audit(actor=caller.actor, action=dead_letters.DISMISSAL, target=str(letter_id),
                        detail={"channel": letter.channel, "status": letter.status, "attempts": letter.attempts},

@@ -7,10 +7,9 @@ headers' reason. Headers that carry credentials are dropped before anything is s
 request the letter keeps that request's id (crm.request_ids), the latest delivery's on a retry.
 
 A letter is pending until it is replayed successfully or dismissed. A dismissal ("nothing to repair
-here") is kept, never deleted: the row's `status`, the HTTP status the delivery was refused with, is
-stored negated (so the refusal's own status survives), and who dismissed it and when is the audit
-row written in the same transaction. The same body delivered again afterwards is news (the sender
-still sends it): it counts one more attempt and is pending again. A replay also ends a dismissal.
+here") is kept, never deleted: the row says who dismissed it and when, beside the audit row written in
+the same transaction. The same body delivered again afterwards is news (the sender still sends it):
+it counts one more attempt and is pending again. A replay also ends a dismissal.
 """
 from __future__ import annotations
 
@@ -25,13 +24,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crm import request_ids
-from store.models import AuditRow, DeadLetterRow
+from store.models import DeadLetterRow
 
 MAX_KEPT_BYTES = 1_000_000
 SECRET_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization", "x-api-key"})
 UNKEPT = "0" * 64  # the digest of every delivery counted without its body (no real body hashes to it)
-_PENDING = DeadLetterRow.replayed_at.is_(None) & (DeadLetterRow.status > 0)
-DISMISSAL = "dead_letter.dismiss"  # the audit action that says who dismissed a letter, and when
+_PENDING = DeadLetterRow.replayed_at.is_(None) & DeadLetterRow.dismissed_at.is_(None)
+DISMISSAL = "dead_letter.dismiss"  # the audit action of a dismissal
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +52,7 @@ class DeadLetter:
     complaint_ids: list[int] | None
     request_id: str | None
     dismissed: bool
-    dismissed_by: str | None  # from the dismissal's audit row
+    dismissed_by: str | None
     dismissed_at: datetime | None
 
     @property
@@ -92,7 +91,8 @@ def keep(
     session.execute(
         update(DeadLetterRow).where(DeadLetterRow.id == found).values(
             attempts=DeadLetterRow.attempts + 1, last_received_at=received_at,
-            status=status, error=error, errors=errors, request_id=request_ids.current())
+            status=status, error=error, errors=errors, request_id=request_ids.current(),
+            dismissed_at=None, dismissed_by=None)
     )
     return found
 
@@ -115,7 +115,7 @@ def _insert(session: Session, channel: str, content_type: str, headers: Mapping[
 
 def get(session: Session, *, dead_letter_id: int) -> DeadLetter | None:
     row = session.get(DeadLetterRow, dead_letter_id)
-    return None if row is None else _with_dismissals(session, [row])[0]
+    return None if row is None else _to_domain(row)
 
 
 def list_dead_letters(
@@ -127,7 +127,7 @@ def list_dead_letters(
         query = query.where(DeadLetterRow.channel.in_(channels))
     if pending_only:
         query = query.where(_PENDING)
-    return _with_dismissals(session, list(session.scalars(query.limit(limit))))
+    return [_to_domain(row) for row in session.scalars(query.limit(limit))]
 
 
 def pending_by_channel(session: Session, *, channels: Collection[str] | None = None) -> dict[str, int]:
@@ -141,38 +141,26 @@ def pending_by_channel(session: Session, *, channels: Collection[str] | None = N
 def mark_replayed(session: Session, *, dead_letter_id: int, at: datetime, complaint_ids: list[int]) -> None:
     session.execute(
         update(DeadLetterRow).where(DeadLetterRow.id == dead_letter_id)
-        .values(replayed_at=at, complaint_ids=complaint_ids, status=func.abs(DeadLetterRow.status))
+        .values(replayed_at=at, complaint_ids=complaint_ids, dismissed_at=None, dismissed_by=None)
     )
 
 
-def dismiss(session: Session, *, dead_letter_id: int) -> bool:
-    """Mark a pending letter dismissed; False (and nothing changed) when it is not pending. One
-    conditional UPDATE, so of two operators dismissing at once exactly one succeeds."""
+def dismiss(session: Session, *, dead_letter_id: int, by: str, at: datetime) -> bool:
+    """Mark a pending letter dismissed `by` someone `at` a time; False (and nothing changed) when it is
+    not pending. One conditional UPDATE, so of two operators dismissing at once exactly one succeeds."""
     done = session.execute(
         update(DeadLetterRow).where(DeadLetterRow.id == dead_letter_id, _PENDING)
-        .values(status=-DeadLetterRow.status)
+        .values(dismissed_at=at, dismissed_by=by)
     )
     return done.rowcount == 1
 
 
-def _with_dismissals(session: Session, rows: list[DeadLetterRow]) -> list[DeadLetter]:
-    """The letters, each dismissed one with who dismissed it and when (its latest DISMISSAL audit row)."""
-    dismissed = [str(row.id) for row in rows if row.status < 0]
-    by_whom: dict[str, tuple[str, datetime]] = {}
-    if dismissed:
-        found = session.execute(select(AuditRow.target, AuditRow.actor, AuditRow.at)
-                                .where(AuditRow.action == DISMISSAL, AuditRow.target.in_(dismissed))
-                                .order_by(AuditRow.at, AuditRow.id))
-        by_whom = {target: (actor, at) for target, actor, at in found}  # the latest wins
-    return [_to_domain(row, *by_whom.get(str(row.id), (None, None))) for row in rows]
-
-
-def _to_domain(row: DeadLetterRow, dismissed_by: str | None, dismissed_at: datetime | None) -> DeadLetter:
+def _to_domain(row: DeadLetterRow) -> DeadLetter:
     return DeadLetter(
         id=row.id, channel=row.channel, content_type=row.content_type, headers=dict(row.headers),
-        query=dict(row.query), body=row.body, body_truncated=row.body_truncated, status=abs(row.status),
+        query=dict(row.query), body=row.body, body_truncated=row.body_truncated, status=row.status,
         error=row.error, errors=list(row.errors), attempts=row.attempts, first_received_at=row.first_received_at,
         last_received_at=row.last_received_at, replayed_at=row.replayed_at,
         complaint_ids=None if row.complaint_ids is None else list(row.complaint_ids), request_id=row.request_id,
-        dismissed=row.status < 0, dismissed_by=dismissed_by, dismissed_at=dismissed_at,
+        dismissed=row.dismissed_at is not None, dismissed_by=row.dismissed_by, dismissed_at=row.dismissed_at,
     )

@@ -208,7 +208,7 @@ class DeadLetterRow(Base):
     body: Mapped[bytes] = mapped_column(LargeBinary)
     body_truncated: Mapped[bool] = mapped_column(Boolean)
     body_sha256: Mapped[str] = mapped_column(String(64))
-    status: Mapped[int] = mapped_column(Integer)  # the refusal's HTTP status, negated once dismissed
+    status: Mapped[int] = mapped_column(Integer)  # the refusal's HTTP status
     error: Mapped[str] = mapped_column(Text)
     errors: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     attempts: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
@@ -217,6 +217,8 @@ class DeadLetterRow(Base):
     replayed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     complaint_ids: Mapped[list[int] | None] = mapped_column(JSON)
     request_id: Mapped[str | None] = mapped_column(String(128))  # of the latest delivery (X-Request-ID)
+    dismissed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # set aside by an operator
+    dismissed_by: Mapped[str | None] = mapped_column(String(200))  # as the audit log names them
 
 
 class UserRow(Base):

@@ -91,6 +91,7 @@ def audited(server: Server, action: str) -> list[tuple[str, str]]:
 
 def test_an_operator_replays_one_dead_letter_and_dismisses_another(server, browser):
     page, errors = signed_in(browser, server, OPERATOR)
+    page.wait_for_selector(".work-nav a")  # Dash draws the header after the page has loaded
     assert page.locator(".work-nav a").all_inner_texts() == ["Triase", "Meja", "Surat mati"]
     qlue, sms, facebook = (card(page, server.letters[c]) for c in ("qlue", "sms", "facebook"))
     page.wait_for_selector(qlue)
