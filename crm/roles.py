@@ -28,6 +28,10 @@ the work never validates it: that is the validator's, so no unit closes its own 
 kota and camat oversee their area and act through their units. Whether a step may follow the
 current status is crm/transitions.py's question, not this module's.
 
+Corrections (`may_correct`: a triaged complaint's category, place and holder, "bukan pengaduan" and
+merging, crm/corrections.py) are intake's decisions redone, so they are for those who repair
+intake: operators and the governor, on every complaint.
+
 Private data (`may_read_private`: the reporter's name and contact) is read only by those who
 must reply to the reporter or check the work: governor, operator, validator, the SKPD roles on
 complaints they cover, and a lurah while their office holds the complaint. Wali kota and camat
@@ -138,6 +142,11 @@ def may_transition(person: Person, complaint: Complaint, to: Status) -> bool:
         case Role.LURAH:
             return to in FOLLOW_UP and complaint.skpd == _own_office(person)
     return False
+
+
+def may_correct(person: Person, complaint: Complaint) -> bool:
+    """Whether the person may redo intake's decisions on the complaint (see the module's text)."""
+    return person.role in _INTAKE_REPAIRERS and covers(person, complaint)
 
 
 def may_read_private(person: Person, complaint: Complaint) -> bool:

@@ -8,6 +8,12 @@
   `status_changed` event commit together.
 - `GET /api/v1/complaints/<id>/evidence/<n>`: the complaint's evidence photo number n (0 first), for
   a token or a signed-in session whose role covers the complaint: 401, 403 or 404 otherwise.
+- `POST /api/v1/complaints/<id>/correction` (operators and the governor) with JSON `{"note"` (required)
+  and any of `"category"`, `"lat"`+`"lon"` or `"kode_kelurahan"`, `"skpd"`, `"not_a_complaint"` (true,
+  `spam`, `salam`, `pertanyaan`), `"duplicate_of"` (id or ticket)`}`: intake's decisions redone with
+  the operator's facts (crm/corrections.py, followup/corrections.py): 401, 403, 404, 409 when the
+  complaint is no longer correctable or `duplicate_of` names no open complaint, 422 for a bad field.
+  The change, its audit row and the live `complaint_corrected` event commit together.
 - `GET /api/v1/skpd`: the SKPD codes and names (public).
 - `GET /api/v1/track/<ticket>`: status and history without personal data (public), and
   `POST /api/v1/track/<ticket>/reopen` with `{"reason"}`: the citizen says it is not fixed.
@@ -18,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from crm.corrections import CorrectionError
 from crm.public_view import public_complaint
 from crm.roles import covers
 from crm.skpd import SKPDS
@@ -25,6 +32,7 @@ from crm.sla import SlaClock
 from crm.transitions import TransitionError
 from followup import steps, tracking
 from followup.auth import person_from_request
+from followup.corrections import Corrector
 from followup.steps import BadField, take_step
 from followup.tracking import MAX_REASON, BadReason, NotClosed, NotTheReporter, TooManyAttempts, UnknownTicket
 from live.publish import Publisher
@@ -47,7 +55,7 @@ if TYPE_CHECKING:
 
 
 def make_follow_up_api(sessions: sessionmaker[Session], publisher: Publisher, sla: SlaClock,
-                       attempts: Attempts) -> Blueprint:
+                       attempts: Attempts, corrector: Corrector) -> Blueprint:
     api = Blueprint("follow_up_v1", __name__, url_prefix="/api/v1")
 
     @api.get("/skpd")
@@ -76,6 +84,26 @@ def make_follow_up_api(sessions: sessionmaker[Session], publisher: Publisher, sl
             raise ApiError.of(exc.status, str(exc)) from None
         except TransitionError as exc:
             raise ApiError.of(exc.status, str(exc), field=getattr(exc, "field", None)) from None
+        return jsonify(public_complaint(after))
+
+    @api.post("/complaints/<int:complaint_id>/correction")
+    def correction(complaint_id: int) -> Any:
+        who = person_from_request()
+        if who is None:
+            raise Unauthorized("Masuk dulu atau kirim 'Authorization: Bearer <token>'.")
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            raise BadRequest("Isi permintaan bukan objek JSON yang sah.")
+        try:
+            after = corrector(who, complaint_id, body)
+        except BadField as exc:
+            raise ApiError.of(exc.status, str(exc), field=exc.field) from None
+        except steps.NotFound:
+            raise NotFound(f"Pengaduan {complaint_id} tidak ditemukan.") from None
+        except steps.StepError as exc:
+            raise ApiError.of(exc.status, str(exc)) from None
+        except CorrectionError as exc:
+            raise ApiError.of(exc.status, str(exc), field=exc.field) from None
         return jsonify(public_complaint(after))
 
     @api.get("/complaints/<int:complaint_id>/evidence/<int:index>")

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     from crm.sla import SlaClock
+    from followup.corrections import Corrector
     from ingest.receive import Receiver
     from live.publish import Publisher
     from web.throttle import Attempts
@@ -20,12 +21,13 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Services:
-    """The store, the live publisher, the SLA clock, the channels' receiver and the attempt counters of
-    one app, built once by app.py: pages read with `sessions` and change complaints through followup/
-    with the rest."""
+    """The store, the live publisher, the SLA clock, the channels' receiver, the attempt counters and
+    the operators' corrector of one app, built once by app.py: pages read with `sessions` and change
+    complaints through followup/ with the rest."""
 
     sessions: sessionmaker[Session]
     publisher: Publisher
     sla: SlaClock
     receiver: Receiver
     attempts: Attempts
+    corrector: Corrector

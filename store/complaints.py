@@ -32,6 +32,12 @@ from store.rows import event_values, history_of, row_values, to_domain, to_row, 
 
 TICKET_ATTEMPTS = 5
 ANY_TRIAGE = "*"
+# What a domain step may change: the follow-up's columns, and intake's decisions an operator
+# corrects (crm/corrections.py). Never the report itself (text, channel, receipt, reporter).
+CHANGEABLE = ("status", "skpd", "first_action_at", "closed_at", "completion_due", "reopened", "category",
+              "category_confidence", "lon", "lat", "kode_kelurahan", "kelurahan", "kode_kecamatan", "kecamatan",
+              "kode_kota", "kota", "location_flag", "location_precision", "triage", "duplicate_of",
+              "first_action_due")
 SIGHTING_CHUNK = 100  # reports per duplicate-candidate query: 100 OR-ed boxes stay far below SQLite's depth 1000
 
 
@@ -334,9 +340,9 @@ def change(
         return None
     before = to_domain(row)
     after = step(before)
-    for column in ("status", "skpd", "first_action_at", "closed_at", "completion_due", "reopened"):
-        value = getattr(after, column)
-        setattr(row, column, Status(value).value if column == "status" else value)
+    values = row_values(after)
+    for column in CHANGEABLE:
+        setattr(row, column, values[column])  # the ORM updates only the columns whose value changed
     session.add_all(ComplaintEventRow(complaint_id=complaint_id, **event_values(event))
                     for event in after.history[len(before.history):])
     session.flush()
