@@ -216,6 +216,19 @@
     else if (payload.lon !== null && payload.lat !== null) state.points.push(pointOf(payload));
   }
 
+  /* A complaint an operator corrected may have moved: its snapshot dot is taken off the trace
+   * (one restyle: a full repaint, fine at the pace of an operator's corrections, never per event). */
+  function move(payload) {
+    update(payload);
+    const trace = snapshotTrace();
+    const i = trace ? Array.from(trace.customdata, (c) => c[0]).indexOf(payload.id) : -1;
+    if (i < 0 || (trace.lon[i] === payload.lon && trace.lat[i] === payload.lat)) return;
+    const lon = Array.from(trace.lon), lat = Array.from(trace.lat);
+    lon[i] = null;
+    lat[i] = null;
+    window.Plotly.restyle(state.gd, {lon: [lon], lat: [lat]}, [state.cfg.trace]);
+  }
+
   function setMode(mode) {
     state.mode = mode;
     draw();
@@ -231,5 +244,5 @@
             clusters: Object.fromEntries(Array.from(state.clusters, ([id, c]) => [id, c.reports]))};
   }
 
-  pantau.overlay = {init, add, update, draw, setMode, inspect, graphDiv};
+  pantau.overlay = {init, add, update, move, draw, setMode, inspect, graphDiv};
 })(window.pantau = window.pantau || {});

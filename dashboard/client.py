@@ -14,7 +14,7 @@ from crm.breaches import COMPLETION, FIRST_ACTION, breach_kind
 from crm.categories import CATEGORIES
 from crm.channels import CHANNELS
 from crm.complaint import WIB, Status
-from crm.events import COMPLAINT_ROUTED, SLA_BREACHED, STATUS_CHANGED
+from crm.events import COMPLAINT_CORRECTED, COMPLAINT_ROUTED, SLA_BREACHED, STATUS_CHANGED
 from crm.rooms import CITY
 from crm.skpd import SKPDS
 from dashboard.figures import COMPLAINTS_TRACE, HOVER, MAINLAND_BOUNDS
@@ -41,7 +41,8 @@ def _ms(delta: timedelta) -> int:
 def client_config(now: datetime) -> dict[str, Any]:
     wib_offset = now.astimezone(WIB).utcoffset() or timedelta(0)
     return {
-        "event": COMPLAINT_ROUTED, "status_event": STATUS_CHANGED, "breach_event": SLA_BREACHED, "room": CITY,
+        "event": COMPLAINT_ROUTED, "status_event": STATUS_CHANGED, "corrected_event": COMPLAINT_CORRECTED,
+        "breach_event": SLA_BREACHED, "room": CITY,
         "flush_ms": FLUSH_MS, "feed_size": FEED_SIZE, "escalations_size": ESCALATIONS_SIZE,
         "window_ms": _ms(WINDOW), "overdue_after_ms": _ms(OVERDUE_AFTER),
         "wib_offset_ms": _ms(wib_offset), "waiting": Status.MENUNGGU.value, "closed": Status.SELESAI.value,
