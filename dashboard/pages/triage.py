@@ -47,7 +47,7 @@ from store.complaints import ANY_TRIAGE
 PATH = "/triase"
 GUARD = Guard(PATH, (Role.OPERATOR, Role.GOVERNOR), ("operator CRM", "CRM operators"))
 REFRESH_MS = 30_000  # new triaged complaints arrive all the time; a correction redraws at once
-SHOWN = 300  # the newest this many waiting; the count says how many more
+SHOWN = 300  # the newest this many waiting; more are said to wait, not read
 REASONS = {TRIAGE_CATEGORY: ("Kategori ragu", "Unsure category"),
            TRIAGE_LOCATION: ("Lokasi tidak ditemukan", "Place not found")}
 NOT_A_COMPLAINT = (("spam", "Spam", "Spam"), ("salam", "Salam atau ucapan", "Greeting"),
@@ -128,11 +128,12 @@ def detail_panel() -> html.Section:
     ])
 
 
-def waiting(reason: str | None) -> tuple[list[Complaint], int]:
-    """The triaged complaints still correctable, newest first (at most SHOWN), and how many wait."""
+def waiting(reason: str | None) -> tuple[list[Complaint], bool]:
+    """The triaged complaints still correctable, newest first (at most SHOWN), and whether more wait."""
     with services().sessions() as session:
-        found = complaints.list_complaints(session, triage=reason or ANY_TRIAGE, statuses=CORRECTABLE, limit=10_000)
-    return found[:SHOWN], len(found)
+        found = complaints.list_complaints(session, triage=reason or ANY_TRIAGE, statuses=CORRECTABLE,
+                                           limit=SHOWN + 1)
+    return found[:SHOWN], len(found) > SHOWN
 
 
 def suggestions(complaint: Complaint) -> html.Ol:
@@ -147,13 +148,14 @@ def category_label_of(code: str) -> html.Span | str:
 
 
 def rows(reason: str | None) -> Component:
-    shown, total = waiting(reason)
+    shown, more = waiting(reason)
     if not shown:
         return notice(bi("Tidak ada pengaduan yang menunggu triase.", "No complaints await triage."), "ok")
     return html.Div([
-        html.P(bi(f"{total} menunggu triase" + (f", {len(shown)} terbaru ditampilkan" if total > len(shown) else ""),
-                  f"{total} awaiting triage" + (f", newest {len(shown)} shown" if total > len(shown) else "")),
-               className="work-who"),
+        html.P(bi(f"Lebih dari {SHOWN} menunggu triase; {SHOWN} terbaru ditampilkan" if more
+                  else f"{len(shown)} menunggu triase",
+                  f"More than {SHOWN} await triage; the newest {SHOWN} shown" if more
+                  else f"{len(shown)} awaiting triage"), className="work-who"),
         html.Table(className="work-table", children=[
             html.Thead(html.Tr([html.Th(bi(*label)) for label in (
                 ("Tiket", "Ticket"), ("Alasan", "Reason"), ("Laporan", "Report"), ("Saran kategori", "Suggested"),
@@ -294,7 +296,7 @@ def send(_send: int | None, _nac: int | None, _merge: int | None, complaint_id: 
     if ctx.triggered_id == "triage-nac":
         fields["not_a_complaint"] = kind or True
     elif ctx.triggered_id == "triage-merge-send":
-        fields["duplicate_of"] = (merge or "").strip() or None
+        fields["duplicate_of"] = (merge or "").strip()  # empty: refused, never a bare confirmation
     else:
         fields |= {"category": category, "skpd": skpd or None}
         if point and point.get("kode_kelurahan"):
