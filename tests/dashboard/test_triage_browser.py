@@ -41,8 +41,19 @@ def post_vague(desk: Server) -> dict[str, Any]:
     return complaint
 
 
+def post_misplaced(desk: Server) -> dict[str, Any]:
+    """A Qlue report with a point (Tanjung Priok) but a text the classifier cannot read: kategori_ragu only."""
+    body = {"channel": "qlue", "external_id": f"triase-{uuid.uuid4().hex}", "text": "tolong dicek pak, sudah lama",
+            "lon": 106.8806, "lat": -6.1090}
+    answer = requests.post(f"{desk.url}/api/v1/reports", json=body, headers={"Authorization": f"Bearer {desk.key}"},
+                           timeout=30)
+    assert answer.status_code == 201 and answer.json()["triage"] == "kategori_ragu", answer.text
+    return answer.json()
+
+
 def test_an_operator_fixes_place_and_category_and_the_command_centre_reroutes_it_live(desk, browser):
     complaint = post_vague(desk)
+    misplaced = post_misplaced(desk)  # on the map's snapshot trace when the command centre loads
     centre, centre_errors = watched(browser, {"width": 1920, "height": 1080})
     centre.goto(desk.url)
     centre.wait_for_function(LIVE_READY, timeout=60_000)
@@ -103,6 +114,18 @@ def test_an_operator_fixes_place_and_category_and_the_command_centre_reroutes_it
     assert (stored["skpd"], stored["category"], stored["kelurahan"], stored["triage"]) == (
         "BINAMARGA-JP", "jalan", "Gambir", None)
     assert abs(stored["lon"] - MONAS[0] - 0.002) < 2e-4 and abs(stored["lat"] - MONAS[1] - 0.002) < 2e-4
+
+    # a dot the snapshot drew moves: its old dot leaves the trace, a live one shows the new place
+    moved = requests.post(f"{desk.url}/api/v1/complaints/{misplaced['id']}/correction",
+                          json={"category": "jalan", "lon": MONAS[0], "lat": MONAS[1], "note": "Titik salah"},
+                          headers={"Authorization": f"Bearer {desk.governor}"}, timeout=30)
+    assert moved.status_code == 200 and moved.json()["skpd"] == "BINAMARGA-JP", moved.text
+    centre.wait_for_function(
+        "(id) => { const t = window.pantau.overlay.graphDiv().data[1];"
+        " const i = Array.from(t.customdata, (c) => c[0]).indexOf(id); return i >= 0 && t.lon[i] === null; }",
+        arg=misplaced["id"])
+    assert centre.evaluate("() => window.pantau.overlay.inspect()")["colours"][str(misplaced["id"])] == (
+        CATEGORY_COLOURS["jalan"])
     assert (centre_errors, operator_errors) == ([], [])
 
 
