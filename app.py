@@ -25,7 +25,9 @@ from dashboard.app import make_dash
 from dashboard.context import install_services
 from followup.api import make_follow_up_api
 from followup.auth import install_auth, person_from_request
+from followup.corrections import Corrector
 from geo.boundaries import BoundaryError, load_boundaries
+from geo.gazetteer import Gazetteer
 from geo.locate import Locator
 from ingest.api import make_api
 from ingest.auth import KeyChecker
@@ -107,12 +109,13 @@ def create_app(settings: Settings, locator: Locator | None = None, *, migrate: b
     dash.server.register_blueprint(make_api(intake, sessions, keys))
     dash.server.register_blueprint(make_channel_api(receiver, sessions, keys, channel_secrets(settings), letters))
     dash.server.register_blueprint(make_open311_api(receiver, sessions, keys))
-    dash.server.register_blueprint(make_follow_up_api(sessions, publisher, sla, attempts))
+    corrector = Corrector(sessions, publisher, intake, Gazetteer.from_boundaries(locator.boundaries))
+    dash.server.register_blueprint(make_follow_up_api(sessions, publisher, sla, attempts, corrector))
     dash.server.register_blueprint(make_ranking_api(ranking, Names(locator.boundaries)))
     dash.server.register_blueprint(make_export_api(sessions, keys))
     limit_public_reads(limiter, dash.server, rule=settings.public_reads,
                        exempt_when=lambda: keys.presented() is not None or person_from_request() is not None)
-    install_services(dash.server, Services(sessions, publisher, sla, receiver, attempts, letters))
+    install_services(dash.server, Services(sessions, publisher, sla, receiver, attempts, letters, corrector))
     install_web(dash.server, sessions, settings.redis_url,  # errors, request ids, body limits, /healthz, /readyz
                 signed_in=lambda: person_from_request() is not None, trusted_proxies=settings.trusted_proxies)
     install_security_headers(dash.server, dash.csp_hashes, online_map=settings.map_style != "white-bg")

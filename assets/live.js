@@ -2,7 +2,8 @@
  *
  * Events are received here rather than through a Dash component prop: a prop set many times in
  * one burst is read once by its callback, so events are lost (dash-socketio's `data-<event>`
- * kept 5 of 200 in a burst). Each `complaint_routed`, `status_changed` and `sla_breached` goes into
+ * kept 5 of 200 in a burst). Each `complaint_routed`, `status_changed`, `complaint_corrected` (an
+ * operator re-placed, re-categorised or set it aside: the dot moves) and `sla_breached` goes into
  * one queue, so a complaint's change never overtakes its arrival; a flush at most every flush_ms
  * applies the queue to the map overlay, the feed, the Eskalasi list and the KPI rows and repaints
  * them once (view.js). A lone
@@ -43,7 +44,7 @@
       } else if (!state.rowAt.has(payload.id)) {
         restore(payload);
       } else {
-        change(payload, name === state.cfg.breach_event ? payload.breach : undefined);
+        change(payload, name === state.cfg.breach_event ? payload.breach : undefined, name === state.cfg.corrected_event);
         changed.add(payload.id);
       }
     }
@@ -65,12 +66,13 @@
    * (never mutated: snapshot ones belong to Dash's store) and recolours its point. A `breach`
    * (sla_breached) names the deadline passed, which the feed entry keeps through later changes,
    * as dashboard/client.py last_breach reads it from the history after a reload. */
-  function change(payload, breach) {
+  function change(payload, breach, moved) {
     state.rows[state.rowAt.get(payload.id)] = pantau.kpis.row(payload, state.cfg);
     const i = state.feed.findIndex((p) => p.id === payload.id);
     if (i >= 0) state.feed[i] = Object.assign({}, payload, {breach: breach || state.feed[i].breach || null});
     if (breach) state.escalations.unshift(escalation(payload, breach));
-    pantau.overlay.update(payload);
+    if (moved) pantau.overlay.move(payload);
+    else pantau.overlay.update(payload);
   }
 
   /* Hidden from the public: a moderator's page keeps it, marked; any other page forgets it, so its
@@ -159,7 +161,8 @@
     socket.on('connect', () => setConnected(true));
     socket.on('disconnect', () => setConnected(false));
     socket.on('resync', () => window.location.reload());  // missed too much to replay: a fresh snapshot
-    for (const name of [state.cfg.event, state.cfg.status_event, state.cfg.breach_event, state.cfg.moderated_event]) {
+    for (const name of [state.cfg.event, state.cfg.status_event, state.cfg.corrected_event, state.cfg.breach_event,
+                        state.cfg.moderated_event]) {
       socket.on(name, (payload) => receive(name, payload));
     }
     for (const [name, handler] of listeners) socket.on(name, handler);

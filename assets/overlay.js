@@ -217,18 +217,30 @@
   }
 
   /* A complaint hidden from the public leaves the map: its live point, and its dot in the snapshot
-   * trace, which is moved off the map (one repaint of the WebGL map; hiding is rare). */
+   * trace (hiding is rare). */
   function remove(id) {
     state.points = state.points.filter((p) => p.id !== id);
+    dropSnapshotDot(id);
+    draw();
+  }
+
+  /* A complaint an operator corrected may have moved: its snapshot dot is taken off the trace and
+   * its live point drawn where it is now (at the pace of an operator's corrections, never per event). */
+  function move(payload) {
+    update(payload);
+    dropSnapshotDot(payload.id, payload);
+  }
+
+  /* Take complaint `id`'s dot off the snapshot trace (one restyle: a full repaint of the WebGL map),
+   * unless it already stands at `at`'s point. */
+  function dropSnapshotDot(id, at = null) {
     const trace = snapshotTrace();
     const i = trace ? Array.from(trace.customdata, (c) => c[0]).indexOf(id) : -1;
-    if (i >= 0) {
-      const lon = Array.from(trace.lon), lat = Array.from(trace.lat);
-      lon[i] = null;
-      lat[i] = null;
-      window.Plotly.restyle(state.gd, {lon: [lon], lat: [lat]}, [state.cfg.trace]);
-    }
-    draw();
+    if (i < 0 || (at !== null && trace.lon[i] === at.lon && trace.lat[i] === at.lat)) return;
+    const lon = Array.from(trace.lon), lat = Array.from(trace.lat);
+    lon[i] = null;
+    lat[i] = null;
+    window.Plotly.restyle(state.gd, {lon: [lon], lat: [lat]}, [state.cfg.trace]);
   }
 
   function setMode(mode) {
@@ -246,5 +258,5 @@
             clusters: Object.fromEntries(Array.from(state.clusters, ([id, c]) => [id, c.reports]))};
   }
 
-  pantau.overlay = {init, add, update, remove, draw, setMode, inspect, graphDiv};
+  pantau.overlay = {init, add, update, move, remove, draw, setMode, inspect, graphDiv};
 })(window.pantau = window.pantau || {});

@@ -1,6 +1,6 @@
 """Benchmark the complaint text classifier: the new one beside today's (loaded from git), same texts.
 
-    python benchmarks/classifier.py [--threshold T] [--simulator N] [--seconds S]
+    python benchmarks/classifier.py [--threshold T] [--simulator N] [--seconds S] [--corrections [DATABASE_URL]]
 
 Sets: `tests/data/citizen_reports_heldout.csv` (written before the model; never trained or tuned
 on: the figures that count), `tests/data/citizen_reports_dev.csv` and
@@ -10,7 +10,11 @@ threshold, default PANTAU_CLASSIFIER_THRESHOLD) and share of those right, for th
 today's (crm/classifier.py and its CSVs at benchmarks/baseline.py's BASELINE) and a naive baseline
 (the first category name in the text). On the held-out set also accuracy by confidence band,
 per-category precision and recall and the worst confusions of the new classifier. With
---simulator N (default 1000; 0 skips) the demo's texts (ingest/demo_text.py). Then throughput.
+--simulator N (default 1000; 0 skips) the demo's texts (ingest/demo_text.py). With --corrections the
+operators' corrections in a store (PANTAU_DATABASE_URL unless a URL is given; store/corrections.py):
+each text an operator labelled on /triase or through the corrections API, with their category (or
+`lainnya` for no complaint): the texts intake was unsure of, so the set that shows what the
+classifier still gets wrong in real traffic. Then throughput.
 """
 from __future__ import annotations
 
@@ -134,11 +138,26 @@ def simulator_texts(n: int, seed: int = 7) -> Labelled:
     return rows
 
 
+def corrected_texts(database_url: str) -> Labelled:
+    """The operators' labelled corrections in the store at `database_url` (store/corrections.py)."""
+    from store.corrections import labelled_examples
+    from store.db import make_engine, make_sessionmaker
+
+    engine = make_engine(database_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            return labelled_examples(session)
+    finally:
+        engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--threshold", type=float, default=Settings().classifier_threshold)
     parser.add_argument("--simulator", type=int, default=1000, help="simulator texts to add (0: none)")
     parser.add_argument("--seconds", type=float, default=2.0, help="timing budget per classifier")
+    parser.add_argument("--corrections", nargs="?", const="", metavar="DATABASE_URL",
+                        help="also the operators' labelled corrections from this store (default PANTAU_DATABASE_URL)")
     args = parser.parse_args()
 
     start = time.perf_counter()
@@ -152,9 +171,19 @@ def main() -> None:
     sets = [("held-out (never trained on)", HELD_OUT), ("dev (among the examples)", DEV),
             ("labelled_reports (among the examples)", LABELLED)]
     if args.simulator and BOUNDARIES.exists():
-        sets.append((f"simulator ({args.simulator} demo texts)", None))
+        sets.append((f"simulator ({args.simulator} demo texts)", "simulator"))
+    if args.corrections is not None:
+        sets.append(("operators' corrections (store)", "corrections"))
     for title, path in sets:
-        labelled = load_labelled(path) if path else simulator_texts(args.simulator)
+        if path == "simulator":
+            labelled = simulator_texts(args.simulator)
+        elif path == "corrections":
+            labelled = corrected_texts(args.corrections or Settings().database_url)
+            if not labelled:
+                print(f"  {title:<40}(none stored yet)")
+                continue
+        else:
+            labelled = load_labelled(path)
         for name, method in methods:
             results = [(method.classify(text), y) for text, y in labelled]
             kept = [(r, y) for r, y in results if r.confidence >= args.threshold]

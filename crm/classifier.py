@@ -57,6 +57,7 @@ PRIOR = 1.5  # evidence for "no category"; with weights 1 (hint) to 4 (decisive)
 LEXICON_COLUMNS = ("phrase", "category", "weight", "catatan")
 SLANG_COLUMNS = ("slang", "standard")
 EXAMPLE_COLUMNS = ("text", "category", "catatan")
+SUGGESTIONS = 3  # categories shown to an operator deciding a triaged complaint
 MODEL_TRUST = 0.7  # the model's confidence that counts as sure (reads as 0.5); see point 5 above
 ANSWER = 0.5  # the default PANTAU_CLASSIFIER_THRESHOLD, where "sure" starts for either reading
 PLACE_WORDS = frozenset({"depan", "dekat", "sebelah", "seberang", "samping", "sekitar", "belakang"})
@@ -142,6 +143,25 @@ class Classifier:
             return lexicon
         guess = self._model.guess(text)
         return lexicon if guess is None else _combine(lexicon, guess)
+
+    def suggest(self, text: str, n: int = SUGGESTIONS) -> list[Classification]:
+        """What an operator picks from: `classify`'s answer first, then the other categories by their
+        own confidence, each reading's as if that category were the guess, joined as when the two
+        readings agree (point 5). A category no reading sees at all is not suggested."""
+        best = self.classify(text)
+        scores, phrases = self._scores(text)
+        model = self._model.confidences(text) if self._model is not None and text.strip() else {}
+        others = []
+        for category in CATEGORIES:
+            if category in (best.category, FALLBACK) or (scores.get(category, 0.0) <= 0 and category not in model):
+                continue
+            runner_up = max((s for c, s in scores.items() if c != category), default=0.0)
+            lexicon = max(scores.get(category, 0.0), 0.0)
+            lexicon /= lexicon + runner_up + PRIOR
+            joined = 1.0 - (1.0 - lexicon) * (1.0 - _rescaled(model.get(category, 0.0)))
+            others.append(Classification(category, joined, tuple(phrases.get(category, ()))))
+        others.sort(key=lambda c: (-c.confidence, self._order[c.category]))
+        return [best, *others[:max(n - 1, 0)]]
 
     def _scores(self, text: str) -> tuple[dict[str, float], dict[str, list[str]]]:
         """Evidence per category, and the phrases (as matched) that gave it."""

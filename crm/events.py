@@ -20,12 +20,13 @@ from crm.rooms import rooms_of
 
 COMPLAINT_ROUTED = "complaint_routed"
 STATUS_CHANGED = "status_changed"
+COMPLAINT_CORRECTED = "complaint_corrected"  # an operator redid intake's decisions (crm/corrections.py)
 RANKING_CHANGED = "ranking_changed"  # payload: {"version", "at"}; screens re-read GET /api/v1/ranking
 SLA_BREACHED = "sla_breached"  # payload: public_complaint plus "breach" (crm/breaches.py: which deadline)
 SURGE_DETECTED = "surge_detected"  # payload: crm/surge.py surge_payload (kelurahan x category surge)
 COMPLAINT_MODERATED = "complaint_moderated"  # hidden, shown again or its public text edited (crm/moderation.py)
 # payload: a public complaint, or hidden_payload while it is hidden
-COMPLAINT_EVENTS = frozenset({COMPLAINT_ROUTED, STATUS_CHANGED, SLA_BREACHED, COMPLAINT_MODERATED})
+COMPLAINT_EVENTS = frozenset({COMPLAINT_ROUTED, STATUS_CHANGED, COMPLAINT_CORRECTED, SLA_BREACHED, COMPLAINT_MODERATED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,11 @@ def complaint_routed(complaint: Complaint) -> Event:
 def status_changed(complaint: Complaint) -> Event:
     """A follow-up step or a reopening: to the rooms of the unit now holding it."""
     return _about(STATUS_CHANGED, complaint)
+
+
+def complaint_corrected(complaint: Complaint) -> Event:
+    """Category, place or holder corrected, or set aside: to the rooms of its (new) kota and holder."""
+    return _about(COMPLAINT_CORRECTED, complaint)
 
 
 def sla_breached(complaint: Complaint, breach: str) -> Event:

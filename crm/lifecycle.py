@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from crm.complaint import Complaint, ComplaintEvent, Status, code_hash
+from crm.corrections import set_aside
 from crm.sla import SlaClock
 from crm.transitions import InvalidTransition, TransitionRequest, apply
 
@@ -43,7 +44,7 @@ def proves_reporter(complaint: Complaint, code: str) -> bool:
 def reopen(complaint: Complaint, *, at: datetime, reason: str, sla: SlaClock) -> Complaint:
     """The citizen says the follow-up did not fix it: back to Proses with the unit that closed it,
     a fresh completion deadline from today, and one more reopening charged to that unit."""
-    if complaint.status != Status.SELESAI:
+    if complaint.status != Status.SELESAI or set_aside(complaint):  # no unit closed it: nothing to reopen
         raise InvalidTransition(complaint.status, Status.PROSES)
     event = ComplaintEvent(REOPENED, at, Status.PROSES, CITIZEN, f"Dibuka ulang oleh pelapor: {reason}")
     due = sla.deadlines(channel=complaint.channel, category=complaint.category, received_at=at).completion

@@ -33,6 +33,10 @@ text; crm/moderation.py) is the command centre's: operators, who read every repo
 and the governor. A unit never moderates the reports about its own work, and a validator checks
 work, not what the public reads.
 
+Corrections (`may_correct`: a triaged complaint's category, place and holder, "bukan pengaduan" and
+merging, crm/corrections.py) are intake's decisions redone, so they are for those who repair
+intake: operators and the governor, on every complaint.
+
 Private data (`may_read_private`: the reporter's name and contact) is read only by those who
 must reply to the reporter or check the work: governor, operator, validator, the SKPD roles on
 complaints they cover, and a lurah while their office holds the complaint. Wali kota and camat
@@ -175,6 +179,11 @@ def may_transition(person: Person, complaint: Complaint, to: Status) -> bool:
 def may_moderate(person: Person) -> bool:
     """Whether the person may hide, show again or edit what the public sees of any complaint."""
     return person.role in _MODERATORS
+
+
+def may_correct(person: Person, complaint: Complaint) -> bool:
+    """Whether the person may redo intake's decisions on the complaint (see the module's text)."""
+    return person.role in _INTAKE_REPAIRERS and covers(person, complaint)
 
 
 def may_read_private(person: Person, complaint: Complaint) -> bool:

@@ -7,6 +7,12 @@ moment it got it. A stint starts at `received_at` (the first holder) or at a han
 citizen reopening a Selesai complaint gives it back to the unit that closed it: that stint
 resumes and carries the reopening.
 
+An operator's correction that re-routes a complaint (`koreksi:<from>:<to>`, crm/corrections.py)
+ends the old holder's turn and drops it: that unit held the complaint only because intake
+misplaced it, and had not acted (only a complaint no unit owns yet is corrected). The new holder's
+turn starts at the correction. A complaint set aside by an operator (no complaint, or merged into
+another) has no stints at all: it counts for and against no unit.
+
 Each stint holds the unit's own deadlines: the first-action and completion spans of the SLA
 (crm/sla.py), counted from the stint's start, never shorter than the complaint's own deadlines.
 Where the complaint was reopened, its completion deadline is the fresh one the reopening set.
@@ -22,6 +28,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from crm.complaint import Complaint, Status
+from crm.corrections import corrected_holders, set_aside
 from crm.lifecycle import REOPENED
 from crm.sla import FIRST_ACTION_HOURS
 from crm.transitions import MOVED_PREFIX, TRANSITION
@@ -60,6 +67,8 @@ class Stint:
 def stints_of(complaint: Complaint) -> list[Stint]:
     """The complaint's stints, oldest first; the complaint must be stored (it has an id)."""
     assert complaint.id is not None, "stints are kept for stored complaints"
+    if set_aside(complaint):
+        return []
     reporters = {name.strip().casefold() for name in (complaint.reporter_name, complaint.officer) if name}
     first_span = _span(complaint.first_action_due, complaint.received_at) or FIRST_ACTION_SPAN
     completion_span = _span(complaint.completion_due, complaint.received_at)
@@ -67,17 +76,22 @@ def stints_of(complaint: Complaint) -> list[Stint]:
 
     def opened(seq: int, skpd: str, at: datetime) -> Stint:
         completion_due = complaint.completion_due
-        if seq and completion_due is not None and completion_span is not None:
+        if at > complaint.received_at and completion_due is not None and completion_span is not None:
             completion_due = max(completion_due, at + completion_span)
         return Stint(complaint.id, seq, skpd, where and where.kode_kota, where and where.kode_kecamatan,
                      where and where.kode_kelurahan, complaint.category, start=at, end=None, first_action_at=None,
                      first_action_due=at + first_span, completion_due=completion_due)
 
-    first_holder = next((kind.split(":")[1] for kind in (e.kind for e in complaint.history)
-                         if kind.startswith(MOVED_PREFIX)), complaint.skpd)
+    first_holder = next((change[0] for change in (_holders(e.kind) for e in complaint.history) if change),
+                        complaint.skpd)
     done: list[Stint] = []
     stint = opened(0, first_holder, complaint.received_at)
     for event in complaint.history:
+        corrected = corrected_holders(event.kind)
+        if corrected is not None:
+            if corrected[1] != stint.skpd:  # the misplaced turn is dropped, not ended
+                stint = opened(len(done), corrected[1], event.at)
+            continue
         acted = event.kind == TRANSITION or event.kind.startswith(MOVED_PREFIX)
         if acted and stint.first_action_at is None:
             stint = replace(stint, first_action_at=event.at)
@@ -89,6 +103,14 @@ def stints_of(complaint: Complaint) -> list[Stint]:
         elif acted:
             stint = _step(stint, event.status, event.at, event.actor.strip().casefold() in reporters)
     return [*done, stint]
+
+
+def _holders(kind: str) -> tuple[str, str] | None:
+    """(before, after) holder of a hand-over or a re-routing correction; None for any other event."""
+    if kind.startswith(MOVED_PREFIX):
+        source, target = kind.removeprefix(MOVED_PREFIX).split(":")
+        return source, target
+    return corrected_holders(kind)
 
 
 def _step(stint: Stint, status: Status, at: datetime, by_reporter: bool) -> Stint:

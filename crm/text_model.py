@@ -67,16 +67,35 @@ class TextModel:
 
     def guess(self, text: str) -> Guess | None:
         """The best category, its confidence and why; None when no word of the text is known."""
-        counts = Counter(self._column[f] for f in self._features(text) if f in self._column)
-        if not counts:
+        scored = self._scored(text)
+        if scored is None:
             return None
-        columns = np.fromiter(counts, dtype=np.intp, count=len(counts))
-        values = np.array([1.0 + math.log(n) for n in counts.values()]) * self._idf[columns]
-        values /= np.linalg.norm(values)
-        scores = values @ self._coef[columns] + self._intercept
+        columns, values, scores = scored
         best, second = np.argsort(-scores)[:2]
         confidence = 1.0 / (1.0 + math.exp(-SHARPNESS * float(scores[best] - scores[second])))
         pushes = values * self._coef[columns, best]
         telling = (self._names[int(columns[k])] for k in np.argsort(-pushes) if pushes[k] > 0)
         why = tuple(name for name in telling if EXPLAINS_NOTHING.isdisjoint(name.split()))[:5]
         return Guess(self._classes[best], confidence, why)
+
+    def confidences(self, text: str) -> dict[str, float]:
+        """Each category's confidence as if it were the guess: its margin over the best of the
+        others through the same curve (0.5 at a tie). Empty when no word of the text is known."""
+        scored = self._scored(text)
+        if scored is None:
+            return {}
+        scores = scored[2]
+        order = np.argsort(-scores)
+        best, second = float(scores[order[0]]), float(scores[order[1]])
+        return {label: 1.0 / (1.0 + math.exp(-SHARPNESS * (float(score) - (second if i == order[0] else best))))
+                for i, (label, score) in enumerate(zip(self._classes, scores))}
+
+    def _scored(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """The text's known feature columns, their TF-IDF values and the score of every category."""
+        counts = Counter(self._column[f] for f in self._features(text) if f in self._column)
+        if not counts:
+            return None
+        columns = np.fromiter(counts, dtype=np.intp, count=len(counts))
+        values = np.array([1.0 + math.log(n) for n in counts.values()]) * self._idf[columns]
+        values /= np.linalg.norm(values)
+        return columns, values, values @ self._coef[columns] + self._intercept

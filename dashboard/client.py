@@ -14,7 +14,7 @@ from crm.breaches import COMPLETION, FIRST_ACTION, breach_kind
 from crm.categories import CATEGORIES
 from crm.channels import CHANNELS
 from crm.complaint import WIB, Status
-from crm.events import COMPLAINT_MODERATED, COMPLAINT_ROUTED, SLA_BREACHED, STATUS_CHANGED
+from crm.events import COMPLAINT_CORRECTED, COMPLAINT_MODERATED, COMPLAINT_ROUTED, SLA_BREACHED, STATUS_CHANGED
 from crm.moderation import EDIT, HIDE, MAX_REASON, MAX_TEXT, UNHIDE
 from crm.rooms import CITY
 from crm.skpd import SKPDS
@@ -43,8 +43,8 @@ def client_config(now: datetime, *, moderator: bool = False) -> dict[str, Any]:
     """`moderator`: the page keeps hidden complaints (marked) and its detail card offers moderation."""
     wib_offset = now.astimezone(WIB).utcoffset() or timedelta(0)
     return {
-        "event": COMPLAINT_ROUTED, "status_event": STATUS_CHANGED, "breach_event": SLA_BREACHED, "room": CITY,
-        "moderated_event": COMPLAINT_MODERATED, "moderator": moderator,
+        "event": COMPLAINT_ROUTED, "status_event": STATUS_CHANGED, "corrected_event": COMPLAINT_CORRECTED,
+        "breach_event": SLA_BREACHED, "room": CITY, "moderated_event": COMPLAINT_MODERATED, "moderator": moderator,
         "moderation": {"hide": HIDE, "unhide": UNHIDE, "edit": EDIT, "max_reason": MAX_REASON, "max_text": MAX_TEXT},
         "flush_ms": FLUSH_MS, "feed_size": FEED_SIZE, "escalations_size": ESCALATIONS_SIZE,
         "window_ms": _ms(WINDOW), "overdue_after_ms": _ms(OVERDUE_AFTER),

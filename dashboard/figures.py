@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from crm.categories import CATEGORIES, FALLBACK
-from dashboard.palette import colour_of
+from dashboard.palette import BLUE, GREY, colour_of
 
 JAKARTA_CENTER = {"lon": 106.84, "lat": -6.2}
 JAKARTA_ZOOM = 9.9
@@ -76,4 +76,32 @@ def jakarta_map(outlines: dict[str, Any], complaints: list[dict[str, Any]], map_
                       "x": 1, "y": 0, "xanchor": "right", "yanchor": "bottom", "font": {"size": 10},
                       "bgcolor": "rgba(255,255,255,0.8)"}],
     )
+    return fig
+
+
+TRIAGE_POINTS = 1  # index of the stored and picked points in triage_map's data
+STORED, PICKED = GREY, BLUE  # where intake put it, where the operator says it is
+TRIAGE_ZOOM = 13.5  # a few kelurahan around a point: close enough to click the right street
+
+
+def triage_map(outlines: dict[str, Any], stored: tuple[float, float] | None, map_style: str = "white-bg") -> go.Figure:
+    """The operator's small map on /triase: kelurahan outlines and the complaint's stored point
+    (grey), with room for the picked point (PICKED) that the page patches in. A click anywhere is read
+    by the browser from the map itself (assets/triage.js), so there is no grid of invisible points."""
+    props = [f["properties"] for f in outlines["features"]]
+    fig = go.Figure()
+    fig.add_trace(go.Choroplethmap(
+        geojson=outlines, locations=[f["id"] for f in outlines["features"]], z=[0] * len(props),
+        text=[f'{p["kelurahan"]}, {p["kecamatan"]}' for p in props], colorscale=[[0, "#eef1f4"], [1, "#eef1f4"]],
+        showscale=False, marker={"line": {"color": "#8a96a3", "width": 0.6}, "opacity": 0.9},
+        hovertemplate="%{text}<extra></extra>", name="Kelurahan",
+    ))
+    points = [stored] if stored else []
+    fig.add_trace(go.Scattermap(
+        lon=[p[0] for p in points], lat=[p[1] for p in points], mode="markers", hoverinfo="skip", name="Titik",
+        marker={"size": 14, "color": [STORED] * len(points), "opacity": 0.95},
+    ))
+    center = {"lon": stored[0], "lat": stored[1]} if stored else JAKARTA_CENTER
+    fig.update_layout(map={"style": map_style, "center": center, "zoom": TRIAGE_ZOOM if stored else JAKARTA_ZOOM - 0.6},
+                      margin={"l": 0, "r": 0, "t": 0, "b": 0}, showlegend=False, clickmode="none")
     return fig

@@ -13,6 +13,7 @@ from dash import html
 
 from crm.categories import CATEGORIES
 from crm.complaint import Complaint, Status
+from crm.corrections import CorrectionError
 from crm.sla import SlaClock
 from crm.transitions import TransitionError
 from dashboard.i18n import bi
@@ -69,8 +70,8 @@ def duration(span: timedelta) -> tuple[str, str]:
     return f"{minutes} menit", f"{minutes} min"
 
 
-def refused(exc: StepError | TransitionError) -> html.Span:
-    """Why take_step refused, in both languages; the chain's own messages already carry both."""
+def refused(exc: StepError | TransitionError | CorrectionError) -> html.Span:
+    """Why take_step (or a correction) refused, in both languages; the domain's messages already carry both."""
     if isinstance(exc, Forbidden):
         return bi(f"Anda tidak berwenang mengubah pengaduan ini menjadi {exc.to}.",
                   f"You may not move this complaint to {exc.to}.")

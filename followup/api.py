@@ -13,6 +13,12 @@
   hides the complaint from every public view, shows it again or edits its public text. 401, 403 for
   other roles, 404, 422 naming a bad field, 409 when it would change nothing. The change, its audit
   row and its live `complaint_moderated` event commit together; the answer is the moderator's view.
+- `POST /api/v1/complaints/<id>/correction` (operators and the governor) with JSON `{"note"` (required)
+  and any of `"category"`, `"lat"`+`"lon"` or `"kode_kelurahan"`, `"skpd"`, `"not_a_complaint"` (true,
+  `spam`, `salam`, `pertanyaan`), `"duplicate_of"` (id or ticket)`}`: intake's decisions redone with
+  the operator's facts (crm/corrections.py, followup/corrections.py): 401, 403, 404, 409 when the
+  complaint is no longer correctable or `duplicate_of` names no open complaint, 422 for a bad field.
+  The change, its audit row and the live `complaint_corrected` event commit together.
 - `GET /api/v1/skpd`: the SKPD codes and names (public).
 - `GET /api/v1/track/<ticket>`: status and history without personal data (public), and
   `POST /api/v1/track/<ticket>/reopen` with `{"reason"}`: the citizen says it is not fixed.
@@ -23,14 +29,16 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from crm.corrections import CorrectionError
 from crm.moderation import ModerationError
 from crm.public_view import as_seen_by, public_complaint
-from crm.roles import covers
+from crm.roles import Person, covers
 from crm.skpd import SKPDS
 from crm.sla import SlaClock
 from crm.transitions import TransitionError
 from followup import steps, tracking
 from followup.auth import person_from_request
+from followup.corrections import Corrector
 from followup.moderation import NotAModerator, moderate_complaint
 from followup.steps import BadField, take_step
 from followup.tracking import MAX_REASON, BadReason, NotClosed, NotTheReporter, TooManyAttempts, UnknownTicket
@@ -54,7 +62,7 @@ if TYPE_CHECKING:
 
 
 def make_follow_up_api(sessions: sessionmaker[Session], publisher: Publisher, sla: SlaClock,
-                       attempts: Attempts) -> Blueprint:
+                       attempts: Attempts, corrector: Corrector) -> Blueprint:
     api = Blueprint("follow_up_v1", __name__, url_prefix="/api/v1")
 
     @api.get("/skpd")
@@ -87,12 +95,7 @@ def make_follow_up_api(sessions: sessionmaker[Session], publisher: Publisher, sl
 
     @api.post("/complaints/<int:complaint_id>/moderation")
     def moderation(complaint_id: int) -> Any:
-        who = person_from_request()
-        if who is None:
-            raise Unauthorized("Masuk dulu atau kirim 'Authorization: Bearer <token>'.")
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict):
-            raise BadRequest("Isi permintaan bukan objek JSON yang sah.")
+        who, body = _person_and_body()
         try:
             after = moderate_complaint(sessions, publisher, who, complaint_id, action=body.get("action"),
                                        text=body.get("text"), reason=body.get("reason"))
@@ -103,6 +106,21 @@ def make_follow_up_api(sessions: sessionmaker[Session], publisher: Publisher, sl
         except ModerationError as exc:
             raise ApiError.of(exc.status, str(exc), field=getattr(exc, "field", None)) from None
         return jsonify(as_seen_by(who, after))
+
+    @api.post("/complaints/<int:complaint_id>/correction")
+    def correction(complaint_id: int) -> Any:
+        who, body = _person_and_body()
+        try:
+            after = corrector(who, complaint_id, body)
+        except BadField as exc:
+            raise ApiError.of(exc.status, str(exc), field=exc.field) from None
+        except steps.NotFound:
+            raise NotFound(f"Pengaduan {complaint_id} tidak ditemukan.") from None
+        except steps.StepError as exc:
+            raise ApiError.of(exc.status, str(exc)) from None
+        except CorrectionError as exc:
+            raise ApiError.of(exc.status, str(exc), field=exc.field) from None
+        return jsonify(public_complaint(after))
 
     @api.get("/complaints/<int:complaint_id>/evidence/<int:index>")
     def evidence_photo(complaint_id: int, index: int) -> Any:
@@ -154,3 +172,14 @@ def make_follow_up_api(sessions: sessionmaker[Session], publisher: Publisher, sl
             raise TooManyRequests(headers={"Retry-After": str(exc.retry_after)}) from None
 
     return api
+
+
+def _person_and_body() -> tuple[Person, dict[str, Any]]:
+    """The person acting (401 without one) and their JSON object (400 for anything else)."""
+    who = person_from_request()
+    if who is None:
+        raise Unauthorized("Masuk dulu atau kirim 'Authorization: Bearer <token>'.")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadRequest("Isi permintaan bukan objek JSON yang sah.")
+    return who, body

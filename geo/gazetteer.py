@@ -242,6 +242,11 @@ class Gazetteer:
         found = self.search(text)
         return found if isinstance(found, Place) else None
 
+    def unit(self, code: str) -> Place | None:
+        """The kelurahan, kecamatan or kota of a Kemendagri code, at its representative point; None if unknown."""
+        entry = self._units.get(code)
+        return None if entry is None else entry.place
+
     def search(self, text: str) -> Place | Ambiguous | None:
         """Like find(), but a name of several places far apart comes back as Ambiguous."""
         found = words(text)

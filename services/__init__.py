@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     from crm.sla import SlaClock
+    from followup.corrections import Corrector
     from ingest.dead_letter_steps import DeadLetterSteps
     from ingest.receive import Receiver
     from live.publish import Publisher
@@ -21,9 +22,9 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Services:
-    """The store, the live publisher, the SLA clock, the channels' receiver, the attempt counters and the
-    dead-letter steps of one app, built once by app.py: pages read with `sessions` and change complaints
-    through followup/ with the rest."""
+    """The store, the live publisher, the SLA clock, the channels' receiver, the attempt counters, the
+    dead-letter steps and the operators' corrector of one app, built once by app.py: pages read with
+    `sessions` and change complaints through followup/ with the rest."""
 
     sessions: sessionmaker[Session]
     publisher: Publisher
@@ -31,3 +32,4 @@ class Services:
     receiver: Receiver
     attempts: Attempts
     letters: DeadLetterSteps
+    corrector: Corrector

@@ -33,6 +33,13 @@ from store.rows import event_values, history_of, publicly_visible, row_values, t
 
 TICKET_ATTEMPTS = 5
 ANY_TRIAGE = "*"
+# What a domain step may change: the follow-up's columns, intake's decisions an operator corrects
+# (crm/corrections.py) and what the public sees (crm/moderation.py). Never the report itself (text,
+# channel, receipt, reporter).
+CHANGEABLE = ("status", "skpd", "first_action_at", "closed_at", "completion_due", "reopened", "category",
+              "category_confidence", "lon", "lat", "kode_kelurahan", "kelurahan", "kode_kecamatan", "kecamatan",
+              "kode_kota", "kota", "location_flag", "location_precision", "triage", "duplicate_of",
+              "first_action_due", "public_hidden", "public_edit", "public_text")
 SIGHTING_CHUNK = 100  # reports per duplicate-candidate query: 100 OR-ed boxes stay far below SQLite's depth 1000
 
 
@@ -339,12 +346,9 @@ def change(
         return None
     before = to_domain(row)
     after = step(before)
-    for column in ("status", "skpd", "first_action_at", "closed_at", "completion_due", "reopened", "public_hidden",
-                   "public_edit"):
-        value = getattr(after, column)
-        setattr(row, column, Status(value).value if column == "status" else value)
-    if after.public_edit != before.public_edit:
-        row.public_text = shown_text(after)
+    values = row_values(after)
+    for column in CHANGEABLE:
+        setattr(row, column, values[column])  # the ORM updates only the columns whose value changed
     session.add_all(ComplaintEventRow(complaint_id=complaint_id, **event_values(event))
                     for event in after.history[len(before.history):])
     session.flush()

@@ -49,8 +49,9 @@ def write(session: Session, complaints: Sequence[Complaint], *, new: bool = Fals
     reused = {} if new else _reused_photo_times(session, ids)
     stints = [_with_reused(stint, reused.get(complaint.id, [])) for complaint in complaints
               for stint in stints_of(complaint)]
-    session.execute(insert(StintRow), [_values(stint) for stint in stints],
-                    execution_options={"render_nulls": True})  # one statement, not one per None pattern
+    if stints:  # none for complaints set aside (crm/corrections.py): an empty insert would add a blank row
+        session.execute(insert(StintRow), [_values(stint) for stint in stints],
+                        execution_options={"render_nulls": True})  # one statement, not one per None pattern
     return stints
 
 

@@ -264,3 +264,14 @@ def test_an_example_with_an_unknown_category_stops_start_up(tmp_path):
     path.write_text("text,category,catatan\nsampah numpuk,sampah,\nbanjir,kebanjiran,\n", encoding="utf-8")
     with pytest.raises(ClassifierDataError, match="examples.csv:3: kategori tidak dikenal"):
         _read_examples(path, "examples.csv")
+
+
+def test_suggestions_start_with_the_answer_and_rank_the_rest_by_their_own_confidence():
+    classifier = Classifier.default()
+    text = "tolong pak banjir sama sampah numpuk di got"
+    suggested = classifier.suggest(text)
+    assert suggested[0] == classifier.classify(text) and len(suggested) == 3
+    assert [s.category for s in suggested[1:]] == sorted(
+        [s.category for s in suggested[1:]], key=lambda c: -next(s.confidence for s in suggested if s.category == c))
+    assert {"banjir", "saluran_air"} <= {s.category for s in suggested}
+    assert len({s.category for s in suggested}) == 3 and all(0 <= s.confidence <= 1 for s in suggested)

@@ -65,8 +65,8 @@ def test_the_header_links_each_role_to_its_work_and_nobody_to_any(pantau):
 
 def test_every_page_answers_200_and_a_path_no_page_takes_404(client):
     registered = {page["path"] for page in dash.page_registry.values()}
-    assert set(Work) - registered <= {Work.TRIAGE}  # /triase is built on its own branch
-    for path in ["/", "/antrian", "/antrian/", "/surat-mati", "/wilayah", "/wilayah/31.71", "/peringkat",
+    assert set(Work) <= registered
+    for path in ["/", "/antrian", "/antrian/", "/surat-mati", "/triase", "/wilayah", "/wilayah/31.71", "/peringkat",
                  "/peringkat/BINAMARGA-JP", "/lacak", "/meja", "/validasi", "/masuk"]:
         assert client.get(path).status_code == 200, path
     for path in ["/tidak-ada", "/antrian/lain/lagi", "/not-found-404", "/Antrian", "/index.php"]:
