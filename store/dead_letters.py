@@ -3,6 +3,8 @@
 The body is kept verbatim up to MAX_KEPT_BYTES (an oversized delivery is kept truncated, and
 says so). Headers that carry credentials are dropped before anything is stored. Inside an HTTP
 request the letter keeps that request's id (crm.request_ids), the latest delivery's on a retry.
+PostgreSQL's text holds no NUL, so a channel name or content type that carries one (a delivery to
+`/api/v1/channels/a%00b`) is kept with U+FFFD in its place; SQLite keeps the same, so both agree.
 """
 from __future__ import annotations
 
@@ -57,6 +59,7 @@ def keep(
     received_at: datetime,
 ) -> int:
     """Store a refused delivery, or count one more attempt of the same body; returns its id."""
+    channel, content_type = _storable(channel), _storable(content_type)
     digest = hashlib.sha256(body).hexdigest()
     same = select(DeadLetterRow.id).where(DeadLetterRow.channel == channel, DeadLetterRow.body_sha256 == digest)
     found = session.scalar(same)
@@ -75,6 +78,10 @@ def keep(
             status=status, error=error, errors=errors, request_id=request_ids.current())
     )
     return found
+
+
+def _storable(text: str) -> str:
+    return text.replace("\x00", "\ufffd")
 
 
 def _insert(session: Session, channel: str, content_type: str, headers: Mapping[str, str],

@@ -1,7 +1,8 @@
 """Hostile input at every door answers a clear 4xx, on SQLite and PostGIS, and writes nothing half:
 NUL and control characters, JSON nested 100,000 deep, years 1 and 9999, 5,000-digit numbers, ids
 past 2^63, "²" as a count, a `..%2f` script path, a NUL in a ticket or a reason. A channel delivery
-refused for any of these is kept as a dead letter."""
+refused for any of these is kept as a dead letter, even one whose channel name or content type holds
+a NUL (PostgreSQL's text cannot)."""
 from __future__ import annotations
 
 import pytest
@@ -84,3 +85,14 @@ def test_open311_and_exports_refuse_year_one(client, key):
 def test_a_nul_in_a_ticket_or_a_reopening_reason_is_refused_not_a_500(client):
     assert client.get("/api/v1/track/JKT-261127-%00AAAA").status_code == 404
     assert client.post("/api/v1/track/JKT-261127-AAAAA/reopen", json={"reason": "belum\x00"}).status_code == 422
+
+
+@pytest.mark.parametrize(("path", "content_type", "status"), [
+    ("/api/v1/channels/a%00b", "application/json", 404),
+    ("/api/v1/channels/qlue", "application/json\x00", 415),
+])
+def test_a_nul_in_the_channel_or_the_content_type_is_kept_as_a_dead_letter(client, key, pantau, path, content_type,
+                                                                          status):
+    answer = client.post(path, data=b"{}", content_type=content_type, headers={"Authorization": f"Bearer {key}"})
+    assert answer.status_code == status and answer.get_json()["dead_letter_id"]
+    assert rows(pantau, DeadLetterRow) == 1
