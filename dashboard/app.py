@@ -11,6 +11,7 @@ from dash.exceptions import DependencyException
 from flask import has_request_context
 from flask_wtf.csrf import generate_csrf
 
+from dashboard.callback_guard import install_callback_guard
 from dashboard.context import PageContext, install
 from dashboard.figures import outlines_geojson
 from dashboard.i18n import bi
@@ -26,6 +27,7 @@ def make_dash(boundaries: Boundaries, recent: RecentComplaints, map_style: str) 
                 assets_folder=str(PROJECT_DIR / "assets"), update_title=None)
     install(dash.server, PageContext(outlines_geojson(boundaries.kelurahan), recent, map_style))
     dash.server.register_error_handler(DependencyException, no_such_script)
+    install_callback_guard(dash)  # a callback request the renderer would not write is a 400, not a 500
     dash.layout = frame
     frame_callbacks(dash)
     return dash
