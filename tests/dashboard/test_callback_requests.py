@@ -1,13 +1,12 @@
 """Callback requests the renderer never writes, sent to `POST /_dash-update-component` through Flask's
-test client: each is a 400 from the callback door (dashboard/callback_guard.py), never a 500, and the
-renderer's own requests still run."""
+test client: each is a 400 from the callback door (dashboard/callback_guard.py) or a click on nothing
+(a button's id naming no status or no storable row), never a 500; the renderer's own requests still run."""
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
 from dash._utils import split_callback_id, stringify_id
-from sqlalchemy import Engine
 
 from app import Pantau, create_app
 from settings import Settings
@@ -17,15 +16,16 @@ ROUTE = "/_dash-update-component"
 REFUSED = "Permintaan callback tidak sah"
 
 
-@pytest.fixture
-def pantau(engine: Engine, locator) -> Pantau:
-    pantau = create_app(Settings(database_url=engine.url.render_as_string(hide_password=False)), locator=locator,
-                        background=False)
+@pytest.fixture(scope="module")
+def pantau(tmp_path_factory: pytest.TempPathFactory, locator) -> Pantau:
+    """One app for the module: the door's checks come before any store (the ids a store cannot hold too)."""
+    database = tmp_path_factory.mktemp("callbacks") / "pantau.db"
+    pantau = create_app(Settings(database_url=f"sqlite:///{database}"), locator=locator, background=False)
     pantau.dash.server.test_client().get("/")  # Dash gathers the pages' callbacks on its first request
     return pantau
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def tokens(pantau: Pantau) -> dict[str, str]:
     with pantau.sessions.begin() as session:
         for name, role in (("operator", "operator"), ("gubernur", "governor"), ("validator", "validator")):
@@ -63,7 +63,7 @@ def post(pantau: Pantau, body: Any, token: str | None = None) -> Any:
 def test_the_renderers_own_request_runs(pantau):
     with pantau.sessions.begin() as session:
         key = api_keys.create(session, name="gateway")
-    report = {"channel": "sms", "external_id": "cb-1", "text": "Jalan berlubang dalam", "category": "jalan",
+    report = {"channel": "sms", "external_id": "callback-door-1", "text": "Jalan berlubang dalam", "category": "jalan",
               "lon": 106.8272, "lat": -6.1754}
     created = pantau.dash.server.test_client().post("/api/v1/reports", json=report,
                                                     headers={"Authorization": f"Bearer {key}"}).get_json()
@@ -106,4 +106,38 @@ def test_a_value_of_another_type_than_the_callback_declares_is_a_400(pantau, tok
 def test_a_page_path_outside_the_app_is_a_400(pantau):
     body = request_for(pantau, ".._pages_content", [value("_pages_location", "pathname", "lacak"),
                                                     value("_pages_location", "search", "")])
+    assert post(pantau, body).status_code == 400
+
+
+BUTTONS = [(1, "Tidak Ada"), ("1", "Proses"), (1.5, "Proses"), (2**70, "Proses"), (0, "Proses")]  # no page draws these
+
+
+@pytest.mark.parametrize(("complaint_id", "to"), BUTTONS)
+def test_a_button_naming_no_status_or_no_stored_row_changes_nothing(pantau, tokens, complaint_id, to):
+    """A queue or validation button's pattern id comes back from the browser: a status that does not
+    exist, or an id no row can have, is a click on nothing."""
+    pressed = {"id": complaint_id, "to": to, "type": "queue-act"}
+    choose = request_for(pantau, "..queue-action", [[value(pressed, "n_clicks", 1)], value("queue-cancel", "n_clicks")],
+                         changed=[f"{stringify_id(pressed)}.n_clicks"])
+    state = [value("queue-action", "data", {"id": complaint_id, "to": to}), value("queue-note", "value", "Tim"),
+             value("queue-skpd", "value"), value("queue-ews", "value"), value("queue-photos", "contents"),
+             value("queue-done", "data", 0)]
+    send = request_for(pantau, "..queue-message", [value("queue-send", "n_clicks", 1)], state)
+    pressed = {"id": complaint_id, "to": to, "type": "validation-act"}
+    validate = request_for(pantau, "..validation-list",
+                           [[value(pressed, "n_clicks", 1)], value("validation-tick", "n_intervals")],
+                           [[value({"id": complaint_id, "type": "validation-reason"}, "value", "Belum")]],
+                           changed=[f"{stringify_id(pressed)}.n_clicks"])
+    for body, who in ((choose, "gubernur"), (send, "gubernur"), (validate, "validator")):
+        answer = post(pantau, body, tokens[who])
+        assert answer.status_code == 200 and answer.get_json()["response"] == {}, body["output"]
+
+
+@pytest.mark.parametrize(("click", "view"), [(None, {}), (None, {"kode": 5}), ({"points": "31.71"}, {"kode": None}),
+                                             ({"points": [5]}, {"kode": None})])
+def test_an_area_page_click_or_view_of_another_shape_is_a_400(pantau, click, view):
+    body = request_for(pantau, "..areas-url", [value("areas-map", "clickData", click),
+                                               value("areas-window", "value", "7d"),
+                                               value("areas-measure", "value", "count")],
+                       [value("areas-view", "data", view)])
     assert post(pantau, body).status_code == 400
