@@ -3,12 +3,14 @@
 The body is kept verbatim up to MAX_KEPT_BYTES (an oversized delivery is kept truncated, and
 says so). Headers that carry credentials are dropped before anything is stored. Inside an HTTP
 request the letter keeps that request's id (crm.request_ids), the latest delivery's on a retry.
-PostgreSQL's text holds no NUL, so a channel name or content type that carries one (a delivery to
-`/api/v1/channels/a%00b`) is kept with U+FFFD in its place; SQLite keeps the same, so both agree.
+PostgreSQL's text holds no NUL and no lone surrogate, so a channel name, content type or refusal
+that carries one (a delivery to `/api/v1/channels/a%00b`, a field named "\u0000" or "\udafd" that
+the adapter names back) is kept with U+FFFD in its place; SQLite keeps the same, so both agree.
 """
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +25,7 @@ from store.models import DeadLetterRow
 
 MAX_KEPT_BYTES = 1_000_000
 SECRET_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization", "x-api-key"})
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # what PostgreSQL's text cannot hold
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +62,7 @@ def keep(
     received_at: datetime,
 ) -> int:
     """Store a refused delivery, or count one more attempt of the same body; returns its id."""
-    channel, content_type = _storable(channel), _storable(content_type)
+    channel, content_type, error = _storable(channel), _storable(content_type), _storable(error)
     digest = hashlib.sha256(body).hexdigest()
     same = select(DeadLetterRow.id).where(DeadLetterRow.channel == channel, DeadLetterRow.body_sha256 == digest)
     found = session.scalar(same)
@@ -81,7 +84,7 @@ def keep(
 
 
 def _storable(text: str) -> str:
-    return text.replace("\x00", "\ufffd")
+    return _UNSTORABLE.sub("\ufffd", text)
 
 
 def _insert(session: Session, channel: str, content_type: str, headers: Mapping[str, str],

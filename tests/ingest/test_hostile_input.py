@@ -1,9 +1,11 @@
 """Hostile input at every door answers a clear 4xx, on SQLite and PostGIS, and writes nothing half:
 NUL and control characters, JSON nested 100,000 deep, years 1 and 9999, 5,000-digit numbers, ids
 past 2^63, "²" as a count, a `..%2f` script path, a NUL in a ticket or a reason. A channel delivery
-refused for any of these is kept as a dead letter, even one whose channel name or content type holds
-a NUL (PostgreSQL's text cannot)."""
+refused for any of these is kept as a dead letter, even one whose channel name, content type or
+refusal holds a NUL or a lone surrogate (PostgreSQL's text can hold neither)."""
 from __future__ import annotations
+
+import json
 
 import pytest
 from sqlalchemy import func, select
@@ -96,3 +98,13 @@ def test_a_nul_in_the_channel_or_the_content_type_is_kept_as_a_dead_letter(clien
     answer = client.post(path, data=b"{}", content_type=content_type, headers={"Authorization": f"Bearer {key}"})
     assert answer.status_code == status and answer.get_json()["dead_letter_id"]
     assert rows(pantau, DeadLetterRow) == 1
+
+
+@pytest.mark.parametrize("name", ["\x00", "\udafd"])
+def test_a_refusal_naming_a_field_with_a_nul_or_a_lone_surrogate_is_kept_as_a_dead_letter(client, key, pantau, name):
+    entry = {"entry_id": "PDP-1", "desk": "Pendopo Balai Kota", "officer": "Siti", "text": "Jalan rusak",
+             "visited_at": "2026-11-27T09:00:00+07:00", name: 1}  # the desk adapter names unknown fields back
+    answer = client.post("/api/v1/channels/pendopo", data=json.dumps(entry), content_type="application/json",
+                         headers={"Authorization": f"Bearer {key}"})
+    assert answer.status_code == 400 and answer.get_json()["dead_letter_id"]
+    assert rows(pantau, DeadLetterRow) == 1 and rows(pantau, ComplaintRow) == 0
