@@ -18,6 +18,7 @@ from flask import Response, has_request_context, redirect, request
 from flask_wtf.csrf import generate_csrf
 
 from crm.roles import Person, Work, work_of
+from dashboard.callback_guard import install_callback_guard
 from dashboard.context import PageContext, install
 from dashboard.figures import outlines_geojson
 from dashboard.i18n import bi
@@ -53,6 +54,7 @@ def make_dash(boundaries: Boundaries, recent: RecentComplaints, map_style: str) 
 
     favicon = f"{dash.config.requests_pathname_prefix}_favicon.ico?v={__version__}"  # the one pages link to
     dash.server.add_url_rule("/favicon.ico", "favicon", lambda: redirect(favicon))
+    install_callback_guard(dash)  # a callback request the renderer would not write is a 400, not a 500
     dash.layout = frame
     frame_callbacks(dash)
     return dash

@@ -7,6 +7,7 @@ transitions API, so its checks (role, scope, chain, fields) guard every button.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from dash import html
@@ -19,8 +20,22 @@ from crm.transitions import TransitionError
 from dashboard.i18n import bi
 from dashboard.palette import GREY, SLA_COLOURS, STATUS_COLOURS, STATUS_SWATCHES
 from followup.steps import BadField, Forbidden, NotFound, StepError
+from web.params import MAX_ID
 
 STATUS_LABELS = {str(swatch.key): swatch for swatch in STATUS_SWATCHES}
+STATUSES = frozenset(s.value for s in Status)
+
+
+def chosen_step(chosen: object) -> tuple[int, Status] | None:
+    """The complaint and the step a button or the open form names (`{"id", "to"}`, drawn by a page and
+    sent back by the browser), or None for what no page draws: another status, or an id that is not a
+    stored row's (a text, a fraction, one past the database's BIGINT)."""
+    if not isinstance(chosen, Mapping):
+        return None
+    complaint_id, to = chosen.get("id"), chosen.get("to")
+    if type(complaint_id) is not int or not 1 <= complaint_id <= MAX_ID or not (isinstance(to, str) and to in STATUSES):
+        return None
+    return complaint_id, Status(to)
 
 
 def notice(text: html.Span, kind: str) -> html.P:

@@ -34,6 +34,7 @@ from crm.rooms import CITY, InvalidRoom, parse_room
 from live.publish import Publisher
 from store import live_events, outage
 from web import metrics
+from web.params import MAX_ID  # an event id past the database's BIGINT cannot even be asked for
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -113,9 +114,9 @@ def parse_subscribe(message: object) -> tuple[list[str], int | None]:
         except InvalidRoom as exc:
             raise InvalidSubscribe(str(exc)) from None
     last_event_id = message.get("last_event_id")
-    if last_event_id is not None and (type(last_event_id) is not int or last_event_id < 0):
-        raise InvalidSubscribe("last_event_id harus bilangan bulat >= 0 atau null / "
-                               "last_event_id must be an integer >= 0 or null")
+    if last_event_id is not None and (type(last_event_id) is not int or not 0 <= last_event_id <= MAX_ID):
+        raise InvalidSubscribe("last_event_id harus bilangan bulat 0 sampai 2^63-1 atau null / "
+                               "last_event_id must be an integer from 0 to 2^63-1 or null")
     return list(dict.fromkeys(wanted)), last_event_id
 
 

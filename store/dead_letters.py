@@ -10,10 +10,15 @@ A letter is pending until it is replayed successfully or dismissed. A dismissal 
 here") is kept, never deleted: the row says who dismissed it and when, beside the audit row written in
 the same transaction. The same body delivered again afterwards is news (the sender still sends it):
 it counts one more attempt and is pending again. A replay also ends a dismissal.
+
+PostgreSQL's text holds no NUL and no lone surrogate, so a channel name, content type or refusal
+that carries one (a delivery to `/api/v1/channels/a%00b`, a field named "\u0000" or "\udafd" that
+the adapter names back) is kept with U+FFFD in its place; SQLite keeps the same, so both agree.
 """
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,6 +36,7 @@ SECRET_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization", "x
 UNKEPT = "0" * 64  # the digest of every delivery counted without its body (no real body hashes to it)
 _PENDING = DeadLetterRow.replayed_at.is_(None) & DeadLetterRow.dismissed_at.is_(None)
 DISMISSAL = "dead_letter.dismiss"  # the audit action of a dismissal
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # what PostgreSQL's text cannot hold
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +82,7 @@ def keep(
 ) -> int:
     """Store a refused delivery, or count one more attempt of the same body (or, with `body` None, one
     more delivery counted without its body); returns its id."""
+    channel, content_type, error = _storable(channel), _storable(content_type), _storable(error)
     digest = UNKEPT if body is None else hashlib.sha256(body).hexdigest()
     same = select(DeadLetterRow.id).where(DeadLetterRow.channel == channel, DeadLetterRow.body_sha256 == digest)
     found = session.scalar(same)
@@ -95,6 +102,10 @@ def keep(
             dismissed_at=None, dismissed_by=None)
     )
     return found
+
+
+def _storable(text: str) -> str:
+    return _UNSTORABLE.sub("\ufffd", text)
 
 
 def _insert(session: Session, channel: str, content_type: str, headers: Mapping[str, str],

@@ -25,6 +25,7 @@ from dash import (
     no_update,
     register_page,
 )
+from typing_extensions import TypedDict  # pydantic reads these hints on Python 3.11
 
 from crm.categories import CATEGORIES
 from crm.channels import CHANNELS
@@ -242,11 +243,24 @@ def area_table(shown: list[Area], figures: dict[str, AreaFigures], parent: Area 
 
 
 
+class AreaView(TypedDict):
+    kode: str | None  # the area shown, None for Jakarta
+
+
+class MapPoint(TypedDict, total=False):
+    location: str  # the clicked area's code, the choropleth's location
+
+
+class MapClick(TypedDict, total=False):
+    points: list[MapPoint]
+
+
 @callback(Output("areas-url", "pathname"), Output("areas-url", "search"),
           Input("areas-map", "clickData"), Input("areas-window", "value"), Input("areas-measure", "value"),
           State("areas-view", "data"), prevent_initial_call=True)
-def navigate(click: dict[str, Any] | None, window: str, measure: str, view: dict[str, Any]) -> tuple[Any, Any]:
-    """A click on an area goes to it; a new window or measure stays on the area. The router does the rest."""
+def navigate(click: MapClick | None, window: str, measure: str, view: AreaView) -> tuple[Any, Any]:
+    """A click on an area goes to it; a new window or measure stays on the area. The router does the rest.
+    The hints are what the callback door checks (dashboard/callback_guard.py)."""
     kode = view["kode"]
     if ctx.triggered_id == "areas-map":
         points = (click or {}).get("points") or [{}]

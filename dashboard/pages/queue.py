@@ -34,6 +34,7 @@ from dashboard.guard import Guard
 from dashboard.i18n import bi
 from dashboard.queue_widgets import (
     category_label,
+    chosen_step,
     notice,
     place,
     refused,
@@ -167,11 +168,12 @@ def choose(clicks: list[int | None], _cancel: int | None) -> tuple[Any, ...]:
     chosen = ctx.triggered_id
     if chosen == "queue-cancel":
         return None, True, None, True, [], None, True, True, "", None, None, None
-    if not isinstance(chosen, dict) or not any(clicks):  # the list was redrawn, nothing was clicked
+    step = chosen_step(chosen)
+    if step is None or not any(clicks):  # the list was redrawn, nothing was clicked
         return (no_update,) * 12
-    to = Status(chosen["to"])
+    complaint_id, to = step
     with services().sessions() as session:
-        complaint = complaints.get(session, complaint_id=chosen["id"])
+        complaint = complaints.get(session, complaint_id=complaint_id)
     if complaint is None:
         return (no_update,) * 11 + (notice(bi("Pengaduan ini tidak ditemukan.", "This complaint was not found."),
                                            "bad"),)
@@ -216,12 +218,13 @@ def send(_send: int | None, action: dict[str, Any] | None, note: str | None, to_
     person = GUARD.check()
     if not isinstance(person, Person):
         return person, no_update, no_update
-    if not action:
+    step = chosen_step(action)
+    if step is None:
         return no_update, no_update, no_update
-    to = Status(action["to"])
+    complaint_id, to = step
     context = services()
     try:
-        after = take_step(context.sessions, context.publisher, context.sla, person, action["id"], to=to,
+        after = take_step(context.sessions, context.publisher, context.sla, person, complaint_id, to=to,
                           note=note or "", ews=ews or None,
                           to_skpd=to_skpd if to in (Status.KOORDINASI, Status.DISPOSISI) else None,
                           evidence=[data.partition(",")[2] for data in photos or []])

@@ -31,6 +31,7 @@ from dashboard.guard import Guard
 from dashboard.i18n import bi
 from dashboard.queue_widgets import (
     category_label,
+    chosen_step,
     notice,
     place,
     refused,
@@ -117,13 +118,15 @@ def act(clicks: list[int | None], _tick: int | None, reasons: list[str | None]) 
     chosen = ctx.triggered_id
     if not isinstance(chosen, dict):
         return cards(person), no_update
-    if not any(clicks):  # the cards were redrawn, nothing was clicked
+    step = chosen_step(chosen)
+    if step is None or not any(clicks):  # the cards were redrawn, nothing was clicked
         return no_update, no_update
+    complaint_id, to = step
     by_id = {state["id"]["id"]: value for state, value in zip(ctx.states_list[0], reasons)}
     context = services()
     try:
-        after = take_step(context.sessions, context.publisher, context.sla, person, chosen["id"], to=chosen["to"],
-                          note=by_id.get(chosen["id"]) or "")
+        after = take_step(context.sessions, context.publisher, context.sla, person, complaint_id, to=to,
+                          note=by_id.get(complaint_id) or "")
     except (StepError, TransitionError) as exc:
         return no_update, notice(refused(exc), "bad")
     done = bi(f"{after.ticket}: sekarang {after.status}.", f"{after.ticket}: now {after.status}.")

@@ -1,8 +1,11 @@
 """Hostile input at every door answers a clear 4xx, on SQLite and PostGIS, and writes nothing half:
 NUL and control characters, JSON nested 100,000 deep, years 1 and 9999, 5,000-digit numbers, ids
 past 2^63, "²" as a count, a `..%2f` script path, a NUL in a ticket or a reason. A channel delivery
-refused for any of these is kept as a dead letter."""
+refused for any of these is kept as a dead letter, even one whose channel name, content type or
+refusal holds a NUL or a lone surrogate (PostgreSQL's text can hold neither)."""
 from __future__ import annotations
+
+import json
 
 import pytest
 from sqlalchemy import func, select
@@ -114,3 +117,24 @@ def test_degrees_written_as_text_are_decimal_numbers_or_refused(client, key, pan
                        json={"report_id": f"ok-{written}", "description": "Jalan rusak", "lat": "-6.1754",
                              "lng": "106.8272"})
     assert fine.status_code == 201
+
+
+@pytest.mark.parametrize(("path", "content_type", "status"), [
+    ("/api/v1/channels/a%00b", "application/json", 404),
+    ("/api/v1/channels/qlue", "application/json\x00", 415),
+])
+def test_a_nul_in_the_channel_or_the_content_type_is_kept_as_a_dead_letter(client, key, pantau, path, content_type,
+                                                                          status):
+    answer = client.post(path, data=b"{}", content_type=content_type, headers={"Authorization": f"Bearer {key}"})
+    assert answer.status_code == status and answer.get_json()["dead_letter_id"]
+    assert rows(pantau, DeadLetterRow) == 1
+
+
+@pytest.mark.parametrize("name", ["\x00", "\udafd"])
+def test_a_refusal_naming_a_field_with_a_nul_or_a_lone_surrogate_is_kept_as_a_dead_letter(client, key, pantau, name):
+    entry = {"entry_id": "PDP-1", "desk": "Pendopo Balai Kota", "officer": "Siti", "text": "Jalan rusak",
+             "visited_at": "2026-11-27T09:00:00+07:00", name: 1}  # the desk adapter names unknown fields back
+    answer = client.post("/api/v1/channels/pendopo", data=json.dumps(entry), content_type="application/json",
+                         headers={"Authorization": f"Bearer {key}"})
+    assert answer.status_code == 400 and answer.get_json()["dead_letter_id"]
+    assert rows(pantau, DeadLetterRow) == 1 and rows(pantau, ComplaintRow) == 0

@@ -79,6 +79,7 @@ def test_events_carry_increasing_ids_and_no_contact(pantau: Pantau, post: Post):
     ({"rooms": ["city"], "last_event_id": "7"}, "last_event_id must be an integer"),
     ({"rooms": ["city"], "last_event_id": -1}, "last_event_id must be an integer"),
     ({"rooms": ["city"], "last_event_id": True}, "last_event_id must be an integer"),
+    ({"rooms": ["city"], "last_event_id": 2**63}, "last_event_id must be an integer"),  # past BIGINT
     (["city"], "send an object"),
 ])
 def test_a_bad_subscribe_gets_an_error_and_changes_nothing(pantau: Pantau, post: Post, message, complaint):
