@@ -1,10 +1,29 @@
 """What the browser tests share: Debian's Chromium, run headless by Playwright (the `browser` fixture
-of tests/conftest.py), and artifacts/, where they save screenshots to be looked at."""
+of tests/conftest.py), artifacts/, where they save screenshots to be looked at, and signing in the
+way a person does, through a staff page's own sign-in link."""
 from __future__ import annotations
 
-from tests.processes import ROOT
+from playwright.sync_api import Browser, Page
+
+from tests.processes import PASSWORD, ROOT
 
 ARTIFACTS = ROOT / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def signed_in_at(browser: Browser, url: str, path: str, name: str) -> tuple[Page, list[str]]:
+    """A page of its own (its own cookies) signed in as `name` through `path`'s sign-in link and /masuk,
+    back on `path`; and the list the page's script errors are collected in."""
+    page = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{url}{path}")
+    page.click(".work-sign-in")
+    page.wait_for_url(f"**/masuk?next={path}")
+    page.fill("#name", name)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{url}{path}")
+    return page, errors

@@ -17,9 +17,9 @@ from playwright.sync_api import Browser, Page
 
 from store import dead_letters
 from store.db import make_engine, make_sessionmaker
-from tests.browser import ARTIFACTS
+from tests.browser import ARTIFACTS, signed_in_at
 from tests.ingest.test_key_scopes import QLUE
-from tests.processes import PASSWORD, serving
+from tests.processes import serving
 
 OPERATOR, STAFF = "operator_surat", "staf_binamarga_jp"
 PATH = "/surat-mati"
@@ -61,18 +61,7 @@ def keep(session, channel: str, content_type: str, body: bytes | None, error: st
 
 
 def signed_in(browser: Browser, server: Server, name: str) -> tuple[Page, list[str]]:
-    """A page of its own (its own cookies) signed in as `name` through the page's own sign-in link."""
-    page = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{server.url}{PATH}")
-    page.click(".work-sign-in")
-    page.wait_for_url(f"**/masuk?next={PATH}")
-    page.fill("#name", name)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server.url}{PATH}")
-    return page, errors
+    return signed_in_at(browser, server.url, PATH, name)
 
 
 def card(page: Page, letter_id: int) -> str:

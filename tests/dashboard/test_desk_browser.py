@@ -13,8 +13,8 @@ import pytest
 import requests
 from playwright.sync_api import Browser, Page
 
-from tests.browser import ARTIFACTS
-from tests.processes import PASSWORD, serving
+from tests.browser import ARTIFACTS, signed_in_at
+from tests.processes import serving
 
 OPERATOR, STAFF = "operator_meja", "staf_binamarga_js"
 PATH = "/meja"
@@ -37,18 +37,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 def signed_in(browser: Browser, server: Server, name: str) -> tuple[Page, list[str]]:
-    """A page of its own (its own cookies) signed in as `name` through /masuk, back on /meja."""
-    page = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{server.url}{PATH}")
-    page.click(".work-sign-in")
-    page.wait_for_url(f"**/masuk?next={PATH}")
-    page.fill("#name", name)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server.url}{PATH}")
-    return page, errors
+    return signed_in_at(browser, server.url, PATH, name)
 
 
 def screenshot(page: Page, name: str) -> None:
