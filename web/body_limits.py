@@ -29,10 +29,12 @@ def install_body_limits(server: Flask, *, signed_in: Callable[[], bool]) -> None
     token) sends it, and is asked only on the evidence routes."""
     server.config["MAX_CONTENT_LENGTH"] = ANY_BYTES
 
-    @server.before_request
     def limit_body() -> None:
         if request.endpoint in BATCH_ENDPOINTS:
             request.max_content_length = BATCH_BYTES
         elif request.endpoint in EVIDENCE_ENDPOINTS and request.content_length and \
                 request.content_length > ANY_BYTES and signed_in():
             request.max_content_length = EVIDENCE_BYTES
+
+    # first of the app's hooks: a later one may read the body (the callback door, dashboard/callback_guard.py)
+    server.before_request_funcs.setdefault(None, []).insert(0, limit_body)
