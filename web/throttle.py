@@ -3,6 +3,7 @@ PANTAU_REDIS_URL is set, so every web process counts together, else in this proc
 If Redis goes away the counters fall back to memory rather than failing the request."""
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from flask_limiter import Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
-from limits import parse
+from limits import RateLimitItem, parse
 
 from web.errors import TooManyRequests, answer
 
@@ -44,7 +45,13 @@ def limit_public_reads(limiter: Limiter, server: Flask, *, rule: str, exempt_whe
 
 def retry_after(limit: RequestLimit) -> str:
     """Whole seconds until `limit` lets the caller in again: the Retry-After of a 429."""
-    return str(max(1, limit.reset_at - int(time.time())))
+    return str(seconds_until(limit.reset_at, limit.limit))
+
+
+def seconds_until(reset_at: float, item: RateLimitItem) -> int:
+    """Whole seconds from now to `reset_at`, between 1 and the rule's window: the limits library
+    rounds a window's end up by a second, and a wait longer than the window itself is no answer."""
+    return min(item.get_expiry(), max(1, math.ceil(reset_at - time.time())))
 
 
 @dataclass(frozen=True)
@@ -62,4 +69,4 @@ class Attempts:
         if self.limiter.limiter.hit(item, self.prefix, *key):
             return None
         reset_at, _ = self.limiter.limiter.get_window_stats(item, self.prefix, *key)
-        return max(1, int(reset_at - time.time()))
+        return seconds_until(reset_at, item)
