@@ -12,10 +12,8 @@ from sqlalchemy import (
     ColumnElement,
     and_,
     exists,
-    insert,
     or_,
     select,
-    text,
     tuple_,
     update,
 )
@@ -25,10 +23,10 @@ from sqlalchemy.orm import Session
 from crm.breaches import COMPLETION, FIRST_ACTION, breach_kind
 from crm.complaint import PRECISE, Complaint, Status, new_ticket
 from crm.duplicates import DUPLICATE_WINDOW, Sighting, Sightings, can_link, search_box
-from crm.public_view import shown_text
 from store import stints
+from store.inserts import insert_rows, insert_with_ids
 from store.models import ComplaintEventRow, ComplaintRow
-from store.postgis import geom_in_box
+from store.postgis import complaints_in_boxes
 from store.rows import event_values, history_of, publicly_visible, row_values, to_domain, to_row, with_history
 
 TICKET_ATTEMPTS = 5
@@ -273,25 +271,22 @@ def _sightings_near(session: Session, fresh: list[Complaint]) -> list[Sighting]:
         return []
     found: dict[int, Sighting] = {}
     on_postgis = session.get_bind().dialect.name == "postgresql"
-    in_box = geom_in_box if on_postgis else _lon_lat_in_box
-    if on_postgis:  # psycopg prepares a statement run 5 times; PostgreSQL's generic plan for it then
-        # cannot see the boxes and reads the whole window: 15 ms a group instead of 1.7 (measured)
-        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     for start in range(0, len(located), SIGHTING_CHUNK):
         chunk = located[start:start + SIGHTING_CHUNK]
         boxes = {(c.category, search_box(c.lon, c.lat)) for c in chunk}  # type: ignore[arg-type] - located above
-        rows = session.execute(
-            select(ComplaintRow.id, ComplaintRow.duplicate_of, ComplaintRow.category, ComplaintRow.status,
-                   ComplaintRow.received_at, ComplaintRow.lon, ComplaintRow.lat, ComplaintRow.location_precision)
-            .where(ComplaintRow.received_at.between(chunk[0].received_at - DUPLICATE_WINDOW,
-                                                    chunk[-1].received_at + DUPLICATE_WINDOW),
-                   or_(*(and_(ComplaintRow.category == category, in_box(*box)) for category, box in boxes)))
-        )
+        since, until = chunk[0].received_at - DUPLICATE_WINDOW, chunk[-1].received_at + DUPLICATE_WINDOW
+        rows = complaints_in_boxes(session, boxes, since, until) if on_postgis else session.execute(
+            select(*SIGHTING_COLUMNS).where(ComplaintRow.received_at.between(since, until), or_(
+                *(and_(ComplaintRow.category == category, _lon_lat_in_box(*box)) for category, box in boxes))))
         for r in rows:
             found[r.id] = Sighting(id=r.id, root=r.duplicate_of or r.id, category=r.category, status=Status(r.status),
                                    received_at=r.received_at, lon=r.lon, lat=r.lat,
                                    precise=r.location_precision == PRECISE)
     return list(found.values())
+
+
+SIGHTING_COLUMNS = (ComplaintRow.id, ComplaintRow.duplicate_of, ComplaintRow.category, ComplaintRow.status,
+                    ComplaintRow.received_at, ComplaintRow.lon, ComplaintRow.lat, ComplaintRow.location_precision)
 
 
 def _lon_lat_in_box(west: float, south: float, east: float, north: float) -> ColumnElement[bool]:
@@ -303,14 +298,12 @@ def _delivered(channel: str, external_id: str) -> ColumnElement[bool]:
 
 
 def _insert_all(session: Session, linked: list[Complaint]) -> dict[tuple[str, str], Complaint]:
-    """One multi-row insert of the complaints and one of their histories (ORM bulk INSERT, not the
-    unit of work: a thousand objects cost more to track than to store); links within the batch
-    are resolved once the ids exist."""
+    """One insert of the complaints and one of their histories (store/inserts.py, not the unit of
+    work: a thousand objects cost more to track than to store); links within the batch are
+    resolved once the ids exist."""
     if not linked:
         return {}
-    # render_nulls: every row has the same columns, so the rows go in one statement per batch
-    ids = session.scalars(insert(ComplaintRow).returning(ComplaintRow.id, sort_by_parameter_order=True),
-                          [row_values(c) for c in linked], execution_options={"render_nulls": True}).all()
+    ids = insert_with_ids(session, ComplaintRow.__table__, [row_values(c) for c in linked])
     stored = []
     for complaint, complaint_id in zip(linked, ids):
         if complaint.duplicate_of is not None and complaint.duplicate_of < 0:
@@ -320,7 +313,7 @@ def _insert_all(session: Session, linked: list[Complaint]) -> dict[tuple[str, st
                 if c.duplicate_of != old.duplicate_of]
     if relinked:
         session.execute(update(ComplaintRow), relinked)
-    session.execute(insert(ComplaintEventRow), [
+    insert_rows(session, ComplaintEventRow.__table__, [
         {"complaint_id": c.id, **event_values(event)} for c in stored for event in c.history])
     stints.write(session, stored, new=True)
     return {(c.channel, c.external_id): c for c in stored}

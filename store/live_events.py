@@ -6,11 +6,12 @@ was logged is replayed as crm.events.as_now makes it (hidden, or with the edited
 """
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, func, insert, or_, select, true
+from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from crm.events import Event, as_now
 from crm.rooms import parse_room
+from store.inserts import insert_with_ids
 from store.models import ComplaintRow, LiveEventRow
 
 
@@ -18,12 +19,12 @@ def append_many(session: Session, events: list[Event]) -> list[Event]:
     """Log events inside the caller's transaction, in one multi-row insert; the events with their
     ids, ascending, in order.
 
-    A bulk INSERT ... RETURNING rather than the unit of work: the intake logs a group's events on
-    every commit, and tracking objects it never reads again cost more than storing them."""
+    A bulk insert (store/inserts.py) rather than the unit of work: the intake logs a group's events
+    on every commit, and tracking objects it never reads again cost more than storing them."""
     if not events:
         return []
     rows = [{"name": e.name, "payload": e.payload, "kode_kota": e.kode_kota, "skpd": e.skpd} for e in events]
-    ids = session.scalars(insert(LiveEventRow).returning(LiveEventRow.id, sort_by_parameter_order=True), rows)
+    ids = insert_with_ids(session, LiveEventRow.__table__, rows)
     return [event.logged(event_id) for event, event_id in zip(events, ids)]
 
 

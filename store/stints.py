@@ -13,7 +13,6 @@ from datetime import datetime
 import numpy as np
 from sqlalchemy import (
     delete,
-    insert,
     or_,
     select,
 )
@@ -24,6 +23,7 @@ from crm.ledger import StintTable
 from crm.ranking import COLUMNS, LEVELS, StintColumns
 from crm.stints import Stint, stints_of
 from store.db import epoch_seconds
+from store.inserts import insert_rows
 from store.models import ComplaintRow, EvidenceRow, StintRow
 from store.rows import to_domain, with_history
 
@@ -50,8 +50,7 @@ def write(session: Session, complaints: Sequence[Complaint], *, new: bool = Fals
     stints = [_with_reused(stint, reused.get(complaint.id, [])) for complaint in complaints
               for stint in stints_of(complaint)]
     if stints:  # none for complaints set aside (crm/corrections.py): an empty insert would add a blank row
-        session.execute(insert(StintRow), [_values(stint) for stint in stints],
-                        execution_options={"render_nulls": True})  # one statement, not one per None pattern
+        insert_rows(session, StintRow.__table__, [_values(stint) for stint in stints])
     return stints
 
 
