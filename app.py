@@ -19,6 +19,7 @@ from flask_socketio import SocketIO
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm.complaint import Complaint
+from crm.complaint_filter import ComplaintFilter
 from crm.intake import Intake
 from crm.sla import SlaClock
 from dashboard.app import make_dash
@@ -83,9 +84,9 @@ def create_app(settings: Settings, locator: Locator | None = None, *, migrate: b
         upgrade(engine)
     sessions = make_sessionmaker(engine)
 
-    def recent(**filters: object) -> list[Complaint]:
+    def recent(where: ComplaintFilter) -> list[Complaint]:
         with sessions() as session:
-            return complaints.list_complaints(session, limit=5000, **filters)
+            return complaints.list_complaints(session, where, limit=5000)
 
     dash = make_dash(locator.boundaries, recent, settings.map_style)
     install_converters(dash.server)  # before the routes below: `<int:...>` stops at the database's BIGINT

@@ -36,7 +36,7 @@ WORK_LABELS: dict[Work, tuple[str, str]] = {
 
 
 def make_dash(boundaries: Boundaries, recent: RecentComplaints, map_style: str) -> Dash:
-    """`recent(since=..., status=...)` reads complaints from the store; pages read snapshots through it."""
+    """`recent(ComplaintFilter(...))` reads complaints from the store; pages read snapshots through it."""
     dash = Dash("dashboard", title="Pantau", use_pages=True, pages_folder="pages",
                 assets_folder=str(PROJECT_DIR / "assets"), update_title=None)
     install(dash.server, PageContext(outlines_geojson(boundaries.kelurahan), recent, map_style))

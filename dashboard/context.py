@@ -22,7 +22,7 @@ SERVICES = "pantau.services"
 @dataclass(frozen=True)
 class PageContext:
     outlines: dict[str, Any]  # kelurahan outlines as GeoJSON, simplified for display
-    recent: RecentComplaints  # recent(since=..., status=...) reads complaints from the store
+    recent: RecentComplaints  # recent(ComplaintFilter(...)) reads complaints from the store
     map_style: str
 
 

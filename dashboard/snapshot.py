@@ -12,9 +12,10 @@ from typing import Any
 
 from crm.complaint import Complaint, Status
 from crm.public_view import as_seen_by
+from crm.complaint_filter import ComplaintFilter
 from crm.roles import Person
 
-RecentComplaints = Callable[..., list[Complaint]]
+RecentComplaints = Callable[[ComplaintFilter], list[Complaint]]
 
 WINDOW = timedelta(hours=24)
 OPEN_STATUSES = tuple(s for s in Status if s is not Status.SELESAI)
@@ -23,9 +24,9 @@ OPEN_STATUSES = tuple(s for s in Status if s is not Status.SELESAI)
 def read_snapshot(recent: RecentComplaints, now: datetime, reader: Person | None = None) -> list[dict[str, Any]]:
     """Newest first, as `reader` (None: the public) may see them; open complaints older than the
     window are read status by status."""
-    found = {c.id: c for c in recent(since=now - WINDOW)}
+    found = {c.id: c for c in recent(ComplaintFilter(since=now - WINDOW))}
     for status in OPEN_STATUSES:
-        for complaint in recent(status=status):
+        for complaint in recent(ComplaintFilter(statuses=(status,))):
             found.setdefault(complaint.id, complaint)
     newest_first = sorted(found.values(), key=lambda c: (c.received_at, c.id or 0), reverse=True)
     return [shown for c in newest_first if (shown := as_seen_by(reader, c)) is not None]

@@ -14,7 +14,7 @@ from flask import Blueprint, jsonify, request
 from pydantic import ValidationError
 
 from crm import scopes
-from crm.complaint import TRIAGE_CATEGORY, TRIAGE_LOCATION, Status
+from crm.complaint import utc_now
 from crm.intake import Intake
 from crm.public_view import as_seen_by, on_receipt, sees_hidden
 from followup.auth import person_from_request
@@ -22,6 +22,7 @@ from ingest.auth import KeyChecker
 from ingest.schemas import ReportIn, field_errors
 from store import complaints
 from web import params
+from web.complaint_query import read_filter
 from web.errors import BadRequest, NotFound, Unprocessable, UnsupportedMediaType
 
 if TYPE_CHECKING:
@@ -30,8 +31,6 @@ if TYPE_CHECKING:
 MAX_PAGE = 500
 MAX_BATCH = 1000
 JSON_ONLY = "Gunakan Content-Type: application/json."
-# ?triage=: every complaint an operator must look at, or those waiting for one reason
-TRIAGE_FILTERS = {"semua": complaints.ANY_TRIAGE, TRIAGE_CATEGORY: TRIAGE_CATEGORY, TRIAGE_LOCATION: TRIAGE_LOCATION}
 
 
 def make_api(intake: Intake, sessions: sessionmaker[Session], keys: KeyChecker) -> Blueprint:
@@ -93,30 +92,15 @@ def make_api(intake: Intake, sessions: sessionmaker[Session], keys: KeyChecker) 
 
     @api.get("/complaints")
     def list_complaints() -> Any:
-        args = request.args
-        problems = []
-        status = args.get("status")
-        if status is not None and status not in {s.value for s in Status}:
-            problems.append({"field": "status", "message": f"status tidak dikenal; gunakan: {', '.join(s.value for s in Status)}"})
-        since = params.aware_time(args["since"]) if args.get("since") else None
-        if args.get("since") and since is None:
-            problems.append({"field": "since", "message": "gunakan waktu ISO 8601 dengan zona, misalnya "
-                                                          "2026-11-27T08:00:00+07:00"})
-        triage = args.get("triage")
-        if triage is not None and triage not in TRIAGE_FILTERS:
-            problems.append({"field": "triage", "message": f"gunakan: {', '.join(TRIAGE_FILTERS)}"})
-        limit = params.count(args.get("limit", "100"), 1, MAX_PAGE)
+        where, problems = read_filter(request.args, utc_now(), also=("limit",))
+        limit = params.count(request.args.get("limit", "100"), 1, MAX_PAGE)
         if limit is None:
             problems.append({"field": "limit", "message": f"bilangan 1 sampai {MAX_PAGE}"})
         if problems:
             raise Unprocessable("Parameter tidak sah.", errors=problems)
         reader = person_from_request()
         with sessions() as session:
-            found = complaints.list_complaints(
-                session, kode_kelurahan=args.get("kelurahan") or None, skpd=args.get("skpd") or None,
-                status=Status(status) if status else None, since=since, limit=limit,
-                triage=TRIAGE_FILTERS[triage] if triage else None, public_only=not sees_hidden(reader),
-            )
+            found = complaints.list_complaints(session, where, limit=limit, public_only=not sees_hidden(reader))
         return jsonify({"complaints": [as_seen_by(reader, c) for c in found], "count": len(found)})
 
     return api

@@ -1,10 +1,11 @@
 """Complaint exports for analysts and open-data portals: `GET /api/v1/export/complaints.csv` and
 `GET /api/v1/export/complaints.geojson`.
 
-Filters, all optional and combined with AND: `kota`, `kecamatan`, `kelurahan` (Kemendagri codes),
-`skpd`, `category`, `status`, and either `window` (crm/windows.py: today, 7d, 30d, quarter) or
-`since`/`until` (ISO 8601 with a zone, inclusive). A bad or unknown parameter answers 400 with
-every problem listed. Needs an API key with the scope `exports` (`pantau keys create NAMA --scope
+Filters (web/complaint_query.py, the same as `GET /api/v1/complaints`), all optional and combined
+with AND: `kota`, `kecamatan`, `kelurahan` (Kemendagri codes), `skpd`, `category`, `status` and
+`channel` (comma-separated for any of several), `triage`, `q` (a ticket or words of the text), and
+either `window` (crm/windows.py: today, 7d, 30d, quarter) or `since`/`until` (ISO 8601 with a
+zone, inclusive). A bad or unknown parameter answers 400 with every problem listed. Needs an API key with the scope `exports` (`pantau keys create NAMA --scope
 exports`; a key without it is refused 403), a person's token (`pantau users token`) or a signed-in
 session: everyone's role may export (crm/roles.py), since only public fields leave.
 
@@ -20,24 +21,18 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import datetime
+from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, request
 
 from crm import scopes
-from crm.categories import CATEGORIES
-from crm.complaint import Complaint, Status, utc_now
+from crm.complaint import Complaint, utc_now
 from crm.public_view import public_complaint
-from crm.skpd import KELURAHAN_PREFIX, SKPDS
-from crm.windows import WINDOWS, window_start
 from ingest.auth import KeyChecker
 from store import areas
-from store.areas import ComplaintFilter
-from web import params
+from web.complaint_query import read_filter
 from web.errors import BadRequest
 
 if TYPE_CHECKING:
@@ -49,10 +44,6 @@ EXPORT_FIELDS = (
     "location_precision", "skpd", "status", "category_confidence", "triage", "duplicate_of", "media", "desk",
     "outside_desk_hours", "first_action_due", "completion_due", "closed_at", "reopened",
 )
-AREA_FILTERS = {"kota": areas.KOTA, "kecamatan": areas.KECAMATAN, "kelurahan": areas.KELURAHAN}
-_EXAMPLES = {areas.KOTA: "31.71", areas.KECAMATAN: "31.71.01", areas.KELURAHAN: "31.71.01.1001"}
-PARAMETERS = (*AREA_FILTERS, "skpd", "category", "status", "window", "since", "until")
-KELURAHAN_OFFICE = re.compile(re.escape(KELURAHAN_PREFIX) + r"\d{10}")
 FLUSH_BYTES = 64 * 1024  # send exports in pieces of about this size, not one write per row
 # A spreadsheet runs a cell that starts with one of these as a formula; citizens' text must not.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -68,7 +59,7 @@ def make_export_api(sessions: sessionmaker[Session], keys: KeyChecker) -> Bluepr
 
     @api.get("/complaints.<any(csv, geojson):extension>")
     def export(extension: str) -> Any:
-        where, problems = parse_filter(request.args, utc_now())
+        where, problems = read_filter(request.args, utc_now())
         if problems:
             raise BadRequest("Parameter tidak sah.", errors=problems)
         write, mimetype = FORMATS[extension]
@@ -76,59 +67,6 @@ def make_export_api(sessions: sessionmaker[Session], keys: KeyChecker) -> Bluepr
                         headers={"Content-Disposition": f'attachment; filename="pengaduan.{extension}"'})
 
     return api
-
-
-def parse_filter(args: Mapping[str, str], now: datetime) -> tuple[ComplaintFilter, list[dict[str, str]]]:
-    """The filter the query string asks for, and every problem with it as {field, message}."""
-    problems = [{"field": name, "message": f"parameter tidak dikenal; gunakan: {', '.join(PARAMETERS)}"}
-                for name in args if name not in PARAMETERS]
-    values: dict[str, Any] = {}
-    for name, level in AREA_FILTERS.items():
-        if args.get(name):
-            values[f"kode_{name}"] = args[name]
-            if not _is_level(args[name], level):
-                problems.append({"field": name, "message": f"kode {level} Kemendagri, misalnya "
-                                                           f"{_EXAMPLES[level]}"})
-    if args.get("skpd"):
-        values["skpd"] = args["skpd"]
-        if args["skpd"] not in SKPDS and not KELURAHAN_OFFICE.fullmatch(args["skpd"]):
-            problems.append({"field": "skpd", "message": "kode SKPD tidak dikenal; lihat GET /api/v1/skpd"})
-    if args.get("category"):
-        values["category"] = args["category"]
-        if args["category"] not in CATEGORIES:
-            problems.append({"field": "category",
-                             "message": f"kategori tidak dikenal; gunakan: {', '.join(CATEGORIES)}"})
-    if args.get("status"):
-        if args["status"] in {s.value for s in Status}:
-            values["status"] = Status(args["status"])
-        else:
-            problems.append({"field": "status", "message": f"status tidak dikenal; gunakan: "
-                                                           f"{', '.join(s.value for s in Status)}"})
-    if args.get("window"):
-        if args.get("since") or args.get("until"):
-            problems.append({"field": "window", "message": "pakai window atau since/until, tidak keduanya"})
-        elif args["window"] in WINDOWS:
-            values["since"] = window_start(args["window"], now)
-        else:
-            problems.append({"field": "window",
-                             "message": f"jangka waktu tidak dikenal; gunakan: {', '.join(WINDOWS)}"})
-    for name in ("since", "until"):
-        if args.get(name):
-            at = params.aware_time(args[name])
-            if at is None:
-                problems.append({"field": name, "message": "waktu ISO 8601 dengan zona, misalnya "
-                                                           "2026-11-27T08:00:00+07:00"})
-            values[name] = at
-    if values.get("since") and values.get("until") and values["since"] > values["until"]:
-        problems.append({"field": "until", "message": "until harus sesudah since"})
-    return (ComplaintFilter(), problems) if problems else (ComplaintFilter(**values), [])
-
-
-def _is_level(kode: str, level: str) -> bool:
-    try:
-        return areas.level_of(kode) == level
-    except ValueError:
-        return False
 
 
 def public_row(complaint: Complaint) -> dict[str, Any]:

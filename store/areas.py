@@ -19,7 +19,9 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
 
 from crm.complaint import Complaint, Status
+from crm.complaint_filter import ComplaintFilter
 from store.db import epoch_seconds
+from store.filters import conditions
 from store.models import ComplaintRow
 from store.rows import publicly_visible, to_domain
 
@@ -116,32 +118,6 @@ def _median_response_hours(session: Session, key: ColumnElement[str | None],
     return {kode: float(median) / 3600 for kode, median in frame.groupby("kode")["seconds"].median().items()}
 
 
-@dataclass(frozen=True, slots=True)
-class ComplaintFilter:
-    """What an export asks for; every field narrows, None leaves it open. Times are inclusive."""
-
-    kode_kota: str | None = None
-    kode_kecamatan: str | None = None
-    kode_kelurahan: str | None = None
-    skpd: str | None = None
-    category: str | None = None
-    status: Status | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-
-    def conditions(self) -> list[ColumnElement[bool]]:
-        equal = [(ComplaintRow.kode_kota, self.kode_kota), (ComplaintRow.kode_kecamatan, self.kode_kecamatan),
-                 (ComplaintRow.kode_kelurahan, self.kode_kelurahan), (ComplaintRow.skpd, self.skpd),
-                 (ComplaintRow.category, self.category),
-                 (ComplaintRow.status, None if self.status is None else Status(self.status).value)]
-        where = [column == value for column, value in equal if value is not None]
-        if self.since is not None:
-            where.append(ComplaintRow.received_at >= self.since)
-        if self.until is not None:
-            where.append(ComplaintRow.received_at <= self.until)
-        return where
-
-
 def stream(sessions: sessionmaker[Session], *, where: ComplaintFilter,
            chunk: int = EXPORT_CHUNK) -> Iterator[Complaint]:
     """Every matching complaint the public may see (exports are open data: none hidden by an
@@ -154,7 +130,7 @@ def stream(sessions: sessionmaker[Session], *, where: ComplaintFilter,
     while True:
         with sessions() as session:
             rows = session.scalars(select(ComplaintRow)
-                                   .where(*where.conditions(), publicly_visible(), ComplaintRow.id > after)
+                                   .where(*conditions(where), publicly_visible(), ComplaintRow.id > after)
                                    .order_by(ComplaintRow.id).limit(chunk)).all()
             for row in rows:
                 set_committed_value(row, "events", [])  # exports leave history out: never read it

@@ -22,15 +22,16 @@ from sqlalchemy.orm import Session
 
 from crm.breaches import COMPLETION, FIRST_ACTION, breach_kind
 from crm.complaint import PRECISE, Complaint, Status, new_ticket
+from crm.complaint_filter import ComplaintFilter
 from crm.duplicates import DUPLICATE_WINDOW, Sighting, Sightings, can_link, search_box
 from store import stints
+from store.filters import conditions
 from store.inserts import insert_rows, insert_with_ids
 from store.models import ComplaintEventRow, ComplaintRow
 from store.postgis import complaints_in_boxes
 from store.rows import event_values, history_of, publicly_visible, row_values, to_domain, to_row, with_history
 
 TICKET_ATTEMPTS = 5
-ANY_TRIAGE = "*"
 # What a domain step may change: the follow-up's columns, intake's decisions an operator corrects
 # (crm/corrections.py) and what the public sees (crm/moderation.py). Never the report itself (text,
 # channel, receipt, reporter).
@@ -209,50 +210,13 @@ def get_by_external(session: Session, *, channel: str, external_id: str) -> Comp
     return None if row is None else to_domain(row)
 
 
-def list_complaints(
-    session: Session,
-    *,
-    kode_kelurahan: str | None = None,
-    skpd: str | None = None,
-    status: Status | None = None,
-    statuses: Collection[Status] | None = None,
-    categories: Collection[str] | None = None,
-    ids: Collection[int] | None = None,
-    triage: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    public_only: bool = False,
-    limit: int = 100,
-    offset: int = 0,
-) -> list[Complaint]:
-    """Complaints newest first (by received_at), optionally narrowed; `since` and `until` are inclusive.
-
-    `triage`: ANY_TRIAGE for every complaint waiting for an operator, or one reason (TRIAGE_*).
-    `public_only`: leave out the complaints hidden from the public (a public listing's page).
-    """
-    query = with_history().order_by(ComplaintRow.received_at.desc(), ComplaintRow.id.desc())
+def list_complaints(session: Session, where: ComplaintFilter = ComplaintFilter(), *, public_only: bool = False,
+                    limit: int = 100, offset: int = 0) -> list[Complaint]:
+    """Complaints `where` asks for, newest first (by received_at), with their history.
+    `public_only`: leave out the complaints hidden from the public (a public listing's page)."""
+    query = (with_history().where(*conditions(where)).order_by(ComplaintRow.received_at.desc(), ComplaintRow.id.desc()))
     if public_only:
         query = query.where(publicly_visible())
-    if kode_kelurahan is not None:
-        query = query.where(ComplaintRow.kode_kelurahan == kode_kelurahan)
-    if skpd is not None:
-        query = query.where(ComplaintRow.skpd == skpd)
-    if status is not None:
-        query = query.where(ComplaintRow.status == Status(status).value)
-    if statuses is not None:
-        query = query.where(ComplaintRow.status.in_([Status(s).value for s in statuses]))
-    if categories is not None:
-        query = query.where(ComplaintRow.category.in_(list(categories)))
-    if ids is not None:
-        query = query.where(ComplaintRow.id.in_(list(ids)))
-    if triage == ANY_TRIAGE:
-        query = query.where(ComplaintRow.triage.is_not(None))
-    elif triage is not None:
-        query = query.where(ComplaintRow.triage.contains(triage))
-    if since is not None:
-        query = query.where(ComplaintRow.received_at >= since)
-    if until is not None:
-        query = query.where(ComplaintRow.received_at <= until)
     rows = session.scalars(query.limit(limit).offset(offset))
     return [to_domain(row) for row in rows]
 

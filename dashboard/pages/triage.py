@@ -32,6 +32,7 @@ from dash.development.base_component import Component
 from crm.categories import CATEGORIES
 from crm.classifier import Classifier
 from crm.complaint import TRIAGE_CATEGORY, TRIAGE_LOCATION, Complaint
+from crm.complaint_filter import ANY_TRIAGE, ComplaintFilter
 from crm.corrections import CORRECTABLE, CorrectionError
 from crm.roles import Person, Work, users_of
 from crm.skpd import SKPDS, kelurahan_office
@@ -42,7 +43,6 @@ from dashboard.i18n import bi
 from dashboard.queue_widgets import category_label, notice, place, refused
 from followup.steps import MAX_NOTE, StepError
 from store import complaints
-from store.complaints import ANY_TRIAGE
 
 PATH = "/triase"
 GUARD = Guard(PATH, users_of(Work.TRIAGE), ("operator CRM", "CRM operators"))
@@ -131,8 +131,8 @@ def detail_panel() -> html.Section:
 def waiting(reason: str | None) -> tuple[list[Complaint], bool]:
     """The triaged complaints still correctable, newest first (at most SHOWN), and whether more wait."""
     with services().sessions() as session:
-        found = complaints.list_complaints(session, triage=reason or ANY_TRIAGE, statuses=CORRECTABLE,
-                                           limit=SHOWN + 1)
+        found = complaints.list_complaints(session, ComplaintFilter(triage=reason or ANY_TRIAGE,
+                                                                    statuses=tuple(CORRECTABLE)), limit=SHOWN + 1)
     return found[:SHOWN], len(found) > SHOWN
 
 

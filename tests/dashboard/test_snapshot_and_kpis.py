@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from crm.breaches import COMPLETION, FIRST_ACTION, record_breaches
 from crm.complaint import Complaint, ComplaintEvent, Status, received_event
+from crm.complaint_filter import ComplaintFilter
 from crm.public_view import public_complaint
 from dashboard.client import FEED_SIZE, client_config, client_snapshot
 from dashboard.kpis import OVERDUE_AFTER, kpi_row, response_ms
@@ -22,14 +23,14 @@ def complaint(cid: int, age: timedelta, status: Status = Status.MENUNGGU) -> Com
 
 
 class FakeStore:
-    """`recent(**filters)` over a list, as app.py's recent does over the store."""
+    """`recent(where)` over a list, as app.py's recent does over the store (since and statuses only)."""
 
     def __init__(self, complaints: list[Complaint]) -> None:
         self.complaints = complaints
 
-    def __call__(self, *, since: datetime | None = None, status: Status | None = None) -> list[Complaint]:
-        return [c for c in self.complaints
-                if (since is None or c.received_at >= since) and (status is None or c.status == status)]
+    def __call__(self, where: ComplaintFilter) -> list[Complaint]:
+        return [c for c in self.complaints if (where.since is None or c.received_at >= where.since)
+                and (not where.statuses or c.status in where.statuses)]
 
 
 def test_snapshot_is_last_24_hours_plus_open_ones_newest_first_without_contact():

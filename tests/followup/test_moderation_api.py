@@ -17,6 +17,7 @@ from sqlalchemy import select, text
 
 from app import Pantau
 from crm.complaint import utc_now
+from crm.complaint_filter import ComplaintFilter
 from crm.personal_data import PHONE_PLACEHOLDER
 from crm.roles import Person, Role
 from dashboard.snapshot import read_snapshot
@@ -141,9 +142,9 @@ def gis_text(pantau: Pantau, complaint_id: int) -> str | None:
 
 
 def snapshot_ids(pantau: Pantau, reader: Person | None) -> dict[int, bool]:
-    def recent(**filters: object) -> list[Any]:
+    def recent(where: ComplaintFilter) -> list[Any]:
         with pantau.sessions() as session:
-            return complaints.list_complaints(session, **filters)
+            return complaints.list_complaints(session, where)
     return {c["id"]: c.get("hidden", False) for c in read_snapshot(recent, utc_now(), reader)}
 
 

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from crm.complaint import Status
+from crm.complaint_filter import ComplaintFilter
 from store import areas, complaints
-from store.areas import AreaFigures, ComplaintFilter
+from store.areas import AreaFigures
 from tests.store.conftest import GAMBIR
 
 NOW = datetime(2024, 11, 10, 5, 0, tzinfo=UTC)
@@ -125,9 +126,9 @@ def test_stream_reads_every_match_in_chunks_without_history(stored):
     assert len(everything) == 10 and [c.id for c in everything] == sorted(c.id for c in everything)
     assert all(c.history == [] for c in everything)
     open_in_gambir = list(areas.stream(stored, chunk=2, where=ComplaintFilter(
-        kode_kecamatan="31.71.01", status=Status.PROSES, since=SINCE, until=NOW)))
+        kode_kecamatan="31.71.01", statuses=(Status.PROSES,), since=SINCE, until=NOW)))
     assert len(open_in_gambir) == 3
-    narrowed = ComplaintFilter(kode_kota="31.71", kode_kelurahan="31.71.01.1001", category="jalan",
+    narrowed = ComplaintFilter(kode_kota="31.71", kode_kelurahan="31.71.01.1001", categories=("jalan",),
                                skpd="BINAMARGA-JP")
     assert [c.category for c in areas.stream(stored, where=narrowed)] == ["jalan"]
     assert list(areas.stream(stored, where=ComplaintFilter(kode_kota="31.74"))) == []

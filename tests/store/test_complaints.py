@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm.complaint import Complaint, ComplaintEvent, Status
+from crm.complaint_filter import ComplaintFilter
 from geo.jurisdiction import Jurisdiction
 from store import complaints
 from store.models import ComplaintEventRow, ComplaintRow
@@ -193,18 +194,18 @@ def test_list_filters_and_orders_newest_first(
     a, b, c, d = (s.id for s in stored)
 
     assert ids(complaints.list_complaints(session)) == [d, b, c, a]
-    assert ids(complaints.list_complaints(session, kode_kelurahan="31.74.01.1001")) == [c]
-    assert ids(complaints.list_complaints(session, skpd="Dinas Bina Marga")) == [b]
-    assert ids(complaints.list_complaints(session, status=Status.PROSES)) == [d]
-    assert ids(complaints.list_complaints(session, since=day + timedelta(hours=2))) == [d, b, c]
+    assert ids(complaints.list_complaints(session, ComplaintFilter(kode_kelurahan="31.74.01.1001"))) == [c]
+    assert ids(complaints.list_complaints(session, ComplaintFilter(skpd="Dinas Bina Marga"))) == [b]
+    assert ids(complaints.list_complaints(session, ComplaintFilter(statuses=(Status.PROSES,)))) == [d]
+    assert ids(complaints.list_complaints(session, ComplaintFilter(since=day + timedelta(hours=2)))) == [d, b, c]
     assert ids(complaints.list_complaints(session, limit=2, offset=1)) == [b, c]
     wib_since = (day + timedelta(hours=3)).astimezone(ZoneInfo("Asia/Jakarta"))
-    assert ids(complaints.list_complaints(session, since=wib_since)) == [d, b]
-    assert complaints.list_complaints(session, status=Status.SELESAI) == []
-    assert ids(complaints.list_complaints(session, statuses={Status.PROSES, Status.MENUNGGU}, limit=10)) == [d, b, c, a]
-    assert ids(complaints.list_complaints(session, statuses=[Status.PROSES])) == [d]
-    assert ids(complaints.list_complaints(session, ids=[a, c, 10**9])) == [c, a]
-    assert ids(complaints.list_complaints(session, until=day + timedelta(hours=2))) == [c, a]
-    assert ids(complaints.list_complaints(session, categories=["banjir", "pohon"])) == [d, b, c, a]
-    assert complaints.list_complaints(session, categories=["pohon"]) == []
-    assert complaints.list_complaints(session, kode_kelurahan="31.71.01.1001")[0].history
+    assert ids(complaints.list_complaints(session, ComplaintFilter(since=wib_since))) == [d, b]
+    assert complaints.list_complaints(session, ComplaintFilter(statuses=(Status.SELESAI,))) == []
+    assert ids(complaints.list_complaints(session, ComplaintFilter(statuses=(Status.PROSES, Status.MENUNGGU)), limit=10)) == [d, b, c, a]
+    assert ids(complaints.list_complaints(session, ComplaintFilter(statuses=(Status.PROSES,)))) == [d]
+    assert ids(complaints.list_complaints(session, ComplaintFilter(ids=(a, c, 10**9)))) == [c, a]
+    assert ids(complaints.list_complaints(session, ComplaintFilter(until=day + timedelta(hours=2)))) == [c, a]
+    assert ids(complaints.list_complaints(session, ComplaintFilter(categories=("banjir", "pohon")))) == [d, b, c, a]
+    assert complaints.list_complaints(session, ComplaintFilter(categories=("pohon",))) == []
+    assert complaints.list_complaints(session, ComplaintFilter(kode_kelurahan="31.71.01.1001"))[0].history

@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import event
 
 from crm.complaint import PRECISE, Status
+from crm.complaint_filter import ComplaintFilter
 from store import complaints
 from tests.store.writes import add_many
 
@@ -89,7 +90,7 @@ def test_repeats_in_one_batch_link_to_the_first_of_the_cluster(sessions, make_co
     root = stored[0][0].id
     assert [c.duplicate_of for c, _ in stored] == [None, root, root, root]
     with sessions() as session:
-        assert [c.duplicate_of for c in complaints.list_complaints(session, ids=[c.id for c, _ in stored])] == [
+        assert [c.duplicate_of for c in complaints.list_complaints(session, ComplaintFilter(ids=tuple(c.id for c, _ in stored)))] == [
             root, root, root, None]
 
 

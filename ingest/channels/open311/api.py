@@ -21,7 +21,8 @@ Our choices where the spec leaves room:
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote_plus
 
@@ -29,13 +30,15 @@ from flask import Blueprint, Response, request
 
 from crm import scopes
 from crm.categories import CATEGORIES
-from crm.complaint import Complaint, Status, utc_now
+from crm.complaint import Complaint, utc_now
+from crm.complaint_filter import ComplaintFilter
 from crm.public_view import is_public
 from ingest.auth import KeyChecker
 from ingest.channels.base import MAX_BODY_BYTES, ChannelError, Inbound, PayloadTooLarge, Rejected
 from ingest.channels.open311 import CHANNEL, CLIENT_HEADER, shapes
 from store import complaints
 from web import params
+from web.complaint_query import read_filter
 from web.errors import ApiError, error_shape
 
 if TYPE_CHECKING:
@@ -179,25 +182,32 @@ def take_api_key(body: bytes) -> tuple[str | None, bytes]:
     return key, b"&".join(kept)
 
 
+OPEN311_NAMES = {"service_code": "category", "start_date": "since", "end_date": "until"}
+OPEN311_OWN = ("status", "page", "page_size", "service_request_id")
+
+
 def search(session: Session, args: Any) -> list[Complaint]:
-    """GET requests' filters, every problem reported at once."""
+    """GET requests' filters, every problem reported at once. The filter is read by the one reader
+    of the other doors (web/complaint_query.py) under GeoReport v2's names; its status (open,
+    closed), pages and the 90-day span are Open311's own. Parameters it does not name are ignored,
+    as GeoReport v2 lets clients send a server's extensions (jurisdiction_id, lat/long)."""
     if args.get("service_request_id"):
         wanted = [as_id(i.strip()) for i in args["service_request_id"].split(",")]
         if not all(wanted) or len(wanted) > MAX_PAGE_SIZE:
             raise Open311Error(400, f"service_request_id: sampai {MAX_PAGE_SIZE} bilangan bulat, dipisah koma.")
-        return complaints.list_complaints(session, ids=wanted, limit=len(wanted), public_only=True)
-    problems: list[str] = []
-    codes = listed(args, "service_code")
-    if unknown := [c for c in codes if c not in CATEGORIES]:
-        problems.append(f"service_code tidak dikenal: {', '.join(unknown)}; lihat services.json.")
+        return complaints.list_complaints(session, ComplaintFilter(ids=tuple(wanted)), limit=len(wanted),
+                                          public_only=True)
+    named = {name: value for name, value in args.items() if name in OPEN311_NAMES}
+    where, found = read_filter(named, utc_now(), OPEN311_NAMES)
+    problems = [f"{problem['field']}: {problem['message']}." for problem in found]
     wanted_statuses = listed(args, "status")
     if bad := [s for s in wanted_statuses if s not in shapes.OPEN311_STATUSES]:
         problems.append(f"status tidak dikenal: {', '.join(bad)}; gunakan open atau closed.")
-    start, end = (w3_datetime(args, name, problems) for name in ("start_date", "end_date"))
     page = counting(args, "page", 1, MAX_PAGES, problems)
     page_size = counting(args, "page_size", MAX_PAGE_SIZE, MAX_PAGE_SIZE, problems)
-    if start and end and not timedelta(0) <= end - start <= MAX_SPAN:
-        problems.append("end_date harus setelah start_date, paling jauh 90 hari.")
+    start, end = where.since, where.until
+    if start and end and not end - start <= MAX_SPAN:
+        problems.append("end_date paling jauh 90 hari setelah start_date.")
     if problems:
         raise Open311Error(400, *problems)
     if start is None and end is None:
@@ -206,26 +216,14 @@ def search(session: Session, args: Any) -> list[Complaint]:
         start = end - MAX_SPAN
     elif end is None:
         end = start + MAX_SPAN
-    statuses: set[Status] = set().union(*(shapes.statuses_of(s) for s in wanted_statuses))
-    return complaints.list_complaints(
-        session, categories=codes or None, statuses=statuses or None, since=start, until=end, public_only=True,
-        limit=page_size, offset=(page - 1) * page_size)
+    statuses = tuple(set().union(*(shapes.statuses_of(s) for s in wanted_statuses)))
+    return complaints.list_complaints(session, replace(where, statuses=statuses, since=start, until=end),
+                                      public_only=True, limit=page_size, offset=(page - 1) * page_size)
 
 
 def listed(args: Any, name: str) -> list[str]:
     """A comma-separated argument's values; absent or empty is no filter."""
     return [v.strip() for v in (args.get(name) or "").split(",") if v.strip()]
-
-
-def w3_datetime(args: Any, name: str, problems: list[str]) -> datetime | None:
-    value = args.get(name)
-    if not value:
-        return None
-    at = params.aware_time(value.strip().replace(" ", "+"))  # an unencoded "+07:00" arrives as " 07:00"
-    if at is None:
-        problems.append(f"{name}: gunakan waktu W3C dengan zona, misalnya 2026-11-27T08:00:00+07:00 atau ...Z.")
-        return None
-    return at
 
 
 def counting(args: Any, name: str, default: int, top: int, problems: list[str]) -> int:
