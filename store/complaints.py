@@ -28,6 +28,7 @@ from crm.duplicates import DUPLICATE_WINDOW, Sighting, Sightings, can_link, sear
 from crm.public_view import shown_text
 from store import stints
 from store.models import ComplaintEventRow, ComplaintRow
+from store.overdue import is_open, passed
 from store.postgis import geom_in_box
 from store.rows import event_values, history_of, publicly_visible, row_values, to_domain, to_row, with_history
 
@@ -366,11 +367,11 @@ def overdue_candidates(session: Session, *, now: datetime, limit: int = 500) -> 
         return ~exists().where(ComplaintEventRow.complaint_id == ComplaintRow.id,
                                ComplaintEventRow.kind == breach_kind(deadline), ComplaintEventRow.at >= due)
 
-    first_action = and_(ComplaintRow.first_action_at.is_(None), ComplaintRow.first_action_due < now,
+    first_action = and_(ComplaintRow.first_action_at.is_(None), passed(ComplaintRow.first_action_due, now),
                         unrecorded(FIRST_ACTION, ComplaintRow.first_action_due))
-    completion = and_(ComplaintRow.completion_due < now, unrecorded(COMPLETION, ComplaintRow.completion_due))
+    completion = and_(passed(ComplaintRow.completion_due, now), unrecorded(COMPLETION, ComplaintRow.completion_due))
     query = (select(ComplaintRow.id)
-             .where(ComplaintRow.status != Status.SELESAI.value, first_action | completion)
+             .where(is_open(ComplaintRow.status), first_action | completion)
              .order_by(ComplaintRow.id).limit(limit))
     return list(session.scalars(query))
 

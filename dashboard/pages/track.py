@@ -187,7 +187,7 @@ def deadline(found: dict[str, Any], now: datetime) -> html.Span | str:
     days, hours = divmod(int(abs(due - now).total_seconds() // 3600), 24)
     span_id = f"{days} hari {hours} jam" if days else f"{hours} jam" if hours else "kurang dari 1 jam"
     span_en = f"{days} d {hours} h" if days else f"{hours} h" if hours else "under an hour"
-    if due >= now:
+    if not found["overdue"]:
         return html.Span([wib(found["completion_due"]), " ", bi(f"(sisa {span_id})", f"({span_en} left)")])
     return html.Span([wib(found["completion_due"]), " ",
                       bi(f"(lewat {span_id})", f"({span_en} overdue)", className="track-overdue")])
