@@ -26,7 +26,7 @@
     }
     const update = {};
     if (map.wanted.mode !== map.applied.mode) {
-      const column = map.wanted.mode === 'status' ? 7 : 6;  // dashboard/figures.py POINT_FIELDS
+      const column = cfg.colour_columns[map.wanted.mode];  // dashboard/figures.py POINT_FIELDS
       const colours = cfg.colours[map.wanted.mode];
       update['marker.color'] = [(trace.customdata || []).map((c) => colours[c[column]] || cfg.colours.fallback)];
     }

@@ -83,10 +83,18 @@
     ]);
   }
 
+  /* Open complaints by SLA colour (crm/sla_state.py), each with its count and its name on hover. */
+  function slaSplit(counts, cfg) {
+    return Object.entries(cfg.sla_states).map(([state, [labelId, labelEn]]) =>
+      el('span', {className: 'sla-count', 'data-sla': state, title: labelId + ' / ' + labelEn},
+         [swatch(cfg.colours.sla[state]), pantau.dom.number(counts[state])]));
+  }
+
   function render(summary, cfg) {
     const k = summary.kpis;
     fill('kpi-today', pantau.dom.number(k.today));
     fill('kpi-open', pantau.dom.number(k.open));
+    fill('kpi-open-sla', ...slaSplit(k.sla, cfg));
     fill('kpi-overdue', pantau.dom.number(k.overdue));
     fill('kpi-median', pantau.dom.duration(k.median_response_ms));
     fill('cc-feed', ...summary.feed.map((p) => feedRow(p, cfg)));

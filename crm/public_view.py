@@ -25,6 +25,7 @@ from crm.lifecycle import CITIZEN
 from crm.overdue import overdue
 from crm.personal_data import mask
 from crm.roles import Person, may_moderate
+from crm.sla_state import sla_state
 
 PUBLIC_ACTORS = {SYSTEM_ACTOR: "Sistem", CITIZEN: "Pelapor"}
 UNNAMED_OFFICIAL = "Petugas"  # an entry from before units were kept, or from an imported history
@@ -86,8 +87,9 @@ def public_complaint(complaint: Complaint, now: datetime | None = None) -> dict[
     and WIB; the text (as moderated) and notes masked; no contact, name, external id or officer.
     Whether it may be shown at all is `is_public`'s question, which every door asks first.
 
-    `overdue` is crm/overdue.py's answer at `now` (None: the present), so screens count it rather
-    than decide it; an event built for a moment (a breach) passes that moment."""
+    `overdue` (crm/overdue.py) and `sla`, the SLA colour of the deadline running (crm/sla_state.py:
+    aman, peringatan, terlambat, or None once closed), are answers at `now` (None: the present), so
+    screens count and colour rather than decide; an event built for a moment (a breach) passes it."""
     j = complaint.jurisdiction
     at = utc_now() if now is None else now
     return {
@@ -119,6 +121,7 @@ def public_complaint(complaint: Complaint, now: datetime | None = None) -> dict[
         "first_action_due": _iso(complaint.first_action_due),
         "completion_due": _iso(complaint.completion_due),
         "overdue": overdue(complaint, at),
+        "sla": sla_state(complaint, at),
         "closed_at": _iso(complaint.closed_at),
         "reopened": complaint.reopened,
         "history": [

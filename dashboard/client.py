@@ -18,9 +18,9 @@ from crm.events import COMPLAINT_CORRECTED, COMPLAINT_MODERATED, COMPLAINT_ROUTE
 from crm.moderation import EDIT, HIDE, MAX_REASON, MAX_TEXT, UNHIDE
 from crm.rooms import CITY
 from crm.skpd import SKPDS
-from dashboard.figures import COMPLAINTS_TRACE, HOVER, MAINLAND_BOUNDS
+from dashboard.figures import COMPLAINTS_TRACE, HOVER, MAINLAND_BOUNDS, POINT_FIELDS
 from dashboard.kpis import kpi_row
-from dashboard.palette import CATEGORY_COLOURS, GREY, STATUS_COLOURS, STATUS_SWATCHES
+from dashboard.palette import CATEGORY_COLOURS, COLOUR_MODES, GREY, SLA_COLOURS, SLA_SWATCHES, STATUS_COLOURS, STATUS_SWATCHES
 from dashboard.snapshot import WINDOW
 
 FLUSH_MS = 250  # at most four repaints a second, however many complaints arrive
@@ -51,7 +51,10 @@ def client_config(now: datetime, *, moderator: bool = False) -> dict[str, Any]:
         "wib_offset_ms": _ms(wib_offset), "waiting": Status.MENUNGGU.value, "closed": Status.SELESAI.value,
         "detail_url": DETAIL_URL, "trace": COMPLAINTS_TRACE, "hover": HOVER,
         "fit_bounds": MAINLAND_BOUNDS,
-        "colours": {"category": dict(CATEGORY_COLOURS), "status": dict(STATUS_COLOURS), "fallback": GREY},
+        "colours": {"category": dict(CATEGORY_COLOURS), "status": dict(STATUS_COLOURS), "sla": dict(SLA_COLOURS),
+                    "fallback": GREY},
+        "colour_columns": {mode: POINT_FIELDS.index(mode) for mode in COLOUR_MODES},
+        "sla_states": {s.key: [s.label_id, s.label_en] for s in SLA_SWATCHES[:3]},
         "categories": {code: [c.name, c.name_en] for code, c in CATEGORIES.items()},
         "statuses": {str(s.key): [s.label_id, s.label_en] for s in STATUS_SWATCHES},
         "channels": dict(CHANNELS),

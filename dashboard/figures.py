@@ -19,7 +19,7 @@ COMPLAINTS_TRACE = 1  # index of the complaints in the figure's data, after the 
 
 # customdata columns of a complaint point; the browser's live layer shows the same fields
 POINT_FIELDS = ("id", "ticket", "category_id", "category_en", "place", "time_wib", "category", "status",
-                "duplicate_of")
+                "duplicate_of", "sla")
 HOVER = {
     "id": "<b>%{customdata[2]}</b><br>%{customdata[1]} · %{customdata[7]}<br>%{customdata[4]}"
           "<br>%{customdata[5]}<extra></extra>",
@@ -45,7 +45,8 @@ def place(complaint: dict[str, Any]) -> str:
 def point_data(complaint: dict[str, Any]) -> list[Any]:
     category = CATEGORIES.get(complaint["category"]) or CATEGORIES[FALLBACK]
     return [complaint["id"], complaint["ticket"], category.name, category.name_en, place(complaint),
-            complaint["received_at_wib"], complaint["category"], complaint["status"], complaint["duplicate_of"]]
+            complaint["received_at_wib"], complaint["category"], complaint["status"], complaint["duplicate_of"],
+            complaint["sla"]]
 
 
 def jakarta_map(outlines: dict[str, Any], complaints: list[dict[str, Any]], map_style: str = "white-bg",

@@ -2,7 +2,8 @@
 
 The browser counts because the tiles must move with every live complaint and with the clock
 (midnight WIB) without asking the server. Whether a complaint is overdue is never decided here or
-there: the public payload carries crm/overdue.py's answer (`overdue`), and the SLA watch's
+there: the public payload carries crm/overdue.py's answer (`overdue`) and the SLA colour of the
+deadline running (`sla`, crm/sla_state.py), which the tiles split open complaints by; the SLA watch's
 `sla_breached` event brings the new answer when a deadline passes. `kpi_row` makes the rows of the
 page's snapshot; for a complaint that arrives or changes live, assets/kpis.js `row` makes the same
 row in the browser, so a change to what a row says is made in both.
@@ -14,7 +15,7 @@ from typing import Any
 
 from crm.complaint import Status
 
-KpiRow = list[Any]  # [id, received_ms, channel, status, response_ms | None, overdue (0 or 1)]
+KpiRow = list[Any]  # [id, received_ms, channel, status, response_ms | None, overdue (0 or 1), sla | None]
 
 
 def epoch_ms(iso: str) -> int:
@@ -31,4 +32,4 @@ def response_ms(complaint: dict[str, Any]) -> int | None:
 
 def kpi_row(complaint: dict[str, Any]) -> KpiRow:
     return [complaint["id"], epoch_ms(complaint["received_at"]), complaint["channel"],
-            complaint["status"], response_ms(complaint), int(complaint["overdue"])]
+            complaint["status"], response_ms(complaint), int(complaint["overdue"]), complaint["sla"]]

@@ -53,7 +53,7 @@ def test_response_time_is_the_first_status_change_after_menunggu():
                                         ComplaintEvent("status", NOW - timedelta(hours=1), Status.PROSES, "DLH")])
     assert response_ms(public_complaint(handled)) == 3600 * 1000
     received_ms = int((NOW - timedelta(hours=3)).timestamp() * 1000)
-    assert kpi_row(public_complaint(handled, NOW))[1:] == [received_ms, "sms", "Proses", 3600 * 1000, 0]
+    assert kpi_row(public_complaint(handled, NOW))[1:] == [received_ms, "sms", "Proses", 3600 * 1000, 0, None]
 
 
 def test_the_kpi_row_carries_the_payloads_overdue_flag_of_the_snapshots_moment():
