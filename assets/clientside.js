@@ -71,8 +71,8 @@
       root_class: (lang) => 'pantau lang-' + (lang === 'en' ? 'en' : 'id'),
 
       clock(_n, lang) {
-        const now = Date.now();
-        return pantau.dom.day(now, lang === 'en' ? 'en' : 'id') + ' · ' + pantau.dom.seconds(now) + ' WIB';
+        const now = Date.now(), chosen = lang === 'en' ? 'en' : 'id';
+        return pantau.dom.day(now, chosen) + ' · ' + pantau.dom.seconds(now, chosen) + ' WIB';
       },
     },
   });

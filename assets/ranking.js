@@ -176,8 +176,8 @@
     if (!box) return;
     const parts = [state.connected ? bi('● Langsung', '● Live') : bi('○ Terputus', '○ Disconnected')];
     if (state.generatedAt) {
-      const at = pantau.dom.seconds(state.generatedAt) + ' WIB';
-      parts.push(' · ', bi('Diperbarui ' + at, 'Updated ' + at));
+      const at = (lang) => pantau.dom.seconds(state.generatedAt, lang) + ' WIB';
+      parts.push(' · ', bi('Diperbarui ' + at('id'), 'Updated ' + at('en')));
     }
     if (state.failed) parts.push(' · ', bi('Gagal memuat; dicoba lagi pada perubahan berikutnya',
                                            'Could not load; retried at the next change'));

@@ -48,7 +48,7 @@
         nameEn + ' surge in ' + place + ': ' + count('en') + ' reports in ' + hours('en') + ' hours, usually ' +
           usual(s.expected, 'en'),
         {className: 'surge-text'}),
-      pantau.dom.el('span', {className: 'surge-time'}, pantau.dom.time(s.detected_at) + ' WIB'),
+      pantau.dom.el('span', {className: 'surge-time'}, [pantau.dom.clock(s.detected_at), ' WIB']),
       close,
     ]);
   }

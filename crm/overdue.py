@@ -10,7 +10,7 @@ A unit's view (crm/ranking.py, store/unit_stats.py) applies the same rule to a s
 the unit still holds the complaint, late once the unit's own completion deadline has passed.
 
 The SQL twin is store/overdue.py: the same test as one SQLAlchemy expression, for counting in the
-database (store/areas.py, store/unit_stats.py, store/complaints.py). tests/store/test_overdue.py
+database (store/areas.py, store/unit_stats.py, store/complaints.py). tests/store/test_overdue_sql.py
 holds the two to the same answers on SQLite and PostGIS. The public payload carries the answer
 (crm/public_view.py `overdue`), so the browser counts flags and decides nothing.
 """

@@ -3,7 +3,7 @@
 Each function here mirrors the one of the same name in crm/overdue.py, the way Netflix Dispatch
 keeps `EvergreenMixin.overdue` and its hybrid-property expression side by side: open is "status
 is not Selesai", passed is "a deadline that is not NULL and strictly before now". A change to the
-rule is made in both files; tests/store/test_overdue.py fails on SQLite and PostGIS until they
+rule is made in both files; tests/store/test_overdue_sql.py fails on SQLite and PostGIS until they
 agree again. The NULL test is written out so an expression is true or false, never NULL, wherever
 it is used (WHERE, CASE, a selected column).
 """

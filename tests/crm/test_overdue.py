@@ -1,6 +1,6 @@
 """The one rule of "overdue" (crm/overdue.py), and that no second copy of it has crept back.
 
-Its SQL twin is held to the same answers in tests/store/test_overdue.py.
+Its SQL twin is held to the same answers in tests/store/test_overdue_sql.py.
 """
 from __future__ import annotations
 

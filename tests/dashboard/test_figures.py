@@ -32,8 +32,8 @@ def test_outlines_then_complaints_coloured_and_clickable(boundaries):
     assert points.type == "scattermap" and list(points.lon) == [106.82]  # no place, no dot
     row = dict(zip(POINT_FIELDS, points.customdata[0]))
     assert row == {"id": 7, "ticket": "JKT-261127-AAAAA", "category_id": "Banjir", "category_en": "Flooding",
-                   "place": "Gambir, Gambir", "time_wib": "2026-11-27 10:00 WIB", "category": "banjir",
-                   "status": "Menunggu", "duplicate_of": None, "sla": "aman"}
+                   "place": "Gambir, Gambir", "time_wib": "27 Nov 2026 10.00 WIB", "category": "banjir",
+                   "status": "Menunggu", "duplicate_of": None, "sla": "aman", "time_en": "27 Nov 2026 10:00 WIB"}
     assert list(points.marker.color) == ["#D55E00"] and points.hovertemplate == HOVER["id"]
     assert list(jakarta_map(outlines, shown, colour_by="sla").data[COMPLAINTS_TRACE].marker.color) == ["#009E73"]
     assert fig.layout.map.style == "white-bg"
