@@ -79,8 +79,7 @@
   }
 
   pantau.dom = {
-    el, bi, number, duration,
-    time: (when, lang) => clockText(when, lang || 'id', false),
+    el, bi, number, duration, numberText,
     seconds: (when, lang) => clockText(when, lang || 'id', true),
     clock: both((when, lang) => clockText(when, lang, false)),
     dateTime: both((when, lang) => dayText(when, lang) + ' ' + clockText(when, lang, false) + ' WIB'),

@@ -2,8 +2,8 @@
 
 Indonesian: "3 Des 2026 02.21 WIB" and "1.815" (PUEBI: a point groups thousands, a comma marks
 decimals, a point separates hours from minutes). English: "3 Dec 2026 02:21 WIB" and "1,815".
-Every page renders through here (dashboard/i18n.py `when`, `day`, `count` put both languages side
-by side) and the browser's live boxes are handed the same tables (`client_formats`, read by
+Every page renders through here (dashboard/i18n.py `when` and `count` put both languages side by
+side) and the browser's live boxes are handed the same tables (`client_formats`, read by
 assets/dom.js), so a number or a date looks the same on every screen. Times are always shown in
 WIB. The standard library is enough: these are fixed tables, not a locale database.
 

@@ -35,11 +35,6 @@ def when(at: datetime) -> html.Span:
     return bi(formats.date_time(at, "id"), formats.date_time(at, "en"))
 
 
-def on_day(at: datetime) -> html.Span:
-    """A WIB date in both languages: "3 Des 2026" / "3 Dec 2026"."""
-    return bi(formats.day(at, "id"), formats.day(at, "en"))
-
-
 def count(value: float, decimals: int = 0) -> html.Span:
     """A number in both languages: "1.815" / "1,815"."""
     return bi(formats.number(value, "id", decimals), formats.number(value, "en", decimals))

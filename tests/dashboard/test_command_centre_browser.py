@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -238,6 +239,9 @@ def test_clicking_a_live_complaint_shows_its_detail_without_contact(server, page
     for shown in ("Pohon besar tumbang di depan sekolah", complaint["kelurahan"], complaint["kecamatan"],
                   complaint["kota"], complaint["skpd"], "Menunggu", "WIB"):
         assert shown in text
+    # times as crm/formats.py writes them in Indonesian ("3 Des 2026 02.21 WIB"), in the card and the header clock
+    assert re.search(r"\b\d{1,2} (Jan|Feb|Mar|Apr|Mei|Jun|Jul|Agu|Sep|Okt|Nov|Des) \d{4} \d{2}\.\d{2} WIB", text)
+    assert re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4} · \d{2}\.\d{2}\.\d{2} WIB", page.inner_text("#clock"))
     assert CONTACT not in page.content()
     screenshot(page, "command_centre_detail.png")
     page.click("#cc-detail-close")
