@@ -26,7 +26,7 @@
     }
     const update = {};
     if (map.wanted.mode !== map.applied.mode) {
-      const column = map.wanted.mode === 'status' ? 7 : 6;  // dashboard/figures.py POINT_FIELDS
+      const column = cfg.colour_columns[map.wanted.mode];  // dashboard/figures.py POINT_FIELDS
       const colours = cfg.colours[map.wanted.mode];
       update['marker.color'] = [(trace.customdata || []).map((c) => colours[c[column]] || cfg.colours.fallback)];
     }
@@ -71,8 +71,8 @@
       root_class: (lang) => 'pantau lang-' + (lang === 'en' ? 'en' : 'id'),
 
       clock(_n, lang) {
-        const now = Date.now();
-        return pantau.dom.day(now, lang === 'en' ? 'en' : 'id') + ' · ' + pantau.dom.seconds(now) + ' WIB';
+        const now = Date.now(), chosen = lang === 'en' ? 'en' : 'id';
+        return pantau.dom.day(now, chosen) + ' · ' + pantau.dom.seconds(now, chosen) + ' WIB';
       },
     },
   });

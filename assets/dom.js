@@ -1,4 +1,4 @@
-/* Small DOM builders and WIB formatting for the live boxes of the command centre.
+/* Small DOM builders and WIB formatting (crm/formats.py's) for the live boxes of the pages.
  *
  * Text goes in through textContent only, so a complaint's text can never become markup.
  * Labels are built in both languages (spans t-id / t-en, as dashboard/i18n.py does) and CSS
@@ -6,15 +6,41 @@
  */
 (function (pantau) {
   const WIB = 'Asia/Jakarta';
-  const CLOCK = {hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: WIB};
-  const TIME = new Intl.DateTimeFormat('en-GB', CLOCK);
-  const SECONDS = new Intl.DateTimeFormat('en-GB', Object.assign({second: '2-digit'}, CLOCK));
-  const DATE_TIME = new Intl.DateTimeFormat('en-GB', Object.assign({day: '2-digit', month: '2-digit', year: 'numeric'}, CLOCK));
-  const DAY = {
-    id: new Intl.DateTimeFormat('id-ID', {timeZone: WIB, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric'}),
-    en: new Intl.DateTimeFormat('en-GB', {timeZone: WIB, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric'}),
-  };
-  const NUMBER = {id: new Intl.NumberFormat('id-ID'), en: new Intl.NumberFormat('en-GB')};
+  const PARTS = new Intl.DateTimeFormat('en-GB', {timeZone: WIB, year: 'numeric', month: 'numeric', day: 'numeric',
+                                                  hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23'});
+  let tables = null;
+
+  /* crm/formats.py's tables (month names, separators), carried by the page frame (dashboard/app.py
+   * data-formats), so the browser writes dates and numbers exactly as the server's pages do. */
+  function formats() {
+    if (!tables) tables = JSON.parse(document.getElementById('pantau-root').dataset.formats);
+    return tables;
+  }
+
+  function wib(when) {
+    const out = {};
+    for (const part of PARTS.formatToParts(new Date(when))) out[part.type] = part.value;
+    return out;
+  }
+
+  /* "3 Des 2026" / "3 Dec 2026", in WIB. */
+  function dayText(when, lang) {
+    const p = wib(when);
+    return Number(p.day) + ' ' + formats().months[lang][Number(p.month) - 1] + ' ' + p.year;
+  }
+
+  /* "02.21" / "02:21"; with seconds "02.21.05" / "02:21:05". */
+  function clockText(when, lang, seconds) {
+    const p = wib(when), sep = formats().clock[lang];
+    return p.hour + sep + p.minute + (seconds ? sep + p.second : '');
+  }
+
+  /* "1.815" / "1,815"; `decimals` digits after the comma (point in English). */
+  function numberText(n, lang, decimals) {
+    const [whole, fraction] = Math.abs(n).toFixed(decimals || 0).split('.');
+    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, formats().thousands[lang]);
+    return (n < 0 ? '-' : '') + grouped + (fraction ? formats().decimal[lang] + fraction : '');
+  }
 
   function el(tag, props, children) {
     const node = document.createElement(tag);
@@ -35,8 +61,10 @@
   }
 
   function number(n) {
-    return bi(NUMBER.id.format(n), NUMBER.en.format(n));
+    return bi(numberText(n, 'id'), numberText(n, 'en'));
   }
+
+  const both = (text) => (when) => bi(text(when, 'id'), text(when, 'en'));
 
   function duration(ms) {
     if (ms === null) return document.createTextNode('—');
@@ -46,15 +74,15 @@
       const hours = Math.floor(minutes / 60), rest = minutes % 60;
       return bi(hours + ' j ' + rest + ' mnt', hours + ' h ' + rest + ' min');
     }
-    const days = Math.round(minutes / 144) / 10;
-    return bi(NUMBER.id.format(days) + ' hari', NUMBER.en.format(days) + ' days');
+    const days = Math.round(minutes / 144) / 10, decimals = Number.isInteger(days) ? 0 : 1;
+    return bi(numberText(days, 'id', decimals) + ' hari', numberText(days, 'en', decimals) + ' days');
   }
 
   pantau.dom = {
-    el, bi, number, duration,
-    time: (when) => TIME.format(new Date(when)),
-    seconds: (when) => SECONDS.format(new Date(when)),
-    dateTime: (when) => DATE_TIME.format(new Date(when)).replace(',', '') + ' WIB',
-    day: (when, lang) => DAY[lang].format(new Date(when)),
+    el, bi, number, duration, numberText,
+    seconds: (when, lang) => clockText(when, lang || 'id', true),
+    clock: both((when, lang) => clockText(when, lang, false)),
+    dateTime: both((when, lang) => dayText(when, lang) + ' ' + clockText(when, lang, false) + ' WIB'),
+    day: (when, lang) => dayText(when, lang),
   };
 })(window.pantau = window.pantau || {});

@@ -199,7 +199,7 @@
   }
 
   const pointOf = (payload) => ({id: payload.id, lon: payload.lon, lat: payload.lat, category: payload.category,
-                                 status: payload.status, payload: payload});
+                                 status: payload.status, sla: payload.sla, payload: payload});
 
   function add(payload) {
     if (payload.lon === null || payload.lat === null) return;

@@ -17,10 +17,6 @@
   const TABLE = 'rk-table', ROWS = 'rk-rows', STATUS = 'rk-status';
   const SVG = 'http://www.w3.org/2000/svg';
   const SPARK = {width: 84, height: 22, pad: 2};
-  const FORMAT = {
-    id: [0, 1].map((d) => new Intl.NumberFormat('id-ID', {minimumFractionDigits: d, maximumFractionDigits: d})),
-    en: [0, 1].map((d) => new Intl.NumberFormat('en-GB', {minimumFractionDigits: d, maximumFractionDigits: d})),
-  };
   const state = {cfg: null, socket: null, connected: false, busy: false, again: false, fetches: 0, renders: 0,
                  version: null, failed: false, generatedAt: null};
 
@@ -30,7 +26,7 @@
   /* A number in both languages' notation, with `digits` decimals (0 or 1); '—' for none. */
   function num(value, digits) {
     if (value === null || value === undefined) return '—';
-    return bi(FORMAT.id[digits].format(value), FORMAT.en[digits].format(value));
+    return bi(pantau.dom.numberText(value, 'id', digits), pantau.dom.numberText(value, 'en', digits));
   }
 
   const percent = (share) => Math.round(share * 100) + '%';
@@ -176,8 +172,8 @@
     if (!box) return;
     const parts = [state.connected ? bi('● Langsung', '● Live') : bi('○ Terputus', '○ Disconnected')];
     if (state.generatedAt) {
-      const at = pantau.dom.seconds(state.generatedAt) + ' WIB';
-      parts.push(' · ', bi('Diperbarui ' + at, 'Updated ' + at));
+      const at = (lang) => pantau.dom.seconds(state.generatedAt, lang) + ' WIB';
+      parts.push(' · ', bi('Diperbarui ' + at('id'), 'Updated ' + at('en')));
     }
     if (state.failed) parts.push(' · ', bi('Gagal memuat; dicoba lagi pada perubahan berikutnya',
                                            'Could not load; retried at the next change'));

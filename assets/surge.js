@@ -10,8 +10,11 @@
  */
 (function (pantau) {
   const DISMISSED = 'pantau.surges.dismissed';
-  const NUMBER = {id: new Intl.NumberFormat('id-ID', {maximumFractionDigits: 1}),
-                  en: new Intl.NumberFormat('en-GB', {maximumFractionDigits: 1})};
+  /* At most one decimal, none when it is whole: "12", "0,2" (crm/formats.py's notation, assets/dom.js). */
+  const NUMBER = Object.fromEntries(['id', 'en'].map((lang) => [lang, {format(value) {
+    const rounded = Math.round(value * 10) / 10;
+    return pantau.dom.numberText(rounded, lang, Number.isInteger(rounded) ? 0 : 1);
+  }}]));
   const state = {cfg: null, episodeMs: 0, surges: new Map(), dismissed: new Set(), listening: false, ticker: null};
 
   function readDismissed() {
@@ -48,7 +51,7 @@
         nameEn + ' surge in ' + place + ': ' + count('en') + ' reports in ' + hours('en') + ' hours, usually ' +
           usual(s.expected, 'en'),
         {className: 'surge-text'}),
-      pantau.dom.el('span', {className: 'surge-time'}, pantau.dom.time(s.detected_at) + ' WIB'),
+      pantau.dom.el('span', {className: 'surge-time'}, [pantau.dom.clock(s.detected_at), ' WIB']),
       close,
     ]);
   }

@@ -49,7 +49,7 @@
 
   function feedRow(p, cfg) {
     return el('li', {className: 'feed-row', 'data-complaint-id': p.id, title: 'Klik untuk rincian / click for details'}, [
-      el('span', {className: 'feed-time'}, pantau.dom.time(p.received_at)),
+      el('span', {className: 'feed-time'}, pantau.dom.clock(p.received_at)),
       el('span', {className: 'feed-main'}, [
         el('span', {className: 'feed-category'},
            [swatch(cfg.colours.category[p.category] || cfg.colours.fallback), categoryName(p.category, cfg)]),
@@ -67,7 +67,7 @@
 
   function escalationRow(e, cfg) {
     return el('li', {className: 'escalation-row', 'data-complaint-id': e.id, title: 'Klik untuk rincian / click for details'}, [
-      el('span', {className: 'feed-time'}, pantau.dom.time(e.at)),
+      el('span', {className: 'feed-time'}, pantau.dom.clock(e.at)),
       el('span', {className: 'feed-main'}, [
         el('span', {className: 'feed-category'}, [lateBadge(e.breach, cfg), categoryName(e.category, cfg)]),
         el('span', {className: 'feed-place'}, e.ticket + ' · ' + place(e) + ' · ' + e.skpd),
@@ -83,10 +83,18 @@
     ]);
   }
 
+  /* Open complaints by SLA colour (crm/sla_state.py), each with its count and its name on hover. */
+  function slaSplit(counts, cfg) {
+    return Object.entries(cfg.sla_states).map(([state, [labelId, labelEn]]) =>
+      el('span', {className: 'sla-count', 'data-sla': state, title: labelId + ' / ' + labelEn},
+         [swatch(cfg.colours.sla[state]), pantau.dom.number(counts[state])]));
+  }
+
   function render(summary, cfg) {
     const k = summary.kpis;
     fill('kpi-today', pantau.dom.number(k.today));
     fill('kpi-open', pantau.dom.number(k.open));
+    fill('kpi-open-sla', ...slaSplit(k.sla, cfg));
     fill('kpi-overdue', pantau.dom.number(k.overdue));
     fill('kpi-median', pantau.dom.duration(k.median_response_ms));
     fill('cc-feed', ...summary.feed.map((p) => feedRow(p, cfg)));
@@ -95,9 +103,9 @@
       : [el('li', {className: 'escalation-none'}, bi('Belum ada batas SLA terlewati', 'No SLA deadline passed yet'))]));
     const max = Math.max(1, ...Object.values(k.channels));
     fill('cc-channels', ...Object.entries(cfg.channels).map(([code, label]) => channelRow(code, label, k.channels[code] || 0, max)));
-    const at = pantau.dom.seconds(summary.at);
+    const at = (lang) => pantau.dom.seconds(summary.at, lang);
     fill('cc-updated', summary.connected
-      ? bi('● Langsung · ' + at, '● Live · ' + at, {className: 'ok'})
+      ? bi('● Langsung · ' + at('id'), '● Live · ' + at('en'), {className: 'ok'})
       : bi('○ Terputus — menyambung ulang…', '○ Disconnected — reconnecting…', {className: 'bad'}));
   }
 
@@ -224,7 +232,7 @@
   function tooltip(p, cfg) {
     return [el('div', {className: 'tip-title'}, categoryName(p.category, cfg)),
             el('div', {}, [p.ticket + ' · ', statusName(p.status, cfg)]), el('div', {}, place(p)),
-            el('div', {}, p.received_at_wib)];
+            el('div', {}, pantau.dom.dateTime(p.received_at))];
   }
 
   document.addEventListener('click', (event) => {

@@ -8,15 +8,17 @@ announced: a recorder that runs every minute, or twice at once, records each bre
 
 A breach counts as recorded when an event of its kind is dated after the deadline it breaches.
 So a deadline that moves later (a citizen reopens the complaint, an official sets an EWS) can be
-breached, and escalated, once more; the same deadline never twice. store.complaints
-.overdue_candidates asks the same question in SQL.
+breached, and escalated, once more; the same deadline never twice. Whether a deadline has passed,
+and whether the complaint is still open, is crm/overdue.py's rule; store.complaints
+.overdue_candidates asks the same question in SQL through its twin, store/overdue.py.
 """
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
 
-from crm.complaint import SYSTEM_ACTOR, WIB, Complaint, ComplaintEvent, Status
+from crm.complaint import SYSTEM_ACTOR, WIB, Complaint, ComplaintEvent
+from crm.overdue import is_open, passed
 
 SLA_TERLAMBAT = "sla_terlambat"
 FIRST_ACTION = "tindakan_pertama"
@@ -32,14 +34,14 @@ def breach_kind(deadline: str) -> str:
 
 def new_breaches(complaint: Complaint, now: datetime) -> list[tuple[str, datetime]]:
     """(deadline, due) of each deadline passed before `now` and not yet recorded; none once Selesai."""
-    if complaint.status == Status.SELESAI:
+    if not is_open(complaint.status):
         return []
     due = []
     if complaint.first_action_at is None and complaint.first_action_due is not None:
         due.append((FIRST_ACTION, complaint.first_action_due))
     if complaint.completion_due is not None:
         due.append((COMPLETION, complaint.completion_due))
-    return [(deadline, at) for deadline, at in due if at < now and not _recorded(complaint, deadline, at)]
+    return [(deadline, at) for deadline, at in due if passed(at, now) and not _recorded(complaint, deadline, at)]
 
 
 def record_breaches(complaint: Complaint, now: datetime) -> Complaint:

@@ -12,6 +12,7 @@ screen may be public, so a hidden complaint's later changes reach them without a
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from crm.complaint import Complaint
@@ -62,8 +63,8 @@ def hidden_payload(complaint_id: int | None) -> dict[str, Any]:
     return {"id": complaint_id, "hidden": True}
 
 
-def _about(name: str, complaint: Complaint, **extra: Any) -> Event:
-    payload = public_complaint(complaint) | extra if is_public(complaint) else hidden_payload(complaint.id)
+def _about(name: str, complaint: Complaint, now: datetime | None = None, **extra: Any) -> Event:
+    payload = public_complaint(complaint, now) | extra if is_public(complaint) else hidden_payload(complaint.id)
     kode_kota = complaint.jurisdiction.kode_kota if complaint.jurisdiction else None
     return Event(name, payload, kode_kota=kode_kota, skpd=complaint.skpd)
 
@@ -83,10 +84,11 @@ def complaint_corrected(complaint: Complaint) -> Event:
     return _about(COMPLAINT_CORRECTED, complaint)
 
 
-def sla_breached(complaint: Complaint, breach: str) -> Event:
-    """A passed deadline (`breach`: crm.breaches.FIRST_ACTION or COMPLETION), escalated to the head
-    of the unit holding it."""
-    return _about(SLA_BREACHED, complaint, breach=breach)
+def sla_breached(complaint: Complaint, breach: str, now: datetime) -> Event:
+    """A passed deadline (`breach`: crm.breaches.FIRST_ACTION or COMPLETION) found at `now`, escalated
+    to the head of the unit holding it. Its payload's `overdue` is of `now`: this event is how a
+    screen learns that a complaint has turned overdue."""
+    return _about(SLA_BREACHED, complaint, now, breach=breach)
 
 
 def complaint_moderated(complaint: Complaint, action: str) -> Event:

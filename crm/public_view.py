@@ -20,10 +20,12 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from crm.complaint import SYSTEM_ACTOR, Complaint, ComplaintEvent, wib_text
+from crm.complaint import SYSTEM_ACTOR, Complaint, ComplaintEvent, utc_now, wib_text
 from crm.lifecycle import CITIZEN
+from crm.overdue import overdue
 from crm.personal_data import mask
 from crm.roles import Person, may_moderate
+from crm.sla_state import sla_state
 
 PUBLIC_ACTORS = {SYSTEM_ACTOR: "Sistem", CITIZEN: "Pelapor"}
 UNNAMED_OFFICIAL = "Petugas"  # an entry from before units were kept, or from an imported history
@@ -52,14 +54,15 @@ def sees_hidden(person: Person | None) -> bool:
     return person is not None and may_moderate(person)
 
 
-def as_seen_by(person: Person | None, complaint: Complaint) -> dict[str, Any] | None:
+def as_seen_by(person: Person | None, complaint: Complaint, now: datetime | None = None) -> dict[str, Any] | None:
     """What a reader (None: the public) is answered about a complaint, or None when it is hidden from
-    them. A moderator sees hidden ones too, marked, with the citizen's own words (masked) beside an edit."""
+    them. A moderator sees hidden ones too, marked, with the citizen's own words (masked) beside an edit.
+    `now` as in `public_complaint`."""
     if sees_hidden(person):
-        return public_complaint(complaint) | {"hidden": complaint.public_hidden,
-                                              "edited": complaint.public_edit is not None,
-                                              "original_text": public_text(complaint.text)}
-    return public_complaint(complaint) if is_public(complaint) else None
+        return public_complaint(complaint, now) | {"hidden": complaint.public_hidden,
+                                                   "edited": complaint.public_edit is not None,
+                                                   "original_text": public_text(complaint.text)}
+    return public_complaint(complaint, now) if is_public(complaint) else None
 
 
 def on_receipt(complaint: Complaint) -> dict[str, Any]:
@@ -79,11 +82,16 @@ def public_actor(event: ComplaintEvent) -> str:
     return PUBLIC_ACTORS.get(event.actor) or event.unit or UNNAMED_OFFICIAL
 
 
-def public_complaint(complaint: Complaint) -> dict[str, Any]:
+def public_complaint(complaint: Complaint, now: datetime | None = None) -> dict[str, Any]:
     """A complaint as the API, Open311, live screens, public pages and exports show it: times in UTC
     and WIB; the text (as moderated) and notes masked; no contact, name, external id or officer.
-    Whether it may be shown at all is `is_public`'s question, which every door asks first."""
+    Whether it may be shown at all is `is_public`'s question, which every door asks first.
+
+    `overdue` (crm/overdue.py) and `sla`, the SLA colour of the deadline running (crm/sla_state.py:
+    aman, peringatan, terlambat, or None once closed), are answers at `now` (None: the present), so
+    screens count and colour rather than decide; an event built for a moment (a breach) passes it."""
     j = complaint.jurisdiction
+    at = utc_now() if now is None else now
     return {
         "id": complaint.id,
         "ticket": complaint.ticket,
@@ -112,6 +120,8 @@ def public_complaint(complaint: Complaint) -> dict[str, Any]:
         "outside_desk_hours": complaint.outside_desk_hours,
         "first_action_due": _iso(complaint.first_action_due),
         "completion_due": _iso(complaint.completion_due),
+        "overdue": overdue(complaint, at),
+        "sla": sla_state(complaint, at),
         "closed_at": _iso(complaint.closed_at),
         "reopened": complaint.reopened,
         "history": [
@@ -130,7 +140,7 @@ def public_tracking(complaint: Complaint) -> dict[str, Any]:
     """What a citizen sees by ticket: where it stands and its history, without any person's name."""
     shown = public_complaint(complaint)
     keep = ("ticket", "status", "category", "kelurahan", "kecamatan", "kota", "skpd", "received_at",
-            "received_at_wib", "first_action_due", "completion_due", "closed_at", "reopened")
+            "received_at_wib", "first_action_due", "completion_due", "overdue", "closed_at", "reopened")
     return {key: shown[key] for key in keep} | {
         "history": [{"at": e.at.isoformat(), "at_wib": wib_text(e.at),
                      "status": str(e.status), "note": public_text(e.note)} for e in complaint.history],

@@ -37,6 +37,7 @@ from typing import Literal
 
 import numpy as np
 
+from crm.overdue import passed_at
 from crm.stints import Stint
 
 Level = Literal["skpd", "kota", "kecamatan", "kelurahan"]
@@ -109,22 +110,21 @@ COLUMNS = tuple(StintColumns.__dataclass_fields__)
 def outcomes(stints: StintColumns, now: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The outcomes known at `now`: (row of the stint, epoch second it is dated at, FIELDS values)."""
     acted = ~np.isnan(stints.first_action_at)
-    response = acted | (stints.first_action_due <= now)
+    response = acted | passed_at(stints.first_action_due, now)
     r_rows = np.flatnonzero(response)
     r_when = np.where(acted, stints.first_action_at, stints.first_action_due)[r_rows]
     r_values = np.zeros((len(r_rows), len(FIELDS)))
     r_values[:, F["responses"]] = 1
-    r_values[:, F["responses_on_time"]] = (acted & (stints.first_action_at <= stints.first_action_due))[r_rows]
+    r_values[:, F["responses_on_time"]] = (acted & ~passed_at(stints.first_action_due, stints.first_action_at))[r_rows]
     r_values[:, F["response_hours"]] = _hours(np.where(acted, stints.first_action_at, now) - stints.start)[r_rows]
 
     closed = ~np.isnan(stints.closed_at)
-    due = ~np.isnan(stints.completion_due)
-    judged = (stints.handed_over == 0) & (closed | (np.isnan(stints.end) & due & (stints.completion_due <= now)))
+    judged = (stints.handed_over == 0) & (closed | (np.isnan(stints.end) & passed_at(stints.completion_due, now)))
     c_rows = np.flatnonzero(judged)
     c_when = np.where(closed, stints.closed_at, stints.completion_due)[c_rows]
     c_values = np.zeros((len(c_rows), len(FIELDS)))
     c_values[:, F["completions"]] = 1
-    c_values[:, F["completions_on_time"]] = (closed & (~due | (stints.closed_at <= stints.completion_due)))[c_rows]
+    c_values[:, F["completions_on_time"]] = (closed & ~passed_at(stints.completion_due, stints.closed_at))[c_rows]
     c_values[:, F["completion_hours"]] = np.where(closed, _hours(stints.closed_at - stints.start), 0)[c_rows]
     c_values[:, F["finished"]] = closed[c_rows]
     for name, column in (("validations", stints.validations), ("rejections", stints.rejections),
@@ -137,9 +137,9 @@ def outcomes(stints: StintColumns, now: float) -> tuple[np.ndarray, np.ndarray, 
 
 
 def held_at(stints: StintColumns, at: float) -> np.ndarray:
-    """Per stint [held, overdue] at `at`: the unit held it then, and its deadline had passed."""
+    """Per stint [held, overdue] at `at`: the unit held it then, and its deadline had passed (crm/overdue.py)."""
     held = (stints.start <= at) & (np.isnan(stints.end) | (stints.end > at))
-    overdue = held & (stints.completion_due < at)  # NaN compares False: no deadline, never overdue
+    overdue = held & passed_at(stints.completion_due, at)
     return np.stack([held, overdue], axis=1).astype(np.int64)
 
 

@@ -44,10 +44,10 @@ from crm.sheets import DataFileError, read_text, sheet_rows
 FIRST_ACTION_HOURS = 6  # clock hours
 COMPLETION_WORKING_DAYS = 7
 DESK_COMPLETION_WORKING_DAYS = 3  # walk-in desk channels: the keys of DESK_WINDOWS
-WARNING_BEFORE = timedelta(hours=24)
 
+# How close a deadline is (crm/sla_state.py decides which): green, amber, red.
 AMAN = "aman"
-PERINGATAN = "peringatan"  # WARNING_BEFORE or less left
+PERINGATAN = "peringatan"  # in the last quarter of the time allowed
 TERLAMBAT = "terlambat"  # the deadline has passed
 
 LIBUR_NASIONAL = "libur_nasional"
@@ -198,13 +198,6 @@ class SlaClock:
         _require_aware(deadline, "deadline")
         _require_aware(now, "now")
         return deadline - now
-
-    def state(self, deadline: datetime, now: datetime) -> str:
-        """AMAN, PERINGATAN from 24 hours before the deadline up to it, TERLAMBAT after it."""
-        left = self.time_left(deadline, now)
-        if left < timedelta(0):
-            return TERLAMBAT
-        return PERINGATAN if left <= WARNING_BEFORE else AMAN
 
     @classmethod
     def _load(cls, source: Path | Traversable, label: str, calendar: Calendar) -> SlaClock:

@@ -11,17 +11,20 @@ Bahasa Indonesia), and `/favicon.ico`, which browsers ask for on their own, lead
 """
 from __future__ import annotations
 
+import json
+
 from dash import ClientsideFunction, Dash, Input, Output, __version__, dcc, html, page_container
 from dash._pages import _path_to_page  # the router's own matching, so the status agrees with the page shown
 from dash.exceptions import DependencyException
 from flask import Response, has_request_context, redirect, request
 from flask_wtf.csrf import generate_csrf
 
+from crm.formats import client_formats
 from crm.roles import Person, Work, work_of
 from dashboard.callback_guard import install_callback_guard
 from dashboard.context import PageContext, install
 from dashboard.figures import outlines_geojson
-from dashboard.i18n import bi
+from dashboard.i18n import ROLE_NAMES, bi, who
 from dashboard.snapshot import RecentComplaints
 from followup.auth import LOGIN_PATH, LOGOUT_PATH, current_person
 from geo.boundaries import Boundaries
@@ -73,7 +76,8 @@ def no_such_script(_: DependencyException) -> tuple[str, int, dict[str, str]]:
 
 def frame() -> html.Div:
     person = current_person() if has_request_context() else None  # Dash also builds it outside requests
-    return html.Div(id="pantau-root", className="pantau lang-id", children=[
+    return html.Div(id="pantau-root", className="pantau lang-id", **{"data-formats": json.dumps(client_formats())},
+                    children=[
         dcc.Store(id="lang", storage_type="local", data="id"),
         dcc.Interval(id="clock-tick", interval=1000),
         html.Header(className="pantau-header" + (" signed-in" if person else ""), children=[
@@ -109,7 +113,7 @@ def account(person: Person | None) -> html.A | html.Form:
     if person is None:
         return html.A(bi("Masuk", "Sign in"), href=LOGIN_PATH, className="header-link")
     return html.Form(action=LOGOUT_PATH, method="post", className="account", children=[
-        html.Span(f"{person.name} · {person.role}", className="account-name", title=f"{person.name} · {person.role}"),
+        html.Span(who(person), className="account-name", title=f"{person.name} · {ROLE_NAMES[person.role][0]}"),
         dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
         html.Button(bi("Keluar", "Sign out"), type="submit", className="account-button"),
     ])

@@ -11,6 +11,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from crm import formats
+from crm.formats import LANGS
 from dashboard.figures import ATTRIBUTION
 from store.areas import AreaFigures
 
@@ -46,17 +48,21 @@ def _mercator(lat: float) -> float:
 
 
 def hours_text(hours: float | None) -> tuple[str, str]:
-    """A median in hours as each language writes it: "2,5 jam" and "2.5 h"; a dash for none."""
+    """A median in hours as each language writes it (crm/formats.py): "2,5 jam" and "2.5 h"; a dash for none."""
     if hours is None:
         return "—", "—"
-    return f"{hours:.1f}".replace(".", ",") + " jam", f"{hours:.1f} h"
+    return f"{formats.number(hours, 'id', 1)} jam", f"{formats.number(hours, 'en', 1)} h"
 
 
 def _hover(lang: int) -> str:
+    """Hover text of one language; its figures are customdata 1-4 (Indonesian) or 5-8 (English),
+    already formatted, since plotly would print 1553 where people read 1.553 or 1,553."""
     labels = [MEASURE_LABELS[m][lang] for m in ("count", "open", "overdue")]
     median = ("Median respons", "Median response")[lang]
-    return (f"<b>%{{customdata[0]}}</b><br>{labels[0]}: %{{customdata[1]}}<br>{labels[1]}: %{{customdata[2]}}"
-            f"<br>{labels[2]}: %{{customdata[3]}}<br>{median}: %{{customdata[{4 + lang}]}}<extra></extra>")
+    first = 1 + 4 * lang
+    return (f"<b>%{{customdata[0]}}</b><br>{labels[0]}: %{{customdata[{first}]}}"
+            f"<br>{labels[1]}: %{{customdata[{first + 1}]}}<br>{labels[2]}: %{{customdata[{first + 2}]}}"
+            f"<br>{median}: %{{customdata[{first + 3}]}}<extra></extra>")
 
 
 HOVER = {"id": _hover(0), "en": _hover(1)}
@@ -106,12 +112,18 @@ def area_map(outlines: dict[str, Any], names: Mapping[str, str], figures: Mappin
 def _choropleth(outlines: dict[str, Any], codes: Sequence[str], names: Mapping[str, str],
                 shown: Mapping[str, AreaFigures], **style: Any) -> go.Choroplethmap:
     """One trace of `codes`, hovering with the area's name and all its figures in both languages."""
-    customdata = [[names.get(code, code), shown[code].count, shown[code].open, shown[code].overdue,
-                   *hours_text(shown[code].median_response_hours)] for code in codes]
+    customdata = [[names.get(code, code), *_figures_text(shown[code], "id"), *_figures_text(shown[code], "en")]
+                  for code in codes]
     style.setdefault("meta", {"hover": HOVER})
     return go.Choroplethmap(geojson=_subset(outlines, codes), locations=list(codes), customdata=customdata,
                             hovertemplate=HOVER["id"], marker={"line": {"color": OUTLINE, "width": 1}, "opacity": 0.85},
                             **style)
+
+
+def _figures_text(figures: AreaFigures, lang: formats.Lang) -> list[str]:
+    """Count, open, overdue and median response as `lang` writes them."""
+    median = hours_text(figures.median_response_hours)[LANGS.index(lang)]
+    return [formats.number(value, lang) for value in (figures.count, figures.open, figures.overdue)] + [median]
 
 
 def _subset(outlines: dict[str, Any], codes: Sequence[str]) -> dict[str, Any]:

@@ -1,9 +1,9 @@
 """What the browser's live code is given: catalogues, colours, rules and the page's snapshot.
 
 The browser keeps the live state (assets/live.js) and counts it (assets/kpis.js). Names, colours,
-event names, the time window, the WIB offset and the overdue fallback come from here, each from
-its home in crm/ or dashboard/; only the shape of a KPI row is written again in the browser
-(dashboard/kpis.py says so).
+event names, the time window and the WIB offset come from here, each from its home in crm/ or
+dashboard/; whether a complaint is overdue comes with the complaint itself (crm/overdue.py). Only
+the shape of a KPI row is written again in the browser (dashboard/kpis.py says so).
 """
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ from crm.events import COMPLAINT_CORRECTED, COMPLAINT_MODERATED, COMPLAINT_ROUTE
 from crm.moderation import EDIT, HIDE, MAX_REASON, MAX_TEXT, UNHIDE
 from crm.rooms import CITY
 from crm.skpd import SKPDS
-from dashboard.figures import COMPLAINTS_TRACE, HOVER, MAINLAND_BOUNDS
-from dashboard.kpis import OVERDUE_AFTER, kpi_row
-from dashboard.palette import CATEGORY_COLOURS, GREY, STATUS_COLOURS, STATUS_SWATCHES
+from dashboard.figures import COMPLAINTS_TRACE, HOVER, MAINLAND_BOUNDS, POINT_FIELDS
+from dashboard.kpis import kpi_row
+from dashboard.palette import CATEGORY_COLOURS, COLOUR_MODES, GREY, SLA_COLOURS, SLA_SWATCHES, STATUS_COLOURS, STATUS_SWATCHES
 from dashboard.snapshot import WINDOW
 
 FLUSH_MS = 250  # at most four repaints a second, however many complaints arrive
@@ -47,11 +47,14 @@ def client_config(now: datetime, *, moderator: bool = False) -> dict[str, Any]:
         "breach_event": SLA_BREACHED, "room": CITY, "moderated_event": COMPLAINT_MODERATED, "moderator": moderator,
         "moderation": {"hide": HIDE, "unhide": UNHIDE, "edit": EDIT, "max_reason": MAX_REASON, "max_text": MAX_TEXT},
         "flush_ms": FLUSH_MS, "feed_size": FEED_SIZE, "escalations_size": ESCALATIONS_SIZE,
-        "window_ms": _ms(WINDOW), "overdue_after_ms": _ms(OVERDUE_AFTER),
+        "window_ms": _ms(WINDOW),
         "wib_offset_ms": _ms(wib_offset), "waiting": Status.MENUNGGU.value, "closed": Status.SELESAI.value,
         "detail_url": DETAIL_URL, "trace": COMPLAINTS_TRACE, "hover": HOVER,
         "fit_bounds": MAINLAND_BOUNDS,
-        "colours": {"category": dict(CATEGORY_COLOURS), "status": dict(STATUS_COLOURS), "fallback": GREY},
+        "colours": {"category": dict(CATEGORY_COLOURS), "status": dict(STATUS_COLOURS), "sla": dict(SLA_COLOURS),
+                    "fallback": GREY},
+        "colour_columns": {mode: POINT_FIELDS.index(mode) for mode in COLOUR_MODES},
+        "sla_states": {s.key: [s.label_id, s.label_en] for s in SLA_SWATCHES[:3]},
         "categories": {code: [c.name, c.name_en] for code, c in CATEGORIES.items()},
         "statuses": {str(s.key): [s.label_id, s.label_en] for s in STATUS_SWATCHES},
         "channels": dict(CHANNELS),

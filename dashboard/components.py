@@ -9,18 +9,22 @@ from dashboard.i18n import bi
 from dashboard.palette import COLOUR_MODES, legend
 
 
-def kpi_tile(tile_id: str, label_id: str, label_en: str, hint_id: str, hint_en: str) -> html.Div:
+def kpi_tile(tile_id: str, label_id: str, label_en: str, hint_id: str, hint_en: str,
+             split: bool = False) -> html.Div:
+    """`split`: under the hint, a box (`<tile_id>-sla`) for the open complaints by SLA colour."""
     return html.Div(className="kpi", children=[
         html.Div(bi(label_id, label_en), className="kpi-label"),
         html.Div(id=tile_id, className="kpi-value"),
         html.Div(bi(hint_id, hint_en), className="kpi-hint"),
+        *([html.Div(id=f"{tile_id}-sla", className="kpi-split")] if split else []),
     ])
 
 
 def kpi_bar() -> html.Section:
     return html.Section(className="kpis", children=[
         kpi_tile("kpi-today", "Hari ini", "Today", "pengaduan masuk (WIB)", "complaints received (WIB)"),
-        kpi_tile("kpi-open", "Terbuka", "Open", "belum Selesai", "not yet done"),
+        kpi_tile("kpi-open", "Terbuka", "Open", "belum Selesai; menurut batas SLA:", "not yet done; by SLA deadline:",
+                 split=True),
         kpi_tile("kpi-overdue", "Lewat batas", "Overdue", "terbuka, lewat batas selesai",
                  "open past the completion deadline"),
         kpi_tile("kpi-median", "Median respons", "Median response", "sampai status pertama berubah",
@@ -35,7 +39,8 @@ def legend_card() -> html.Div:
         dcc.RadioItems(
             id="cc-colour-by", value="category", inline=True, className="colour-toggle",
             options=[{"label": bi("Kategori", "Category"), "value": "category"},
-                     {"label": bi("Status", "Status"), "value": "status"}],
+                     {"label": bi("Status", "Status"), "value": "status"},
+                     {"label": bi("Batas SLA", "SLA"), "value": "sla"}],
         ),
         *[html.Ul(className=f"swatches swatches-{mode}", children=[
             html.Li([html.Span(className="swatch", style={"background": s.colour}), bi(s.label_id, s.label_en)])

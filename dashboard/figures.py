@@ -1,12 +1,14 @@
 """Figure builders: pure functions from data to Plotly figures, no Dash and no store."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import plotly.graph_objects as go
 
+from crm import formats
 from crm.categories import CATEGORIES, FALLBACK
 from dashboard.palette import BLUE, GREY, colour_of
 
@@ -19,12 +21,12 @@ COMPLAINTS_TRACE = 1  # index of the complaints in the figure's data, after the 
 
 # customdata columns of a complaint point; the browser's live layer shows the same fields
 POINT_FIELDS = ("id", "ticket", "category_id", "category_en", "place", "time_wib", "category", "status",
-                "duplicate_of")
+                "duplicate_of", "sla", "time_en")
 HOVER = {
     "id": "<b>%{customdata[2]}</b><br>%{customdata[1]} · %{customdata[7]}<br>%{customdata[4]}"
           "<br>%{customdata[5]}<extra></extra>",
     "en": "<b>%{customdata[3]}</b><br>%{customdata[1]} · %{customdata[7]}<br>%{customdata[4]}"
-          "<br>%{customdata[5]}<extra></extra>",
+          "<br>%{customdata[10]}<extra></extra>",
 }
 
 
@@ -43,9 +45,12 @@ def place(complaint: dict[str, Any]) -> str:
 
 
 def point_data(complaint: dict[str, Any]) -> list[Any]:
+    """One point's POINT_FIELDS; its time in each language's format (crm/formats.py)."""
     category = CATEGORIES.get(complaint["category"]) or CATEGORIES[FALLBACK]
+    received = datetime.fromisoformat(complaint["received_at"])
     return [complaint["id"], complaint["ticket"], category.name, category.name_en, place(complaint),
-            complaint["received_at_wib"], complaint["category"], complaint["status"], complaint["duplicate_of"]]
+            formats.date_time(received, "id"), complaint["category"], complaint["status"], complaint["duplicate_of"],
+            complaint["sla"], formats.date_time(received, "en")]
 
 
 def jakarta_map(outlines: dict[str, Any], complaints: list[dict[str, Any]], map_style: str = "white-bg",

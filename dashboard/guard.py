@@ -13,7 +13,7 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from crm.roles import Person, Role
-from dashboard.i18n import bi
+from dashboard.i18n import ROLE_NAMES, bi
 from dashboard.queue_widgets import notice
 from followup.auth import LOGIN_PATH, NotAllowed, NotSignedIn, require_person
 
@@ -34,9 +34,10 @@ class Guard:
         except NotSignedIn:
             return sign_in_prompt(self.path)
         except NotAllowed as exc:
-            who = f"{exc.person.name} ({exc.person.role})"
-            return notice(bi(f"{who}: halaman ini untuk {self.audience[0]}.",
-                             f"{who}: this page is for {self.audience[1]}."), "bad")
+            name_id, name_en = ROLE_NAMES[exc.person.role]
+            who_id, who_en = f"{exc.person.name} ({name_id})", f"{exc.person.name} ({name_en})"
+            return notice(bi(f"{who_id}: halaman ini untuk {self.audience[0]}.",
+                             f"{who_en}: this page is for {self.audience[1]}."), "bad")
 
     def page(self, title: Component, content: Callable[[Person, Component], list[Component]]) -> html.Main:
         """The layout: `content(person, title)` for a person the page is for, else the title over the notice."""

@@ -1,21 +1,21 @@
 """The facts behind the KPI tiles, one row per complaint, counted in the browser (assets/kpis.js).
 
 The browser counts because the tiles must move with every live complaint and with the clock
-(midnight WIB, a complaint turning overdue) without asking the server. `kpi_row` makes the rows of
-the page's snapshot; for a complaint that arrives or changes live, assets/kpis.js `row` makes the
-same row in the browser, so a change to what a row says is made in both.
+(midnight WIB) without asking the server. Whether a complaint is overdue is never decided here or
+there: the public payload carries crm/overdue.py's answer (`overdue`) and the SLA colour of the
+deadline running (`sla`, crm/sla_state.py), which the tiles split open complaints by; the SLA watch's
+`sla_breached` event brings the new answer when a deadline passes. `kpi_row` makes the rows of the
+page's snapshot; for a complaint that arrives or changes live, assets/kpis.js `row` makes the same
+row in the browser, so a change to what a row says is made in both.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from crm.complaint import Status
 
-# For a complaint without completion_due: the field-work SLA, 7 days.
-OVERDUE_AFTER = timedelta(days=7)
-
-KpiRow = list[Any]  # [id, received_ms, channel, status, response_ms | None, overdue_at_ms]
+KpiRow = list[Any]  # [id, received_ms, channel, status, response_ms | None, overdue (0 or 1), sla | None]
 
 
 def epoch_ms(iso: str) -> int:
@@ -30,14 +30,6 @@ def response_ms(complaint: dict[str, Any]) -> int | None:
     return None
 
 
-def overdue_at_ms(complaint: dict[str, Any]) -> int:
-    """When an open complaint counts as overdue: its completion deadline (which an Estimasi Waktu
-    Selesai or a reopening moves), else OVERDUE_AFTER after receipt."""
-    if complaint.get("completion_due"):
-        return epoch_ms(complaint["completion_due"])
-    return epoch_ms(complaint["received_at"]) + int(OVERDUE_AFTER.total_seconds() * 1000)
-
-
 def kpi_row(complaint: dict[str, Any]) -> KpiRow:
     return [complaint["id"], epoch_ms(complaint["received_at"]), complaint["channel"],
-            complaint["status"], response_ms(complaint), overdue_at_ms(complaint)]
+            complaint["status"], response_ms(complaint), int(complaint["overdue"]), complaint["sla"]]

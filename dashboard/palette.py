@@ -63,18 +63,30 @@ CATEGORY_COLOURS: Mapping[str, str] = MappingProxyType(
 )
 STATUS_COLOURS: Mapping[str, str] = MappingProxyType({str(s.key): s.colour for s in STATUS_SWATCHES})
 
-# The SLA countdown of the work queues, by crm.sla.SlaClock.state: green, amber, red.
-SLA_COLOURS: Mapping[str, str] = MappingProxyType({AMAN: BLUISH_GREEN, PERINGATAN: ORANGE, TERLAMBAT: VERMILLION})
+# The SLA colours of crm/sla_state.py: green, amber in the last quarter of the time allowed, red
+# past the deadline; a closed complaint (no deadline running) is grey. The work queues' countdown,
+# the map's "SLA" colouring and the KPI tiles' split all use them.
+SLA_SWATCHES: tuple[Swatch, ...] = (
+    Swatch(AMAN, BLUISH_GREEN, "Masih longgar", "Time to spare"),
+    Swatch(PERINGATAN, ORANGE, "Seperempat waktu terakhir", "Last quarter of the time"),
+    Swatch(TERLAMBAT, VERMILLION, "Lewat batas", "Past the deadline"),
+    Swatch("selesai", GREY, "Selesai", "Done"),
+)
+SLA_COLOURS: Mapping[str, str] = MappingProxyType({s.key: s.colour for s in SLA_SWATCHES[:3]})
 
-COLOUR_MODES = ("category", "status")
+COLOUR_MODES = ("category", "status", "sla")
 
 
 def colour_of(complaint: Mapping[str, object], mode: str) -> str:
     """A complaint's colour; an unknown code is grey rather than an error on a live screen."""
     if mode == "status":
         return STATUS_COLOURS.get(str(complaint["status"]), GREY)
+    if mode == "sla":
+        return SLA_COLOURS.get(str(complaint["sla"]), GREY)
     return CATEGORY_COLOURS.get(str(complaint["category"]), GREY)
 
 
 def legend(mode: str) -> tuple[Swatch, ...]:
+    if mode == "sla":
+        return SLA_SWATCHES
     return STATUS_SWATCHES if mode == "status" else tuple(swatch for swatch, _ in CATEGORY_GROUPS)

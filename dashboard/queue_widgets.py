@@ -15,7 +15,8 @@ from dash import html
 from crm.categories import CATEGORIES
 from crm.complaint import Complaint, Status
 from crm.corrections import CorrectionError
-from crm.sla import SlaClock
+from crm.sla import TERLAMBAT, SlaClock
+from crm.sla_state import FIRST_ACTION, running, state
 from crm.transitions import TransitionError
 from dashboard.i18n import bi
 from dashboard.palette import GREY, SLA_COLOURS, STATUS_COLOURS, STATUS_SWATCHES
@@ -61,18 +62,19 @@ def place(complaint: Complaint) -> str:
 
 
 def sla_countdown(complaint: Complaint, sla: SlaClock, now: datetime) -> html.Span:
-    """Time left to the first action while Menunggu, else to completion, coloured by SlaClock.state."""
-    first = complaint.status is Status.MENUNGGU
-    deadline = complaint.first_action_due if first else complaint.completion_due
-    if deadline is None:
+    """Time left to the deadline running (crm/sla_state.py: the first action's while Menunggu, else
+    completion's), coloured by how much of the time allowed is left."""
+    found = running(complaint)
+    if found is None:
         return html.Span("—", className="work-sla")
-    state = sla.state(deadline, now)
-    left = sla.time_left(deadline, now)
+    colour = state(start=found.start, due=found.due, now=now)
+    left = sla.time_left(found.due, now)
     span_id, span_en = duration(abs(left))
+    first = found.which == FIRST_ACTION
     what_id, what_en = ("tindakan pertama", "first action") if first else ("selesai", "completion")
-    text = (bi(f"sisa {span_id} ({what_id})", f"{span_en} left ({what_en})") if left >= timedelta(0)
-            else bi(f"lewat {span_id} ({what_id})", f"{span_en} overdue ({what_en})"))
-    return html.Span(text, className=f"work-sla work-sla-{state}", style={"background": SLA_COLOURS[state]})
+    text = (bi(f"lewat {span_id} ({what_id})", f"{span_en} overdue ({what_en})") if colour == TERLAMBAT
+            else bi(f"sisa {span_id} ({what_id})", f"{span_en} left ({what_en})"))
+    return html.Span(text, className=f"work-sla work-sla-{colour}", style={"background": SLA_COLOURS[colour]})
 
 
 def duration(span: timedelta) -> tuple[str, str]:

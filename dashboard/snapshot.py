@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from crm.complaint import Complaint, Status
+from crm.overdue import is_open
 from crm.public_view import as_seen_by
 from crm.complaint_filter import ComplaintFilter
 from crm.roles import Person
@@ -18,7 +19,7 @@ from crm.roles import Person
 RecentComplaints = Callable[[ComplaintFilter], list[Complaint]]
 
 WINDOW = timedelta(hours=24)
-OPEN_STATUSES = tuple(s for s in Status if s is not Status.SELESAI)
+OPEN_STATUSES = tuple(s for s in Status if is_open(s))
 
 
 def read_snapshot(recent: RecentComplaints, now: datetime, reader: Person | None = None) -> list[dict[str, Any]]:
@@ -29,4 +30,4 @@ def read_snapshot(recent: RecentComplaints, now: datetime, reader: Person | None
         for complaint in recent(ComplaintFilter(statuses=(status,))):
             found.setdefault(complaint.id, complaint)
     newest_first = sorted(found.values(), key=lambda c: (c.received_at, c.id or 0), reverse=True)
-    return [shown for c in newest_first if (shown := as_seen_by(reader, c)) is not None]
+    return [shown for c in newest_first if (shown := as_seen_by(reader, c, now)) is not None]

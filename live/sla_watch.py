@@ -48,7 +48,7 @@ def _announce(sessions: sessionmaker[Session], publisher: Publisher, complaint_i
         for breach, due in breaches:
             work.audit(actor=SYSTEM_ACTOR, action=AUDIT_ACTION, target=str(after.id), at=now,
                        detail={"breach": breach, "due": due.isoformat(), "skpd": after.skpd})
-            work.announce(sla_breached(after, breach))
+            work.announce(sla_breached(after, breach, now))
 
     change_complaint(sessions, publisher, complaint_id=complaint_id, step=partial(record_breaches, now=now),
                      record=record)

@@ -14,15 +14,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import ColumnElement, and_, case, func, literal_column, select
+from sqlalchemy import ColumnElement, case, func, literal_column, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
 
-from crm.complaint import Complaint, Status
+from crm.complaint import Complaint
 from crm.complaint_filter import ComplaintFilter
 from store.db import epoch_seconds
 from store.filters import conditions
 from store.models import ComplaintRow
+from store.overdue import is_open, overdue
 from store.rows import publicly_visible, to_domain
 
 KOTA, KECAMATAN, KELURAHAN = "kota", "kecamatan", "kelurahan"
@@ -95,11 +96,10 @@ def _figures(session: Session, column: InstrumentedAttribute[str | None] | None,
     """Counts per value of `column` in one query, medians from a second; with no column, one
     ungrouped row under the key "" (PostgreSQL refuses GROUP BY a constant)."""
     key = column if column is not None else literal_column("''")
-    still_open = ComplaintRow.status != Status.SELESAI.value
-    overdue = and_(still_open, ComplaintRow.completion_due < now)
+    still_open = is_open(ComplaintRow.status)
     query = select(key.label("kode"), func.count(ComplaintRow.id),
                    func.coalesce(func.sum(case((still_open, 1), else_=0)), 0),
-                   func.coalesce(func.sum(case((overdue, 1), else_=0)), 0)).where(*where)
+                   func.coalesce(func.sum(case((overdue(now), 1), else_=0)), 0)).where(*where)
     counts = session.execute(query if column is None else query.group_by(column)).all()
     medians = _median_response_hours(session, key, where)
     return {kode: AreaFigures(count, int(n_open), int(n_overdue), medians.get(kode))

@@ -28,6 +28,7 @@ from store import stints
 from store.filters import conditions
 from store.inserts import insert_rows, insert_with_ids
 from store.models import ComplaintEventRow, ComplaintRow
+from store.overdue import is_open, passed
 from store.postgis import complaints_in_boxes
 from store.rows import event_values, history_of, publicly_visible, row_values, to_domain, to_row, with_history
 
@@ -323,11 +324,11 @@ def overdue_candidates(session: Session, *, now: datetime, limit: int = 500) -> 
         return ~exists().where(ComplaintEventRow.complaint_id == ComplaintRow.id,
                                ComplaintEventRow.kind == breach_kind(deadline), ComplaintEventRow.at >= due)
 
-    first_action = and_(ComplaintRow.first_action_at.is_(None), ComplaintRow.first_action_due < now,
+    first_action = and_(ComplaintRow.first_action_at.is_(None), passed(ComplaintRow.first_action_due, now),
                         unrecorded(FIRST_ACTION, ComplaintRow.first_action_due))
-    completion = and_(ComplaintRow.completion_due < now, unrecorded(COMPLETION, ComplaintRow.completion_due))
+    completion = and_(passed(ComplaintRow.completion_due, now), unrecorded(COMPLETION, ComplaintRow.completion_due))
     query = (select(ComplaintRow.id)
-             .where(ComplaintRow.status != Status.SELESAI.value, first_action | completion)
+             .where(is_open(ComplaintRow.status), first_action | completion)
              .order_by(ComplaintRow.id).limit(limit))
     return list(session.scalars(query))
 

@@ -4,7 +4,7 @@ how long its first actions and completions took, and where its complaints are.
 Everything is read from ranking_stints (store/models.py StintRow), the rows the ranking itself counts
 (crm/ranking.py), so the page and the rank agree: time is charged to the unit that held the
 complaint, and "overdue" is the unit's own completion deadline passed while it still holds the
-complaint (crm/ranking.py held_at). Counting happens in SQL, the same on SQLite and PostGIS; hours
+complaint (crm/overdue.py, in SQL by store/overdue.py; crm/ranking.py held_at). Counting happens in SQL, the same on SQLite and PostGIS; hours
 between two times come from store.db.epoch_seconds.
 """
 from __future__ import annotations
@@ -19,6 +19,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from store.db import epoch_seconds
 from store.models import ComplaintRow, StintRow
+from store.overdue import passed
 
 Took = Literal["response", "completion"]
 _ENDS: dict[Took, InstrumentedAttribute[datetime | None]] = {
@@ -46,7 +47,7 @@ def held_by_status(session: Session, *, skpd: str, now: datetime) -> dict[str, i
 
 def overdue(session: Session, *, skpd: str, now: datetime, limit: int) -> tuple[list[Overdue], int]:
     """The unit's overdue complaints, longest overdue first (at most `limit`), and how many there are."""
-    late = [*_held(skpd, now), StintRow.completion_due < now]
+    late = [*_held(skpd, now), passed(StintRow.completion_due, now)]
     total = session.scalar(select(func.count()).select_from(StintRow).where(*late)) or 0
     rows = session.execute(
         select(ComplaintRow.ticket, ComplaintRow.category, ComplaintRow.kelurahan, StintRow.completion_due)

@@ -29,7 +29,8 @@ from typing_extensions import TypedDict  # pydantic reads these hints on Python 
 
 from crm.categories import CATEGORIES
 from crm.channels import CHANNELS
-from crm.complaint import utc_now, wib_text
+from crm.complaint import utc_now
+from crm.formats import date_time, number
 from crm.windows import LABELS, WINDOWS, window_start
 from dashboard.area_figures import (
     MEASURE_LABELS,
@@ -41,7 +42,7 @@ from dashboard.area_figures import (
 from dashboard.area_outlines import Area, AreaOutlines, area_outlines, bounds_of
 from dashboard.context import services, page_context
 from dashboard.figures import MAINLAND_BOUNDS
-from dashboard.i18n import bi
+from dashboard.i18n import bi, count
 from store import areas
 from store.areas import KECAMATAN, KELURAHAN, KOTA, AreaFigures
 
@@ -91,9 +92,9 @@ def layout(kode: str | None = None, window: str = DEFAULT_WINDOW, measure: str =
             breadcrumb(outlines, area, window, measure),
             html.H2(title(area)),
             html.P(className="areas-since", children=bi(
-                f"Pengaduan masuk sejak {wib_text(since)} · dihitung {wib_text(now)}"
+                f"Pengaduan masuk sejak {date_time(since, 'id')} · dihitung {date_time(now, 'id')}"
                 + ("; tanpa lokasi atau di luar Jakarta tidak termasuk" if area is None else ""),
-                f"Complaints received since {wib_text(since)} · counted {wib_text(now)}"
+                f"Complaints received since {date_time(since, 'en')} · counted {date_time(now, 'en')}"
                 + ("; those without a place or outside Jakarta are not included" if area is None else ""))),
         ]),
         html.Div(className="areas-controls", children=[
@@ -175,9 +176,9 @@ def breadcrumb(outlines: AreaOutlines, area: Area | None, window: str, measure: 
 def kpi_tiles(figures: AreaFigures) -> html.Section:
     median_id, median_en = hours_text(figures.median_response_hours)
     tiles = [
-        (("Pengaduan", "Complaints"), str(figures.count), ("masuk dalam jangka waktu", "received in the period")),
-        (("Terbuka", "Open"), str(figures.open), ("belum Selesai", "not yet done")),
-        (("Lewat batas", "Overdue"), str(figures.overdue),
+        (("Pengaduan", "Complaints"), count(figures.count), ("masuk dalam jangka waktu", "received in the period")),
+        (("Terbuka", "Open"), count(figures.open), ("belum Selesai", "not yet done")),
+        (("Lewat batas", "Overdue"), count(figures.overdue),
          ("terbuka, lewat batas selesai", "open past the completion deadline")),
         (("Median respons", "Median response"), bi(median_id, median_en),
          ("sampai tindakan pertama", "until the first action")),
@@ -207,14 +208,14 @@ def breakdown_card(heading: tuple[str, str], rows: list[tuple[str, int]],
                 html.Span(label(value), className="areas-bar-label"),
                 html.Span(html.Span(className="areas-bar-fill", style={"width": f"{100 * n / most:.1f}%"}),
                           className="areas-bar-track"),
-                html.Span(str(n), className="areas-bar-count"),
+                html.Span(count(n), className="areas-bar-count"),
             ]) for value, n in rows[:TOP_ROWS]
         ])
         rest = rows[TOP_ROWS:]
         if rest:
             n_rest = sum(n for _, n in rest)
-            body = [body, html.P(bi(f"dan {len(rest)} lainnya: {n_rest} pengaduan",
-                                    f"and {len(rest)} more: {n_rest} complaints"), className="areas-none")]
+            body = [body, html.P(bi(f"dan {len(rest)} lainnya: {number(n_rest, 'id')} pengaduan",
+                                    f"and {len(rest)} more: {number(n_rest, 'en')} complaints"), className="areas-none")]
     return html.Section(className="card areas-breakdown", children=[html.H3(bi(*heading)), body])
 
 
@@ -231,7 +232,7 @@ def area_table(shown: list[Area], figures: dict[str, AreaFigures], parent: Area 
         values = figures.get(area.kode, NO_FIGURES)
         rows.append(html.Tr(className="areas-current" if current and current.kode == area.kode else None, children=[
             html.Td(dcc.Link(area.name, href=href(area.kode, window, measure), className="areas-link")),
-            html.Td(values.count), html.Td(values.open), html.Td(values.overdue),
+            html.Td(count(values.count)), html.Td(count(values.open)), html.Td(count(values.overdue)),
             html.Td(bi(*hours_text(values.median_response_hours))),
         ]))
     return html.Section(className="card areas-table-card", children=[

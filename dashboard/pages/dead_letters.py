@@ -17,11 +17,11 @@ from dash import MATCH, Input, Output, callback, ctx, dcc, html, no_update, regi
 from dash.development.base_component import Component
 
 from crm.channels import CHANNELS
-from crm.complaint import wib_text
+from crm.formats import LANGS, date_time, number
 from crm.roles import Person, Work, scopes_of, users_of
 from dashboard.context import services
 from dashboard.guard import Guard
-from dashboard.i18n import bi
+from dashboard.i18n import bi, count, when, who
 from dashboard.queue_widgets import notice
 from ingest.auth import Caller
 from ingest.channels.base import Rejected
@@ -45,7 +45,7 @@ def layout(**_query: str) -> html.Main:
 def desk(person: Person, title: Component) -> list[Component]:
     return [
         title,
-        html.P(f"{person.name} · {person.role}", className="work-who"),
+        html.P(who(person), className="work-who"),
         html.P(className="track-intro", children=bi(
             "Kiriman yang tidak dapat dibaca adaptor kanalnya, disimpan apa adanya tanpa header kredensial. "
             "Putar ulang setelah adaptor atau datanya diperbaiki; abaikan bila tidak ada yang perlu diperbaiki "
@@ -108,9 +108,9 @@ def card(letter: DeadLetter) -> html.Section:
                  html.Span(f"HTTP {letter.status}", className="letter-status")]),
         html.Dl(className="track-facts", children=[
             html.Dt(bi("Alasan", "Reason")), html.Dd(reason(letter), className="letter-reason"),
-            html.Dt(bi("Percobaan", "Attempts")), html.Dd(str(letter.attempts), className="letter-attempts"),
-            html.Dt(bi("Pertama diterima", "First received")), html.Dd(wib_text(letter.first_received_at)),
-            html.Dt(bi("Terakhir diterima", "Last received")), html.Dd(wib_text(letter.last_received_at)),
+            html.Dt(bi("Percobaan", "Attempts")), html.Dd(count(letter.attempts), className="letter-attempts"),
+            html.Dt(bi("Pertama diterima", "First received")), html.Dd(when(letter.first_received_at)),
+            html.Dt(bi("Terakhir diterima", "Last received")), html.Dd(when(letter.last_received_at)),
             html.Dt(bi("Isi", "Body")), html.Dd(size(letter)),
             *([html.Dt(bi("Kode permintaan", "Request id")), html.Dd(letter.request_id, className="work-ticket")]
               if letter.request_id else []),
@@ -143,23 +143,23 @@ def size(letter: DeadLetter) -> html.Span:
     if letter.body_truncated and not letter.body:
         return bi("tidak disimpan (kiriman tanpa tanda tangan yang sah hanya dihitung)",
                   "not kept (deliveries without a valid signature are only counted)")
-    kept = f"{len(letter.body):,} byte".replace(",", ".")
+    kept_id, kept_en = (f"{number(len(letter.body), lang)} byte" for lang in LANGS)
     if letter.body_truncated:
-        return bi(f"{kept}, terpotong (kiriman lebih besar)", f"{kept}, truncated (the delivery was larger)")
-    return bi(f"{kept}, {letter.content_type or 'tanpa jenis'}", f"{kept}, {letter.content_type or 'no type'}")
+        return bi(f"{kept_id}, terpotong (kiriman lebih besar)", f"{kept_en}, truncated (the delivery was larger)")
+    return bi(f"{kept_id}, {letter.content_type or 'tanpa jenis'}", f"{kept_en}, {letter.content_type or 'no type'}")
 
 
 def settled(letter: DeadLetter) -> html.P | None:
     """What became of a letter no longer pending: replayed into complaints, or dismissed by whom."""
     if letter.replayed_at is not None:
         ids = ", ".join(f"#{i}" for i in letter.complaint_ids or []) or "-"
-        when = wib_text(letter.replayed_at)
-        return notice(bi(f"Sudah diputar ulang {when}; pengaduan {ids}.", f"Replayed {when}; complaints {ids}."), "ok")
+        at_id, at_en = (date_time(letter.replayed_at, lang) for lang in LANGS)
+        return notice(bi(f"Sudah diputar ulang {at_id}; pengaduan {ids}.", f"Replayed {at_en}; complaints {ids}."), "ok")
     if letter.dismissed:
-        who = letter.dismissed_by or "?"
-        when = wib_text(letter.dismissed_at) if letter.dismissed_at else ""
-        return notice(bi(f"Diabaikan oleh {who} {when}; surat tetap disimpan.",
-                         f"Dismissed by {who} {when}; the letter is kept."), "ok")
+        by = letter.dismissed_by or "?"
+        at_id, at_en = (date_time(letter.dismissed_at, lang) if letter.dismissed_at else "" for lang in LANGS)
+        return notice(bi(f"Diabaikan oleh {by} {at_id}; surat tetap disimpan.",
+                         f"Dismissed by {by} {at_en}; the letter is kept."), "ok")
     return None
 
 

@@ -21,7 +21,7 @@ from crm.complaint import WIB, Complaint, utc_now
 from crm.desks import DESK_WINDOWS
 from crm.roles import Person, Work, users_of
 from dashboard.context import services
-from dashboard.i18n import bi
+from dashboard.i18n import bi, who
 from dashboard.guard import Guard
 from dashboard.queue_widgets import notice, place
 from ingest.channels.base import Inbound, Rejected
@@ -41,7 +41,7 @@ def layout(**_query: str) -> html.Main:
 def form(person: Person, title: Component) -> list[Component]:
     return [
         title,
-        html.P(f"{person.name} · {person.role}", className="work-who"),
+        html.P(who(person), className="work-who"),
         dcc.Store(id="desk-entry", data=uuid.uuid4().hex),
         html.Section(className="card work-form", children=[
             field("Kanal meja", "Desk channel", dcc.Dropdown(

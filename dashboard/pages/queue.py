@@ -31,7 +31,7 @@ from crm.skpd import SKPDS, kelurahan_office, sudin_for
 from crm.transitions import ALLOWED, TransitionError
 from dashboard.context import services
 from dashboard.guard import Guard
-from dashboard.i18n import bi
+from dashboard.i18n import bi, who
 from dashboard.queue_widgets import (
     category_label,
     chosen_step,
@@ -70,11 +70,11 @@ def queue(person: Person, title: Component) -> list[Component]:
         dcc.Store(id="queue-done", data=0),
         dcc.Interval(id="queue-tick", interval=REFRESH_MS),
         title,
-        html.P(f"{person.name} · {person.role}" + (f" · {person.skpd}" if person.skpd else ""), className="work-who"),
+        html.P(who(person, person.skpd or ""), className="work-who"),
         html.Div(className="work-filters", children=[
             html.Label(bi("Status", "Status"), htmlFor="queue-status"),
             dcc.Dropdown(id="queue-status", options=[{"label": str(s), "value": str(s)} for s in OPEN],
-                         placeholder="Semua status / all", className="work-dropdown"),
+                         placeholder="Semua status", className="work-dropdown"),
             html.Label(bi("Kelurahan", "Kelurahan"), htmlFor="queue-kelurahan"),
             dcc.Input(id="queue-kelurahan", type="search", debounce=True, placeholder="Gambir",
                       className="work-text"),

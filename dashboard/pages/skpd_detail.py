@@ -20,6 +20,7 @@ from shapely.geometry import shape
 
 from crm.categories import CATEGORIES
 from crm.complaint import utc_now
+from crm.formats import number
 from crm.skpd import KELURAHAN_PREFIX, SKPDS, WILAYAH
 from crm.sla import COMPLETION_WORKING_DAYS, FIRST_ACTION_HOURS
 from crm.windows import LABELS, WINDOWS, window_start
@@ -85,7 +86,7 @@ def layout(kode: str | None = None, window: str | None = None, **_other: str) ->
         ranking_table("rk-unit", query, ("Unit kerja", "Unit"), only=code),
         html.Div(className="rk-unit-grid", children=[
             card(("Dipegang sekarang, menurut status", "Held now, by status"), backlog(held), "rk-held"),
-            card((f"Lewat batas ({late_total})", f"Overdue ({late_total})"), overdue_table(late, late_total, now),
+            card((f"Lewat batas ({number(late_total, 'id')})", f"Overdue ({number(late_total, 'en')})"), overdue_table(late, late_total, now),
                  "rk-overdue-card"),
             card(("Waktu sampai tindakan pertama", "Time to first action"),
                  graph("rk-response", durations(response, RESPONSE_EDGES), "220px"), "rk-sla"),
@@ -159,8 +160,8 @@ def overdue_table(late: list[unit_stats.Overdue], total: int, now: datetime) -> 
         html.Td(item.kelurahan or "—"),
         html.Td(days_late(now - item.completion_due), className="rk-days"),
     ]) for item in late]
-    shown = [] if total <= len(late) else [html.P(bi(f"Menampilkan {len(late)} terlama dari {total}.",
-                                                     f"Showing the {len(late)} longest overdue of {total}."),
+    shown = [] if total <= len(late) else [html.P(bi(f"Menampilkan {len(late)} terlama dari {number(total, 'id')}.",
+                                                     f"Showing the {len(late)} longest overdue of {number(total, 'en')}."),
                                                   className="rk-note")]
     return html.Div([
         html.Table(className="rk-overdue-table", children=[

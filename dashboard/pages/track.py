@@ -23,10 +23,11 @@ from dash import (
 )
 
 from crm.categories import CATEGORIES
-from crm.complaint import Status, utc_now, wib_text
+from crm.complaint import Status, utc_now
+from crm.formats import date_time
 from crm.skpd import KELURAHAN_PREFIX, SKPDS
 from dashboard.context import services
-from dashboard.i18n import bi
+from dashboard.i18n import bi, when
 from dashboard.palette import GREY, STATUS_COLOURS, STATUS_SWATCHES
 from followup.tracking import (
     MAX_REASON,
@@ -139,7 +140,7 @@ def tracking_card(found: dict[str, Any]) -> html.Section:
         (("Kecamatan", "Kecamatan"), found["kecamatan"] or "—"),
         (("Kota", "City"), found["kota"] or "—"),
         (("Ditangani oleh", "Handled by"), unit_name(found)),
-        (("Diterima", "Received"), found["received_at_wib"]),
+        (("Diterima", "Received"), wib(found["received_at"])),
         (("Batas penyelesaian", "Completion deadline"), deadline(found, utc_now())),
     ]
     if found["reopened"]:
@@ -152,7 +153,7 @@ def tracking_card(found: dict[str, Any]) -> html.Section:
         ]),
         html.H4(bi("Riwayat", "History")),
         html.Ol(className="track-history", children=[
-            html.Li([html.Span(event["at_wib"], className="track-when"), status_badge(event["status"], "track-step"),
+            html.Li([html.Span(wib(event["at"]), className="track-when"), status_badge(event["status"], "track-step"),
                      html.Span(event["note"], className="track-note") if event["note"] else None])
             for event in found["history"]
         ]),
@@ -181,17 +182,19 @@ def deadline(found: dict[str, Any], now: datetime) -> html.Span | str:
     if not found["completion_due"]:
         return "—"
     if found["status"] == Status.SELESAI and found["closed_at"]:
-        return html.Span([wib(found["completion_due"]), " ", bi(f"(selesai {wib(found['closed_at'])})",
-                                                                f"(done {wib(found['closed_at'])})")])
+        closed = datetime.fromisoformat(found["closed_at"])
+        return html.Span([wib(found["completion_due"]), " ", bi(f"(selesai {date_time(closed, 'id')})",
+                                                                f"(done {date_time(closed, 'en')})")])
     due = datetime.fromisoformat(found["completion_due"])
     days, hours = divmod(int(abs(due - now).total_seconds() // 3600), 24)
     span_id = f"{days} hari {hours} jam" if days else f"{hours} jam" if hours else "kurang dari 1 jam"
     span_en = f"{days} d {hours} h" if days else f"{hours} h" if hours else "under an hour"
-    if due >= now:
+    if not found["overdue"]:
         return html.Span([wib(found["completion_due"]), " ", bi(f"(sisa {span_id})", f"({span_en} left)")])
     return html.Span([wib(found["completion_due"]), " ",
                       bi(f"(lewat {span_id})", f"({span_en} overdue)", className="track-overdue")])
 
 
-def wib(iso: str) -> str:
-    return wib_text(datetime.fromisoformat(iso))
+def wib(iso: str) -> html.Span:
+    """An ISO time of the public payload in each language's format (crm/formats.py)."""
+    return when(datetime.fromisoformat(iso))

@@ -39,7 +39,7 @@ from crm.skpd import SKPDS, kelurahan_office
 from dashboard.context import page_context, services
 from dashboard.figures import PICKED, STORED, TRIAGE_POINTS, TRIAGE_ZOOM, triage_map
 from dashboard.guard import Guard
-from dashboard.i18n import bi
+from dashboard.i18n import bi, who
 from dashboard.queue_widgets import category_label, notice, place, refused
 from followup.steps import MAX_NOTE, StepError
 from store import complaints
@@ -68,7 +68,7 @@ def workbench(person: Person, title: Component) -> list[Component]:
         dcc.Store(id="triage-done", data=0),
         dcc.Interval(id="triage-tick", interval=REFRESH_MS),
         title,
-        html.P(f"{person.name} · {person.role}", className="work-who"),
+        html.P(who(person), className="work-who"),
         html.Div(className="work-filters", children=[
             html.Label(bi("Alasan", "Reason"), htmlFor="triage-reason"),
             dcc.Dropdown(id="triage-reason", className="work-dropdown", placeholder="Semua alasan",

@@ -28,7 +28,7 @@ from crm.roles import Person, Work, covers, may_transition, users_of
 from crm.transitions import TransitionError
 from dashboard.context import services
 from dashboard.guard import Guard
-from dashboard.i18n import bi
+from dashboard.i18n import bi, who
 from dashboard.queue_widgets import (
     category_label,
     chosen_step,
@@ -56,7 +56,7 @@ def queue(person: Person, title: Component) -> list[Component]:
     return [
         dcc.Interval(id="validation-tick", interval=REFRESH_MS),
         title,
-        html.P(f"{person.name} · {person.role}", className="work-who"),
+        html.P(who(person), className="work-who"),
         html.Div(id="validation-message", role="status"),
         html.Div(id="validation-list", children=cards(person)),
     ]

@@ -145,7 +145,8 @@ def test_tracking_shows_the_status_of_a_hidden_complaint_and_no_text() -> None:
 
 def test_events_of_a_hidden_complaint_carry_only_its_id() -> None:
     hidden = moderate(complaint(), hide())
-    for event in (complaint_moderated(hidden, HIDE), status_changed(hidden), sla_breached(hidden, "penyelesaian")):
+    breached = sla_breached(hidden, "penyelesaian", hidden.received_at)
+    for event in (complaint_moderated(hidden, HIDE), status_changed(hidden), breached):
         assert event.payload == {"id": 7, "hidden": True}
         assert event.rooms == ["city", "kota:31.71", "skpd:BINAMARGA-JP"] and event.complaint_id == 7
 

@@ -8,11 +8,8 @@ import pytest
 
 from crm.categories import UnknownCategory
 from crm.sla import (
-    AMAN,
     CUTI_BERSAMA,
     LIBUR_NASIONAL,
-    PERINGATAN,
-    TERLAMBAT,
     Calendar,
     Deadlines,
     SlaClock,
@@ -158,24 +155,13 @@ def test_bad_inputs_are_refused(clock):
         clock.deadlines(channel="qlue", category="jalanan", received_at=wib(2026, 3, 2, 9))
 
 
-# --- state and time left ------------------------------------------------------------------------
+# --- time left (the colours are crm/sla_state.py's, tests/crm/test_sla_state.py) ------------------
 
-def test_the_warning_starts_exactly_24_hours_before(clock):
-    deadline = end_of_day(date(2026, 3, 31))
-    second = timedelta(seconds=1)
-    assert clock.state(deadline, deadline - timedelta(hours=24) - second) == AMAN
-    assert clock.state(deadline, deadline - timedelta(hours=24)) == PERINGATAN
-    assert clock.state(deadline, deadline) == PERINGATAN
-    assert clock.time_left(deadline, deadline - timedelta(days=3)) == timedelta(days=3)
-
-
-def test_a_breach_is_late_with_negative_time_left(clock):
+def test_time_left_is_negative_once_the_deadline_has_passed(clock):
     received = wib(2026, 3, 2, 9, 0)
     first_action = clock.deadlines(channel="qlue", category="jalan", received_at=received).first_action
-    assert clock.state(first_action, received) == PERINGATAN  # 6 hours is always inside the warning
-    now = wib(2026, 3, 2, 15, 1)
-    assert clock.state(first_action, now) == TERLAMBAT
-    assert clock.time_left(first_action, now) == -timedelta(minutes=1)
+    assert clock.time_left(first_action, received) == timedelta(hours=6)
+    assert clock.time_left(first_action, wib(2026, 3, 2, 15, 1)) == -timedelta(minutes=1)
 
 
 # --- data files ---------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -19,7 +20,7 @@ import pytest
 import requests
 from playwright.sync_api import Browser, Page
 
-from dashboard.palette import STATUS_COLOURS
+from dashboard.palette import SLA_COLOURS, STATUS_COLOURS
 from tests.browser import ARTIFACTS
 from tests.processes import Server, serving
 
@@ -149,12 +150,15 @@ def test_a_posted_complaint_appears_on_map_feed_and_today_tile_within_2_s(server
 
 def test_an_old_open_complaint_counts_as_overdue(server, page):
     overdue, opened = tile(page, "kpi-overdue"), tile(page, "kpi-open")
+    red = int(page.inner_text("#kpi-open-sla [data-sla=terlambat] .t-id").replace(".", ""))
     # Past its completion deadline (7 working days, so more than 7 calendar days) as soon as it arrives
     a_month_ago = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - 30 * 86400))
     post(server, reported_at=a_month_ago, category="jalan")
     page.wait_for_function(f"() => document.querySelector('#kpi-overdue .t-id').innerText === '{overdue + 1}'",
                            timeout=2_000)
     assert tile(page, "kpi-open") == opened + 1
+    # the open tile splits by SLA colour (crm/sla_state.py), from the payload's `sla`: this one is red
+    assert int(page.inner_text("#kpi-open-sla [data-sla=terlambat] .t-id").replace(".", "")) == red + 1
 
 
 def test_a_burst_of_100_arrives_whole_and_the_page_stays_responsive(server, page):
@@ -215,6 +219,14 @@ def test_colour_toggle_recolours_map_legend_and_live_layer(page):
     page.wait_for_function(f"() => {GRAPH}.data[1].marker.color.length === {GRAPH}.data[1].customdata.length")
     statuses, colours = page.evaluate(f"[{GRAPH}.data[1].customdata.map(c => c[7]), {GRAPH}.data[1].marker.color]")
     assert colours == [STATUS_COLOURS[s] for s in statuses]
+    page.click("#cc-colour-by input[value=sla]")
+    page.wait_for_function("() => window.pantau.overlay.inspect().mode === 'sla'")
+    assert page.is_visible(".swatches-sla") and not page.is_visible(".swatches-status")
+    page.wait_for_function(f"() => {GRAPH}.data[1].customdata.every((c, i) =>"
+                           f" {GRAPH}.data[1].marker.color[i] === ({json.dumps(dict(SLA_COLOURS))}[c[9]] || '#999999'))")
+    states, colours = page.evaluate(f"[{GRAPH}.data[1].customdata.map(c => c[9]), {GRAPH}.data[1].marker.color]")
+    assert colours == [SLA_COLOURS.get(s, "#999999") for s in states] and "aman" in states
+    page.click("#cc-colour-by input[value=category]")
 
 
 def test_clicking_a_live_complaint_shows_its_detail_without_contact(server, page):
@@ -227,6 +239,9 @@ def test_clicking_a_live_complaint_shows_its_detail_without_contact(server, page
     for shown in ("Pohon besar tumbang di depan sekolah", complaint["kelurahan"], complaint["kecamatan"],
                   complaint["kota"], complaint["skpd"], "Menunggu", "WIB"):
         assert shown in text
+    # times as crm/formats.py writes them in Indonesian ("3 Des 2026 02.21 WIB"), in the card and the header clock
+    assert re.search(r"\b\d{1,2} (Jan|Feb|Mar|Apr|Mei|Jun|Jul|Agu|Sep|Okt|Nov|Des) \d{4} \d{2}\.\d{2} WIB", text)
+    assert re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4} · \d{2}\.\d{2}\.\d{2} WIB", page.inner_text("#clock"))
     assert CONTACT not in page.content()
     screenshot(page, "command_centre_detail.png")
     page.click("#cc-detail-close")

@@ -86,7 +86,7 @@ def test_an_operator_replays_one_dead_letter_and_dismisses_another(server, brows
     page.wait_for_selector(qlue)
     assert page.locator(".letter-card").count() == 3
     assert "sender: wajib diisi" in page.inner_text(f"{sms} .letter-reason")
-    assert "2026-12-01 08:00 WIB" in page.inner_text(sms)
+    assert "1 Des 2026 08.00 WIB" in page.inner_text(sms)  # crm/formats.py, in Indonesian
     assert page.locator(f"{facebook} button >> text=Putar ulang").is_disabled()
     page.click(f"{facebook} button >> text=Lihat isi")
     page.wait_for_selector(f"{facebook} .letter-body >> text=Isinya tidak disimpan")

@@ -46,8 +46,8 @@ def test_the_guard_answers_nobody_a_wrong_role_and_the_right_one(engine: Engine,
     with server.test_request_context("/validasi", headers=as_operator):
         refusal = VALIDATORS.check()
         anyone = Guard("/antrian").check()
-    assert "operator (operator): halaman ini untuk validator." in texts(refusal)
-    assert "operator (operator): this page is for validators." in texts(refusal)
+    assert "operator (Operator CRM): halaman ini untuk validator." in texts(refusal)  # the role by name, not its code
+    assert "operator (CRM operator): this page is for validators." in texts(refusal)
     assert isinstance(anyone, Person) and anyone.name == "operator"
 
     with server.test_request_context("/validasi", headers={"Authorization": f"Bearer {tokens['validator']}"}):

@@ -5,6 +5,7 @@ from dashboard.palette import (
     CATEGORY_COLOURS,
     CATEGORY_GROUPS,
     GREY,
+    SLA_COLOURS,
     STATUS_COLOURS,
     colour_of,
     legend,
@@ -25,11 +26,12 @@ def test_every_status_has_its_own_colour():
 
 
 def test_colours_come_from_okabe_ito_without_yellow():
-    assert set(CATEGORY_COLOURS.values()) | set(STATUS_COLOURS.values()) <= OKABE_ITO
+    assert set(CATEGORY_COLOURS.values()) | set(STATUS_COLOURS.values()) | set(SLA_COLOURS.values()) <= OKABE_ITO
 
 
 def test_legend_labels_are_bilingual_and_unknown_codes_are_grey():
-    assert all(s.label_id and s.label_en for mode in ("category", "status") for s in legend(mode))
+    assert all(s.label_id and s.label_en for mode in ("category", "status", "sla") for s in legend(mode))
+    assert colour_of({"sla": "peringatan"}, "sla") == "#E69F00" and colour_of({"sla": None}, "sla") == GREY
     assert colour_of({"category": "banjir", "status": "Proses"}, "category") == "#D55E00"
     assert colour_of({"category": "banjir", "status": "Proses"}, "status") == "#0072B2"
     assert colour_of({"category": "baru", "status": "?"}, "category") == GREY

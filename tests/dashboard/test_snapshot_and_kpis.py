@@ -9,7 +9,7 @@ from crm.complaint import Complaint, ComplaintEvent, Status, received_event
 from crm.complaint_filter import ComplaintFilter
 from crm.public_view import public_complaint
 from dashboard.client import FEED_SIZE, client_config, client_snapshot
-from dashboard.kpis import OVERDUE_AFTER, kpi_row, response_ms
+from dashboard.kpis import kpi_row, response_ms
 from dashboard.snapshot import read_snapshot
 
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)  # 10:00 WIB
@@ -54,16 +54,22 @@ def test_response_time_is_the_first_status_change_after_menunggu():
                                         ComplaintEvent("status", NOW - timedelta(hours=1), Status.PROSES, "DLH")])
     assert response_ms(public_complaint(handled)) == 3600 * 1000
     received_ms = int((NOW - timedelta(hours=3)).timestamp() * 1000)
-    assert kpi_row(public_complaint(handled))[1:] == [received_ms, "sms", "Proses", 3600 * 1000,
-                                                     received_ms + 7 * 86400 * 1000]
+    assert kpi_row(public_complaint(handled, NOW))[1:] == [received_ms, "sms", "Proses", 3600 * 1000, 0, None]
 
 
-def test_overdue_is_the_completion_deadline_when_the_complaint_has_one():
+def test_the_kpi_row_carries_the_payloads_overdue_flag_of_the_snapshots_moment():
+    """The row only copies crm/overdue.py's answer: late once the completion deadline is behind `now`,
+    whatever the receipt date (no second rule of 7 calendar days)."""
     due = NOW + timedelta(days=2)
-    with_due = replace(complaint(1, timedelta(hours=3)), completion_due=due)
-    assert kpi_row(public_complaint(with_due))[5] == int(due.timestamp() * 1000)
-    without = public_complaint(complaint(2, timedelta(hours=3)))
-    assert kpi_row(without)[5] == int((NOW - timedelta(hours=3) + OVERDUE_AFTER).timestamp() * 1000)
+    old = replace(complaint(1, timedelta(days=8)), completion_due=due)  # 8 days old, deadline still ahead
+    assert kpi_row(public_complaint(old, NOW))[5] == 0
+    assert kpi_row(public_complaint(old, due))[5] == 0  # at the deadline itself: on time
+    assert kpi_row(public_complaint(old, due + timedelta(seconds=1)))[5] == 1
+    closed = replace(old, status=Status.SELESAI)
+    assert kpi_row(public_complaint(closed, due + timedelta(days=1)))[5] == 0
+    without = complaint(2, timedelta(days=30))  # no deadline: never overdue
+    assert kpi_row(public_complaint(without, NOW))[5] == 0
+    assert [row[5] for row in client_snapshot(read_snapshot(FakeStore([old]), due + timedelta(hours=1)))["rows"]] == [1]
 
 
 def test_the_browser_gets_rows_for_all_and_the_newest_for_the_feed():
@@ -71,7 +77,7 @@ def test_the_browser_gets_rows_for_all_and_the_newest_for_the_feed():
     snapshot = client_snapshot(shown)
     assert len(snapshot["rows"]) == 29 and [f["id"] for f in snapshot["feed"]] == list(range(1, FEED_SIZE + 1))
     config = client_config(NOW)
-    assert config["wib_offset_ms"] == 7 * 3600 * 1000 and config["overdue_after_ms"] == 7 * 86400 * 1000
+    assert config["wib_offset_ms"] == 7 * 3600 * 1000 and "overdue_after_ms" not in config
     assert config["closed"] == "Selesai" and config["categories"]["sampah"] == ["Sampah", "Rubbish"]
 
 

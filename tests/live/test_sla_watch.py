@@ -113,6 +113,8 @@ def test_each_deadline_is_announced_once_when_it_passes(pantau, report):
     assert [(e["id"], e["breach"]) for e in announced] == [(complaint.id, FIRST_ACTION), (complaint.id, COMPLETION)]
     assert announced[0]["event_id"] < announced[1]["event_id"]
     assert announced[1]["history"][-1]["kind"] == "sla_terlambat:penyelesaian"
+    # the breach is how a screen learns the complaint turned overdue: the flag is of the watch's moment
+    assert [e["overdue"] for e in announced] == [False, True]
     assert CONTACT not in repr(announced)
     assert [e["breach"] for e in breaches_received(unit)] == [FIRST_ACTION, COMPLETION]
     assert breaches_received(other_kota) == []
