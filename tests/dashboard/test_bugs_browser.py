@@ -126,3 +126,85 @@ def test_the_category_card_shows_more_than_ten_categories(reported: Server, page
         expect(card.locator(".areas-bar")).to_have_count(10)
         expect(card).to_contain_text(re.compile(r"dan \d+ lainnya: \d+ pengaduan"))
     page.screenshot(path=str(ARTIFACTS / "bugs_category_card.png"))
+
+
+def tooltips(page: Page) -> list[str]:
+    """The texts of every tooltip the command centre's map shows: the live layer's and Plotly's."""
+    return page.evaluate("""() => [
+        ...Array.from(document.querySelectorAll('#cc-tooltip:not(.hidden)'), (e) => e.innerText),
+        ...Array.from(document.querySelectorAll('#jakarta-map .hoverlayer .hovertext'))
+            .filter((e) => getComputedStyle(e).display !== 'none' && e.getBoundingClientRect().width > 0
+                    && getComputedStyle(e.closest('.hoverlayer')).display !== 'none')
+            .map((e) => e.textContent)]""")
+
+
+def test_a_new_dot_has_one_tooltip_under_the_detail_card_and_opens_its_own_complaint(pantau: Server,
+                                                                                       browser: Browser):
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    older = post(pantau, "pohon", (106.8133, -6.1852))  # in the snapshot the page loads
+    page.goto(pantau.url)
+    page.wait_for_function(LIVE_READY, timeout=60_000)
+    newer = post(pantau, "pohon", (106.8133, -6.1852))  # the same place, live: its dot is drawn over the older
+    page.wait_for_function(f"() => window.pantau.overlay.inspect().ids.includes({newer['id']})")
+    x, y = pixel_of(page, CENTRE_MAP, 106.8133, -6.1852)
+    page.mouse.move(x - 40, y - 40)
+    page.mouse.move(x, y, steps=8)
+    page.wait_for_timeout(600)  # Plotly's hover label comes after a mouse move
+    shown = tooltips(page)
+    assert len(shown) == 1 and newer["ticket"] in shown[0], shown
+
+    page.mouse.click(x, y)
+    ticket = page.locator("#cc-detail-body .detail-ticket")
+    expect(ticket).to_have_text(newer["ticket"])
+    page.wait_for_timeout(1500)  # a second, older pick would land by now
+    expect(ticket).to_have_text(newer["ticket"])
+    assert older["ticket"] != newer["ticket"]
+
+    # The tooltip goes under the detail card: siblings over the map, so their z-index decides.
+    page.mouse.move(x - 40, y - 40)
+    page.mouse.move(x, y, steps=8)
+    page.wait_for_selector("#cc-tooltip:not(.hidden)")
+    tip, card = page.evaluate("() => ['#cc-tooltip', '#cc-detail'].map((s) => "
+                              "Number(getComputedStyle(document.querySelector(s)).zIndex))")
+    assert tip < card, (tip, card)
+    page.screenshot(path=str(ARTIFACTS / "bugs_one_tooltip.png"))
+    page.close()
+    assert errors == []
+
+
+def seen(page: Page, selector: str) -> bool:
+    """Whether the element is on screen and not covered: the point at its middle is the element's own."""
+    return page.evaluate("""(selector) => {
+        const e = document.querySelector(selector);
+        const box = e && e.getBoundingClientRect();
+        if (!box || box.height === 0 || box.top < 0 || box.bottom > window.innerHeight) { return false; }
+        const there = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+        return Boolean(there) && e.contains(there);
+    }""", selector)
+
+
+def test_a_step_in_a_long_queue_opens_where_the_officer_is_and_the_row_takes_it(pantau: Server, browser: Browser):
+    posted = [post(pantau) for _ in range(LONG_QUEUE)]
+    page, errors = signed_in_at(browser, pantau.url, "/antrian", STAFF)
+    target = posted[LONG_QUEUE // 2]  # the middle of the list, thousands of pixels down
+    row = f"#queue-list tr[data-complaint-id='{target['id']}']"
+    page.wait_for_selector(row)
+    page.locator(row).scroll_into_view_if_needed()
+    page.locator(row).get_by_role("button", name="Ambil").click()
+    page.wait_for_selector("#queue-form:not([hidden])")
+    page.wait_for_timeout(800)  # any scrolling done
+    assert seen(page, "#queue-form") and seen(page, row)
+    assert target["ticket"] in page.inner_text("#queue-form-title")
+
+    page.fill("#queue-note", "Tim menuju lokasi")
+    page.click("#queue-send")
+    page.wait_for_selector("#queue-message .track-notice-ok")
+    page.wait_for_timeout(800)
+    assert seen(page, "#queue-message .track-notice-ok")
+    assert target["ticket"] in page.inner_text("#queue-message")
+    expect(page.locator(f"{row} .work-status")).to_have_text("Proses", use_inner_text=True)
+    assert seen(page, row)
+    page.screenshot(path=str(ARTIFACTS / "bugs_long_queue.png"))
+    assert errors == []
