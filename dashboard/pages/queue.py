@@ -2,7 +2,9 @@
 with their SLA countdown, and the follow-up steps they may take (Ambil, Koordinasi, Disposisi,
 Estimasi Waktu Selesai, Minta validasi).
 
-A step opens one form under the list with the fields it needs; sending it calls
+A step opens one form with the fields it needs, docked at the bottom of the screen with its outcome,
+and the chosen row is scrolled just above it, so a step on row 40 of 75 happens where the officer
+is (the form used to open under the last row, thousands of pixels down); sending it calls
 followup.steps.take_step with the person of this request's session, the same function as the
 transitions API, so it is checked, stored with its evidence, audited and published live to the
 command centre in one transaction. Buttons only show what crm.roles allows: take_step decides.
@@ -17,6 +19,7 @@ from dash import (
     Output,
     State,
     callback,
+    clientside_callback,
     ctx,
     dcc,
     html,
@@ -80,30 +83,36 @@ def queue(person: Person, title: Component) -> list[Component]:
                       className="work-text"),
         ]),
         html.Div(id="queue-list", children=rows(person, None, None)),
-        html.Section(id="queue-form", className="card work-form", hidden=True, children=[
-            html.H3(id="queue-form-title"),
-            html.Div(id="queue-skpd-field", hidden=True, children=[
-                html.Label(bi("Ke SKPD", "To SKPD"), htmlFor="queue-skpd"),
-                dcc.Dropdown(id="queue-skpd", className="work-dropdown"),
-            ]),
-            html.Div(id="queue-ews-field", hidden=True, children=[
-                html.Label(bi("Estimasi selesai", "Estimated completion"), htmlFor="queue-ews"),
-                dcc.Input(id="queue-ews", type="date", className="work-text"),
-            ]),
-            html.Label(bi("Catatan", "Note"), htmlFor="queue-note"),
-            dcc.Textarea(id="queue-note", maxLength=MAX_NOTE, className="track-reason"),
-            html.Div(id="queue-photo-field", hidden=True, children=[
-                dcc.Upload(id="queue-photos", multiple=True, accept="image/jpeg,image/png", className="work-upload",
-                           children=bi("Pilih foto bukti (JPEG/PNG)", "Choose evidence photos (JPEG/PNG)")),
-                html.Div(id="queue-photo-names", className="work-photo-names"),
-            ]),
-            html.Div(className="work-buttons", children=[
-                html.Button(bi("Kirim", "Send"), id="queue-send", className="track-button"),
-                html.Button(bi("Batal", "Cancel"), id="queue-cancel", className="work-button-quiet"),
-            ]),
-        ]),
-        html.Div(id="queue-message", role="status"),
+        # The form and its outcome stay at the bottom of the screen (pantau.css `.work-dock`), not under
+        # the last of a long list: the officer sees them beside the row they chose, wherever that is.
+        html.Div(className="work-dock", children=[form(), html.Div(id="queue-message", role="status")]),
     ]
+
+
+def form() -> html.Section:
+    """The one step form, filled for the step a row's button chose."""
+    return html.Section(id="queue-form", className="card work-form", hidden=True, children=[
+        html.H3(id="queue-form-title"),
+        html.Div(id="queue-skpd-field", hidden=True, children=[
+            html.Label(bi("Ke SKPD", "To SKPD"), htmlFor="queue-skpd"),
+            dcc.Dropdown(id="queue-skpd", className="work-dropdown"),
+        ]),
+        html.Div(id="queue-ews-field", hidden=True, children=[
+            html.Label(bi("Estimasi selesai", "Estimated completion"), htmlFor="queue-ews"),
+            dcc.Input(id="queue-ews", type="date", className="work-text"),
+        ]),
+        html.Label(bi("Catatan", "Note"), htmlFor="queue-note"),
+        dcc.Textarea(id="queue-note", maxLength=MAX_NOTE, className="track-reason"),
+        html.Div(id="queue-photo-field", hidden=True, children=[
+            dcc.Upload(id="queue-photos", multiple=True, accept="image/jpeg,image/png", className="work-upload",
+                       children=bi("Pilih foto bukti (JPEG/PNG)", "Choose evidence photos (JPEG/PNG)")),
+            html.Div(id="queue-photo-names", className="work-photo-names"),
+        ]),
+        html.Div(className="work-buttons", children=[
+            html.Button(bi("Kirim", "Send"), id="queue-send", className="track-button"),
+            html.Button(bi("Batal", "Cancel"), id="queue-cancel", className="work-button-quiet"),
+        ]),
+    ])
 
 
 def open_complaints(person: Person) -> list[Complaint]:
@@ -199,6 +208,27 @@ def targets(complaint: Complaint, to: Status) -> tuple[list[dict[str, str]], str
         return ([{"label": f"{code} — {SKPDS[code].name}", "value": code} for code in units],
                 expected if expected in units else None)
     return [], None
+
+
+# The chosen row just above the docked form once it opens: the officer keeps their place in the list.
+clientside_callback(
+    """
+    function(action) {
+        if (!action) { return; }
+        window.requestAnimationFrame(() => {
+            const row = document.querySelector('#queue-list tr[data-complaint-id="' + action.id + '"]');
+            const dock = document.querySelector('.work-dock');
+            const list = row && row.closest('main');
+            if (!row || !dock || !list) { return; }
+            const r = row.getBoundingClientRect(), d = dock.getBoundingClientRect(), l = list.getBoundingClientRect();
+            if (r.bottom > d.top - 8) { list.scrollTop += r.bottom - d.top + 8; }
+            else if (r.top < l.top) { list.scrollTop -= l.top - r.top; }
+        });
+    }
+    """,
+    Input("queue-action", "data"),
+    prevent_initial_call=True,
+)
 
 
 @callback(Output("queue-photo-names", "children"), Input("queue-photos", "filename"), prevent_initial_call=True)
