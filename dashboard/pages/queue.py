@@ -11,6 +11,7 @@ command centre in one transaction. Buttons only show what crm.roles allows: take
 """
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from dash import (
@@ -25,12 +26,14 @@ from dash import (
     html,
     no_update,
     register_page,
+    set_props,
 )
 from dash.development.base_component import Component
 
 from crm.complaint import Complaint, Status, utc_now
 from crm.roles import FOLLOW_UP, Person, Role, covers, may_transition
 from crm.skpd import SKPDS, kelurahan_office, sudin_for
+from crm.sla import SlaClock
 from crm.transitions import ALLOWED, TransitionError
 from dashboard.context import services
 from dashboard.guard import Guard
@@ -70,7 +73,6 @@ def layout(**_query: str) -> html.Main:
 def queue(person: Person, title: Component) -> list[Component]:
     return [
         dcc.Store(id="queue-action"),
-        dcc.Store(id="queue-done", data=0),
         dcc.Interval(id="queue-tick", interval=REFRESH_MS),
         title,
         html.P(f"{person.name} · {person.role}" + (f" · {person.skpd}" if person.skpd else ""), className="work-who"),
@@ -143,24 +145,32 @@ def rows(person: Person, status: str | None, kelurahan: str | None) -> html.Tabl
         html.Thead(html.Tr([html.Th(bi(*label)) for label in (
             ("Tiket", "Ticket"), ("Kategori", "Category"), ("Tempat", "Place"), ("Status", "Status"),
             ("Batas waktu", "Deadline"), ("Aksi", "Actions"))])),
-        html.Tbody([html.Tr(**{"data-complaint-id": c.id}, children=[
-            html.Td(c.ticket, className="work-ticket"),
-            html.Td(category_label(c)),
-            html.Td(place(c)),
-            html.Td([status_badge(c.status), html.Div(c.skpd, className="work-holder")]),
-            html.Td(sla_countdown(c, sla, now)),
-            html.Td(className="work-actions", children=[
-                html.Button(bi(*ACTIONS[to]), id={"type": "queue-act", "id": c.id, "to": str(to)},
-                            className="work-button")
-                for to in steps_for(person, c)]),
-        ]) for c in shown]),
+        html.Tbody([html.Tr(id=row_id(c.id), **{"data-complaint-id": c.id}, children=cells(person, c, sla, now))
+                    for c in shown]),
     ])
+
+
+def row_id(complaint_id: int) -> dict[str, str | int]:
+    return {"type": "queue-row", "id": complaint_id}
+
+
+def cells(person: Person, c: Complaint, sla: SlaClock, now: datetime) -> list[html.Td]:
+    return [
+        html.Td(c.ticket, className="work-ticket"),
+        html.Td(category_label(c)),
+        html.Td(place(c)),
+        html.Td([status_badge(c.status), html.Div(c.skpd, className="work-holder")]),
+        html.Td(sla_countdown(c, sla, now)),
+        html.Td(className="work-actions", children=[
+            html.Button(bi(*ACTIONS[to]), id={"type": "queue-act", "id": c.id, "to": str(to)}, className="work-button")
+            for to in steps_for(person, c)]),
+    ]
 
 
 @callback(Output("queue-list", "children"),
           Input("queue-status", "value"), Input("queue-kelurahan", "value"), Input("queue-tick", "n_intervals"),
-          Input("queue-done", "data"), prevent_initial_call=True)
-def refresh(status: str | None, kelurahan: str | None, _tick: int | None, _done: int) -> Any:
+          prevent_initial_call=True)
+def refresh(status: str | None, kelurahan: str | None, _tick: int | None) -> Any:
     person = GUARD.check()
     return rows(person, status, kelurahan) if isinstance(person, Person) else person
 
@@ -172,13 +182,13 @@ def refresh(status: str | None, kelurahan: str | None, _tick: int | None, _done:
           Output("queue-message", "children"),
           Input({"type": "queue-act", "id": ALL, "to": ALL}, "n_clicks"), Input("queue-cancel", "n_clicks"),
           prevent_initial_call=True)
-def choose(clicks: list[int | None], _cancel: int | None) -> tuple[Any, ...]:
+def choose(_clicks: list[int | None], _cancel: int | None) -> tuple[Any, ...]:
     """The form for the clicked step, with the fields that step needs; Batal closes it."""
     chosen = ctx.triggered_id
     if chosen == "queue-cancel":
         return None, True, None, True, [], None, True, True, "", None, None, None
     step = chosen_step(chosen)
-    if step is None or not any(clicks):  # the list was redrawn, nothing was clicked
+    if step is None or not ctx.triggered[0].get("value"):  # a row was redrawn: its new button was not clicked
         return (no_update,) * 12
     complaint_id, to = step
     with services().sessions() as session:
@@ -236,21 +246,26 @@ def photo_names(names: list[str] | None) -> str:
     return ", ".join(names or [])
 
 
-@callback(Output("queue-message", "children", allow_duplicate=True), Output("queue-done", "data"),
+@callback(Output("queue-message", "children", allow_duplicate=True),
           Output("queue-form", "hidden", allow_duplicate=True),
           Input("queue-send", "n_clicks"),
           State("queue-action", "data"), State("queue-note", "value"), State("queue-skpd", "value"),
-          State("queue-ews", "value"), State("queue-photos", "contents"), State("queue-done", "data"),
+          State("queue-ews", "value"), State("queue-photos", "contents"),
           prevent_initial_call=True)
 def send(_send: int | None, action: dict[str, Any] | None, note: str | None, to_skpd: str | None,
-         ews: str | None, photos: list[str] | None, done: int) -> tuple[Any, ...]:
-    """Take the step as the person of this request's session: take_step checks everything again."""
+         ews: str | None, photos: list[str] | None) -> tuple[Any, ...]:
+    """Take the step as the person of this request's session: take_step checks everything again.
+
+    Only the complaint's row is drawn again, in place: redrawing the whole list of 75 rows held the
+    browser's main thread for 10 to 19 s (Dash's renderer pays per component on the page for each
+    component it mounts), so the row read Menunggu long after the step. The list itself is read
+    again at the next refresh (REFRESH_MS) or filter change."""
     person = GUARD.check()
     if not isinstance(person, Person):
-        return person, no_update, no_update
+        return person, no_update
     step = chosen_step(action)
     if step is None:
-        return no_update, no_update, no_update
+        return no_update, no_update
     complaint_id, to = step
     context = services()
     try:
@@ -259,7 +274,8 @@ def send(_send: int | None, action: dict[str, Any] | None, note: str | None, to_
                           to_skpd=to_skpd if to in (Status.KOORDINASI, Status.DISPOSISI) else None,
                           evidence=[data.partition(",")[2] for data in photos or []])
     except (StepError, TransitionError) as exc:
-        return notice(refused(exc), "bad"), no_update, no_update
+        return notice(refused(exc), "bad"), no_update
+    set_props(row_id(after.id), {"children": cells(person, after, context.sla, utc_now())})
     done_text = bi(f"{after.ticket}: sekarang {after.status}, dipegang {after.skpd}.",
                    f"{after.ticket}: now {after.status}, held by {after.skpd}.")
-    return notice(done_text, "ok"), done + 1, True
+    return notice(done_text, "ok"), True

@@ -6,6 +6,7 @@ confirmation is seen and the row takes its new status. Complaints go in through 
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -25,6 +26,7 @@ CENTRE_MAP = "#jakarta-map .js-plotly-plot"
 LIVE_READY = ("() => window.pantau && window.pantau.overlay.inspect().settled"
               " && window.pantau.live.stats().connected")
 LONG_QUEUE = 75  # rows in the officer's queue, as in the issue
+STEP_SHOWN_S = 5  # from Kirim to the row's new status, on a busy machine
 
 pytestmark = pytest.mark.slow
 
@@ -199,12 +201,13 @@ def test_a_step_in_a_long_queue_opens_where_the_officer_is_and_the_row_takes_it(
     assert target["ticket"] in page.inner_text("#queue-form-title")
 
     page.fill("#queue-note", "Tim menuju lokasi")
+    sent = time.monotonic()
     page.click("#queue-send")
-    page.wait_for_selector("#queue-message .track-notice-ok")
-    page.wait_for_timeout(800)
+    expect(page.locator(f"{row} .work-status")).to_have_text("Proses", use_inner_text=True)
+    # Redrawing the whole list held the browser for 10 to 19 s, the row reading Menunggu all along.
+    assert time.monotonic() - sent < STEP_SHOWN_S
     assert seen(page, "#queue-message .track-notice-ok")
     assert target["ticket"] in page.inner_text("#queue-message")
-    expect(page.locator(f"{row} .work-status")).to_have_text("Proses", use_inner_text=True)
     assert seen(page, row)
     page.screenshot(path=str(ARTIFACTS / "bugs_long_queue.png"))
     assert errors == []
