@@ -47,11 +47,6 @@
         return true;
       },
 
-      pick_point(clickData) {
-        const point = clickData && clickData.points && clickData.points[0];
-        if (point && point.customdata) pantau.live.select(point.customdata[0]);
-      },
-
       colour_by(mode) {
         map.wanted.mode = mode;
         pantau.overlay.setMode(mode);

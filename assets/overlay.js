@@ -13,7 +13,7 @@
   const PICK_PX = RADIUS + 5;
   const DUPLICATE_OF = 8;  // customdata column, dashboard/figures.py POINT_FIELDS
   const state = {cfg: null, points: [], clusters: new Map(), mode: 'category', map: null, canvas: null,
-                 onPick: null, poll: null, gd: null, settling: null, settled: null};
+                 onPick: null, poll: null, gd: null, settling: null, settled: null, picked: null};
 
   function graphDiv() {
     return document.querySelector('#jakarta-map .js-plotly-plot');
@@ -134,10 +134,13 @@
     return null;
   }
 
+  /* One tooltip: over a live point the live layer's, and Plotly's hover label (of the kelurahan, or
+   * of an older dot under the live one) is hidden (pantau.css `.live-hover`). */
   function showTooltip(at) {
     const tip = document.getElementById('cc-tooltip');
     if (!tip) return;
     const point = pointAt(at);
+    tip.parentElement.classList.toggle('live-hover', Boolean(point));
     if (!point) {
       tip.className = 'tooltip hidden';
       return;
@@ -160,11 +163,33 @@
     map.on('resize', draw);
     map.on('click', (event) => {
       const point = pointAt(event.point);
-      if (point && state.onPick) state.onPick(point.id);
+      if (point) pick(event.originalEvent, point.id);
     });
     map.on('mousemove', (event) => showTooltip(event.point));
     map.on('mouseout', () => showTooltip({x: -1e6, y: -1e6}));
     draw();
+  }
+
+  /* A click opens the complaint of the dot drawn on top, by its id: a live point if one is under the
+   * pointer, else the snapshot dot Plotly reports. Plotly's click and the map's are two listeners of
+   * one mouse event, in no set order; the first to pick for that event decides, so a live point is
+   * never overruled by the older dot beneath it. */
+  function pick(mouseEvent, id) {
+    if (mouseEvent && state.picked === mouseEvent) return;
+    state.picked = mouseEvent;
+    if (state.onPick) state.onPick(id);
+  }
+
+  function plotlyClick(data) {
+    const map = state.map;
+    const event = data && data.event;
+    const point = data && data.points && data.points[0];
+    if (map && event) {
+      const box = map.getCanvas().getBoundingClientRect();
+      const live = pointAt({x: event.clientX - box.left, y: event.clientY - box.top});
+      if (live) return pick(event, live.id);
+    }
+    if (point && point.curveNumber === state.cfg.trace && point.customdata) pick(event, point.customdata[0]);
   }
 
   /* Plotly may rebuild its map (a new figure): follow the current map object. Map settings
@@ -177,6 +202,7 @@
       state.gd = gd;
       state.clusters = snapshotClusters();
       gd.on('plotly_afterplot', afterPlot);
+      gd.on('plotly_click', plotlyClick);
     }
   }
 

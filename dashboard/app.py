@@ -5,6 +5,12 @@ live in dashboard/pages/, one file each with its own callbacks. The frame is bui
 so the header shows the person of that request's session, and links to the staff pages their role
 may use (crm/roles.py `work_of`, the same rule their guards ask).
 
+Callbacks are not checked against a validation layout (`suppress_callback_exceptions`): Dash would
+build one from every page's layout as the first request's person sees it, and a staff page shown to
+nobody holds only its sign-in link, so the browser logged "ID not found in layout" for each of their
+callbacks on every page (28, and 36 on /wilayah). A callback request naming what no page draws is
+refused at the callback door instead (dashboard/callback_guard.py).
+
 Dash answers every path with its page shell and 200, and its router then shows the page the path
 names. A path no page takes is answered 404 here (its shell then shows pages/not_found_404.py, in
 Bahasa Indonesia), and `/favicon.ico`, which browsers ask for on their own, leads to Dash's icon.
@@ -41,7 +47,7 @@ WORK_LABELS: dict[Work, tuple[str, str]] = {
 def make_dash(boundaries: Boundaries, recent: RecentComplaints, map_style: str) -> Dash:
     """`recent(ComplaintFilter(...))` reads complaints from the store; pages read snapshots through it."""
     dash = Dash("dashboard", title="Pantau", use_pages=True, pages_folder="pages",
-                assets_folder=str(PROJECT_DIR / "assets"), update_title=None)
+                assets_folder=str(PROJECT_DIR / "assets"), update_title=None, suppress_callback_exceptions=True)
     install(dash.server, PageContext(outlines_geojson(boundaries.kelurahan), recent, map_style))
     dash.server.register_error_handler(DependencyException, no_such_script)
     catch_all = dash.config.routes_pathname_prefix + "<path:path>"

@@ -25,6 +25,7 @@ from dash import (
     no_update,
     register_page,
 )
+from dash.development.base_component import Component
 from typing_extensions import TypedDict  # pydantic reads these hints on Python 3.11
 
 from crm.categories import CATEGORIES
@@ -198,25 +199,28 @@ def category_label(code: str) -> html.Span | str:
 
 def breakdown_card(heading: tuple[str, str], rows: list[tuple[str, int]],
                    label: Callable[[str], html.Span | str]) -> html.Section:
-    """Horizontal bars, most frequent first; beyond TOP_ROWS the rest are one line."""
+    """Horizontal bars, most frequent first; beyond TOP_ROWS the rest are one line.
+
+    The card's children are one flat list: a list nested in `children` reaches React as plain objects,
+    not components (Minified React error #31), and the card was lost beyond TOP_ROWS categories."""
     if not rows:
-        body: Any = html.P(bi("Belum ada pengaduan.", "No complaints yet."), className="areas-none")
-    else:
-        most = rows[0][1]
-        body = html.Ul(className="areas-bars", children=[
-            html.Li(className="areas-bar", children=[
-                html.Span(label(value), className="areas-bar-label"),
-                html.Span(html.Span(className="areas-bar-fill", style={"width": f"{100 * n / most:.1f}%"}),
-                          className="areas-bar-track"),
-                html.Span(count(n), className="areas-bar-count"),
-            ]) for value, n in rows[:TOP_ROWS]
-        ])
-        rest = rows[TOP_ROWS:]
-        if rest:
-            n_rest = sum(n for _, n in rest)
-            body = [body, html.P(bi(f"dan {len(rest)} lainnya: {number(n_rest, 'id')} pengaduan",
-                                    f"and {len(rest)} more: {number(n_rest, 'en')} complaints"), className="areas-none")]
-    return html.Section(className="card areas-breakdown", children=[html.H3(bi(*heading)), body])
+        return html.Section(className="card areas-breakdown", children=[
+            html.H3(bi(*heading)), html.P(bi("Belum ada pengaduan.", "No complaints yet."), className="areas-none")])
+    most = rows[0][1]
+    children: list[Component] = [html.H3(bi(*heading)), html.Ul(className="areas-bars", children=[
+        html.Li(className="areas-bar", children=[
+            html.Span(label(value), className="areas-bar-label"),
+            html.Span(html.Span(className="areas-bar-fill", style={"width": f"{100 * n / most:.1f}%"}),
+                      className="areas-bar-track"),
+            html.Span(count(n), className="areas-bar-count"),
+        ]) for value, n in rows[:TOP_ROWS]
+    ])]
+    rest = rows[TOP_ROWS:]
+    if rest:
+        n_rest = sum(n for _, n in rest)
+        children.append(html.P(bi(f"dan {len(rest)} lainnya: {number(n_rest, 'id')} pengaduan",
+                                  f"and {len(rest)} more: {number(n_rest, 'en')} complaints"), className="areas-none"))
+    return html.Section(className="card areas-breakdown", children=children)
 
 
 def area_table(shown: list[Area], figures: dict[str, AreaFigures], parent: Area | None, current: Area | None,

@@ -8,7 +8,8 @@ trip, nor a Dash prop update; `complaint_moderated` drops a complaint an operato
 edited text. A signed-in moderator's page shows hidden complaints too, marked, and the detail card
 offers them the moderation form (assets/view.js). Live complaints are drawn on a canvas over the map
 (assets/overlay.js), so adding one never repaints the WebGL map of thousands of points
-(benchmarks/map_add.py measures it). The callbacks here are the user's: toggles and clicks.
+(benchmarks/map_add.py measures it). The callbacks here are the user's toggles; a click on a dot is
+read by assets/overlay.js, which knows which dot is drawn on top.
 
 The surge banner over the map starts from the surges announced within the current episode
 (crm/surge.py) and assets/surge.js adds each new `surge_detected` from the same socket.
@@ -87,14 +88,13 @@ def active_surges(now: datetime) -> list[dict[str, Any]]:
         return surges.announced(session, since=now - EPISODE)
 
 
-def _clientside(function: str, *dependencies: Input | Output | State, **kwargs: bool) -> None:
-    clientside_callback(ClientsideFunction("pantau", function), *dependencies, **kwargs)
+def _clientside(function: str, *dependencies: Input | Output | State) -> None:
+    clientside_callback(ClientsideFunction("pantau", function), *dependencies)
 
 
 # An output, because Dash makes the initial call only for callbacks whose outputs arrive with a layout.
 _clientside("start", Output("cc-started", "data"), Input("cc-snapshot", "data"), State("cc-config", "data"),
             State("lang", "data"))
-_clientside("pick_point", Input("jakarta-map", "clickData"), prevent_initial_call=True)
 _clientside("colour_by", Output("cc-legend", "className"), Input("cc-colour-by", "value"))
 _clientside("map_language", Input("lang", "data"))  # "lang" is the frame's (dashboard/app.py)
 clientside_callback(ClientsideFunction("pantau_surge", "start"), Output("cc-surge-started", "data"),

@@ -2,13 +2,16 @@
 with their SLA countdown, and the follow-up steps they may take (Ambil, Koordinasi, Disposisi,
 Estimasi Waktu Selesai, Minta validasi).
 
-A step opens one form under the list with the fields it needs; sending it calls
+A step opens one form with the fields it needs, docked at the bottom of the screen with its outcome,
+and the chosen row is scrolled just above it, so a step on row 40 of 75 happens where the officer
+is (the form used to open under the last row, thousands of pixels down); sending it calls
 followup.steps.take_step with the person of this request's session, the same function as the
 transitions API, so it is checked, stored with its evidence, audited and published live to the
 command centre in one transaction. Buttons only show what crm.roles allows: take_step decides.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from dash import (
@@ -17,17 +20,20 @@ from dash import (
     Output,
     State,
     callback,
+    clientside_callback,
     ctx,
     dcc,
     html,
     no_update,
     register_page,
+    set_props,
 )
 from dash.development.base_component import Component
 
 from crm.complaint import Complaint, Status, utc_now
 from crm.roles import FOLLOW_UP, Person, Role, covers, may_transition
 from crm.skpd import SKPDS, kelurahan_office, sudin_for
+from crm.sla import SlaClock
 from crm.transitions import ALLOWED, TransitionError
 from dashboard.context import services
 from dashboard.guard import Guard
@@ -67,7 +73,6 @@ def layout(**_query: str) -> html.Main:
 def queue(person: Person, title: Component) -> list[Component]:
     return [
         dcc.Store(id="queue-action"),
-        dcc.Store(id="queue-done", data=0),
         dcc.Interval(id="queue-tick", interval=REFRESH_MS),
         title,
         html.P(who(person, person.skpd or ""), className="work-who"),
@@ -80,30 +85,36 @@ def queue(person: Person, title: Component) -> list[Component]:
                       className="work-text"),
         ]),
         html.Div(id="queue-list", children=rows(person, None, None)),
-        html.Section(id="queue-form", className="card work-form", hidden=True, children=[
-            html.H3(id="queue-form-title"),
-            html.Div(id="queue-skpd-field", hidden=True, children=[
-                html.Label(bi("Ke SKPD", "To SKPD"), htmlFor="queue-skpd"),
-                dcc.Dropdown(id="queue-skpd", className="work-dropdown"),
-            ]),
-            html.Div(id="queue-ews-field", hidden=True, children=[
-                html.Label(bi("Estimasi selesai", "Estimated completion"), htmlFor="queue-ews"),
-                dcc.Input(id="queue-ews", type="date", className="work-text"),
-            ]),
-            html.Label(bi("Catatan", "Note"), htmlFor="queue-note"),
-            dcc.Textarea(id="queue-note", maxLength=MAX_NOTE, className="track-reason"),
-            html.Div(id="queue-photo-field", hidden=True, children=[
-                dcc.Upload(id="queue-photos", multiple=True, accept="image/jpeg,image/png", className="work-upload",
-                           children=bi("Pilih foto bukti (JPEG/PNG)", "Choose evidence photos (JPEG/PNG)")),
-                html.Div(id="queue-photo-names", className="work-photo-names"),
-            ]),
-            html.Div(className="work-buttons", children=[
-                html.Button(bi("Kirim", "Send"), id="queue-send", className="track-button"),
-                html.Button(bi("Batal", "Cancel"), id="queue-cancel", className="work-button-quiet"),
-            ]),
-        ]),
-        html.Div(id="queue-message", role="status"),
+        # The form and its outcome stay at the bottom of the screen (pantau.css `.work-dock`), not under
+        # the last of a long list: the officer sees them beside the row they chose, wherever that is.
+        html.Div(className="work-dock", children=[form(), html.Div(id="queue-message", role="status")]),
     ]
+
+
+def form() -> html.Section:
+    """The one step form, filled for the step a row's button chose."""
+    return html.Section(id="queue-form", className="card work-form", hidden=True, children=[
+        html.H3(id="queue-form-title"),
+        html.Div(id="queue-skpd-field", hidden=True, children=[
+            html.Label(bi("Ke SKPD", "To SKPD"), htmlFor="queue-skpd"),
+            dcc.Dropdown(id="queue-skpd", className="work-dropdown"),
+        ]),
+        html.Div(id="queue-ews-field", hidden=True, children=[
+            html.Label(bi("Estimasi selesai", "Estimated completion"), htmlFor="queue-ews"),
+            dcc.Input(id="queue-ews", type="date", className="work-text"),
+        ]),
+        html.Label(bi("Catatan", "Note"), htmlFor="queue-note"),
+        dcc.Textarea(id="queue-note", maxLength=MAX_NOTE, className="track-reason"),
+        html.Div(id="queue-photo-field", hidden=True, children=[
+            dcc.Upload(id="queue-photos", multiple=True, accept="image/jpeg,image/png", className="work-upload",
+                       children=bi("Pilih foto bukti (JPEG/PNG)", "Choose evidence photos (JPEG/PNG)")),
+            html.Div(id="queue-photo-names", className="work-photo-names"),
+        ]),
+        html.Div(className="work-buttons", children=[
+            html.Button(bi("Kirim", "Send"), id="queue-send", className="track-button"),
+            html.Button(bi("Batal", "Cancel"), id="queue-cancel", className="work-button-quiet"),
+        ]),
+    ])
 
 
 def open_complaints(person: Person) -> list[Complaint]:
@@ -134,24 +145,32 @@ def rows(person: Person, status: str | None, kelurahan: str | None) -> html.Tabl
         html.Thead(html.Tr([html.Th(bi(*label)) for label in (
             ("Tiket", "Ticket"), ("Kategori", "Category"), ("Tempat", "Place"), ("Status", "Status"),
             ("Batas waktu", "Deadline"), ("Aksi", "Actions"))])),
-        html.Tbody([html.Tr(**{"data-complaint-id": c.id}, children=[
-            html.Td(c.ticket, className="work-ticket"),
-            html.Td(category_label(c)),
-            html.Td(place(c)),
-            html.Td([status_badge(c.status), html.Div(c.skpd, className="work-holder")]),
-            html.Td(sla_countdown(c, sla, now)),
-            html.Td(className="work-actions", children=[
-                html.Button(bi(*ACTIONS[to]), id={"type": "queue-act", "id": c.id, "to": str(to)},
-                            className="work-button")
-                for to in steps_for(person, c)]),
-        ]) for c in shown]),
+        html.Tbody([html.Tr(id=row_id(c.id), **{"data-complaint-id": c.id}, children=cells(person, c, sla, now))
+                    for c in shown]),
     ])
+
+
+def row_id(complaint_id: int) -> dict[str, str | int]:
+    return {"type": "queue-row", "id": complaint_id}
+
+
+def cells(person: Person, c: Complaint, sla: SlaClock, now: datetime) -> list[html.Td]:
+    return [
+        html.Td(c.ticket, className="work-ticket"),
+        html.Td(category_label(c)),
+        html.Td(place(c)),
+        html.Td([status_badge(c.status), html.Div(c.skpd, className="work-holder")]),
+        html.Td(sla_countdown(c, sla, now)),
+        html.Td(className="work-actions", children=[
+            html.Button(bi(*ACTIONS[to]), id={"type": "queue-act", "id": c.id, "to": str(to)}, className="work-button")
+            for to in steps_for(person, c)]),
+    ]
 
 
 @callback(Output("queue-list", "children"),
           Input("queue-status", "value"), Input("queue-kelurahan", "value"), Input("queue-tick", "n_intervals"),
-          Input("queue-done", "data"), prevent_initial_call=True)
-def refresh(status: str | None, kelurahan: str | None, _tick: int | None, _done: int) -> Any:
+          prevent_initial_call=True)
+def refresh(status: str | None, kelurahan: str | None, _tick: int | None) -> Any:
     person = GUARD.check()
     return rows(person, status, kelurahan) if isinstance(person, Person) else person
 
@@ -163,13 +182,13 @@ def refresh(status: str | None, kelurahan: str | None, _tick: int | None, _done:
           Output("queue-message", "children"),
           Input({"type": "queue-act", "id": ALL, "to": ALL}, "n_clicks"), Input("queue-cancel", "n_clicks"),
           prevent_initial_call=True)
-def choose(clicks: list[int | None], _cancel: int | None) -> tuple[Any, ...]:
+def choose(_clicks: list[int | None], _cancel: int | None) -> tuple[Any, ...]:
     """The form for the clicked step, with the fields that step needs; Batal closes it."""
     chosen = ctx.triggered_id
     if chosen == "queue-cancel":
         return None, True, None, True, [], None, True, True, "", None, None, None
     step = chosen_step(chosen)
-    if step is None or not any(clicks):  # the list was redrawn, nothing was clicked
+    if step is None or not ctx.triggered[0].get("value"):  # a row was redrawn: its new button was not clicked
         return (no_update,) * 12
     complaint_id, to = step
     with services().sessions() as session:
@@ -201,26 +220,52 @@ def targets(complaint: Complaint, to: Status) -> tuple[list[dict[str, str]], str
     return [], None
 
 
+# The chosen row just above the docked form once it opens: the officer keeps their place in the list.
+clientside_callback(
+    """
+    function(action) {
+        if (!action) { return; }
+        window.requestAnimationFrame(() => {
+            const row = document.querySelector('#queue-list tr[data-complaint-id="' + action.id + '"]');
+            const dock = document.querySelector('.work-dock');
+            const list = row && row.closest('main');
+            if (!row || !dock || !list) { return; }
+            const r = row.getBoundingClientRect(), d = dock.getBoundingClientRect(), l = list.getBoundingClientRect();
+            if (r.bottom > d.top - 8) { list.scrollTop += r.bottom - d.top + 8; }
+            else if (r.top < l.top) { list.scrollTop -= l.top - r.top; }
+        });
+    }
+    """,
+    Input("queue-action", "data"),
+    prevent_initial_call=True,
+)
+
+
 @callback(Output("queue-photo-names", "children"), Input("queue-photos", "filename"), prevent_initial_call=True)
 def photo_names(names: list[str] | None) -> str:
     return ", ".join(names or [])
 
 
-@callback(Output("queue-message", "children", allow_duplicate=True), Output("queue-done", "data"),
+@callback(Output("queue-message", "children", allow_duplicate=True),
           Output("queue-form", "hidden", allow_duplicate=True),
           Input("queue-send", "n_clicks"),
           State("queue-action", "data"), State("queue-note", "value"), State("queue-skpd", "value"),
-          State("queue-ews", "value"), State("queue-photos", "contents"), State("queue-done", "data"),
+          State("queue-ews", "value"), State("queue-photos", "contents"),
           prevent_initial_call=True)
 def send(_send: int | None, action: dict[str, Any] | None, note: str | None, to_skpd: str | None,
-         ews: str | None, photos: list[str] | None, done: int) -> tuple[Any, ...]:
-    """Take the step as the person of this request's session: take_step checks everything again."""
+         ews: str | None, photos: list[str] | None) -> tuple[Any, ...]:
+    """Take the step as the person of this request's session: take_step checks everything again.
+
+    Only the complaint's row is drawn again, in place: redrawing the whole list of 75 rows held the
+    browser's main thread for 10 to 19 s (Dash's renderer pays per component on the page for each
+    component it mounts), so the row read Menunggu long after the step. The list itself is read
+    again at the next refresh (REFRESH_MS) or filter change."""
     person = GUARD.check()
     if not isinstance(person, Person):
-        return person, no_update, no_update
+        return person, no_update
     step = chosen_step(action)
     if step is None:
-        return no_update, no_update, no_update
+        return no_update, no_update
     complaint_id, to = step
     context = services()
     try:
@@ -229,7 +274,8 @@ def send(_send: int | None, action: dict[str, Any] | None, note: str | None, to_
                           to_skpd=to_skpd if to in (Status.KOORDINASI, Status.DISPOSISI) else None,
                           evidence=[data.partition(",")[2] for data in photos or []])
     except (StepError, TransitionError) as exc:
-        return notice(refused(exc), "bad"), no_update, no_update
+        return notice(refused(exc), "bad"), no_update
+    set_props(row_id(after.id), {"children": cells(person, after, context.sla, utc_now())})
     done_text = bi(f"{after.ticket}: sekarang {after.status}, dipegang {after.skpd}.",
                    f"{after.ticket}: now {after.status}, held by {after.skpd}.")
-    return notice(done_text, "ok"), done + 1, True
+    return notice(done_text, "ok"), True

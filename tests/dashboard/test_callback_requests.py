@@ -121,8 +121,7 @@ def test_a_button_naming_no_status_or_no_stored_row_changes_nothing(pantau, toke
     choose = request_for(pantau, "..queue-action", [[value(pressed, "n_clicks", 1)], value("queue-cancel", "n_clicks")],
                          changed=[f"{stringify_id(pressed)}.n_clicks"])
     state = [value("queue-action", "data", {"id": complaint_id, "to": to}), value("queue-note", "value", "Tim"),
-             value("queue-skpd", "value"), value("queue-ews", "value"), value("queue-photos", "contents"),
-             value("queue-done", "data", 0)]
+             value("queue-skpd", "value"), value("queue-ews", "value"), value("queue-photos", "contents")]
     send = request_for(pantau, "..queue-message", [value("queue-send", "n_clicks", 1)], state)
     pressed = {"id": complaint_id, "to": to, "type": "validation-act"}
     validate = request_for(pantau, "..validation-list",
