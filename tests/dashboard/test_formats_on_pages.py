@@ -7,7 +7,6 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-import dash
 import plotly.utils
 import pytest
 from sqlalchemy import Engine
@@ -18,6 +17,7 @@ from crm.roles import Person, Role
 from dashboard.i18n import ROLE_NAMES, who
 from geo.jurisdiction import Jurisdiction
 from settings import Settings
+from tests.dashboard.rendering import render
 from store import complaints
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,12 +29,6 @@ MONTH_ID = "Jan|Feb|Mar|Apr|Mei|Jun|Jul|Agu|Sep|Okt|Nov|Des"
 @pytest.fixture
 def pantau(engine: Engine, locator) -> Pantau:
     return create_app(Settings(database_url=engine.url.render_as_string(hide_password=False)), locator=locator)
-
-
-def render(pantau: Pantau, page: str, **query: str) -> str:
-    layout = dash.page_registry[f"dashboard.pages.{page}"]["layout"]
-    with pantau.dash.server.test_request_context():
-        return json.dumps(layout(**query), cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
 
 
 def test_the_area_page_groups_thousands_and_writes_dates_in_each_language(pantau):

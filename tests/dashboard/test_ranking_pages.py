@@ -4,11 +4,8 @@ unit's page with an overdue complaint. The live table itself is the browser test
 (test_ranking_browser.py)."""
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
-import dash
-import plotly.utils
 import pytest
 from sqlalchemy import Engine
 
@@ -18,6 +15,7 @@ from crm.ranking import MIN_VOLUME, PRIOR_WEIGHT, WEIGHTS
 from dashboard.ranking_table import Query, read_query
 from geo.jurisdiction import Jurisdiction
 from settings import Settings
+from tests.dashboard.rendering import render
 from store import complaints
 
 GAMBIR = Jurisdiction("31.71.01.1001", "Gambir", "31.71.01", "Gambir", "31.71", "Jakarta Pusat")
@@ -26,13 +24,6 @@ GAMBIR = Jurisdiction("31.71.01.1001", "Gambir", "31.71.01", "Gambir", "31.71", 
 @pytest.fixture
 def pantau(engine: Engine, locator) -> Pantau:
     return create_app(Settings(database_url=engine.url.render_as_string(hide_password=False)), locator=locator)
-
-
-def render(pantau: Pantau, page: str, **query: str) -> str:
-    """The page's layout as Dash sends it, for a request of this app."""
-    layout = dash.page_registry[f"dashboard.pages.{page}"]["layout"]
-    with pantau.dash.server.test_request_context():
-        return json.dumps(layout(**query), cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
 
 
 def test_the_query_is_the_page_state() -> None:
