@@ -24,7 +24,7 @@ from dashboard.palette import CATEGORY_COLOURS, COLOUR_MODES, GREY, SLA_COLOURS,
 from dashboard.snapshot import WINDOW
 
 FLUSH_MS = 250  # at most four repaints a second, however many complaints arrive
-FEED_SIZE = 12
+FEED_SIZE = 30
 ESCALATIONS_SIZE = 3  # the Eskalasi card's fixed rows: the newest breaches
 DETAIL_URL = "/api/v1/complaints/"  # the public read API: never reporter contact; + "<id>/moderation" to moderate
 FEED_FIELDS = ("id", "ticket", "channel", "received_at", "category", "status", "kelurahan", "kecamatan", "lon")

@@ -338,3 +338,34 @@ def test_a_breached_deadline_marks_the_feed_and_detail_and_is_listed_live_and_af
         page.wait_for_function(LIVE_READY, timeout=60_000)
         assert "Terlambat: tindakan pertama" in feed_row(page, late)
         assert late["ticket"] in page.inner_text("#cc-escalations")
+
+
+FEED_ROWS_SEEN = """() => {
+  const feed = document.getElementById('cc-feed').getBoundingClientRect();
+  return [...document.querySelectorAll('#cc-feed .feed-row')].filter((row) => {
+    const box = row.getBoundingClientRect();
+    return box.top >= feed.top && box.bottom <= feed.bottom + 1;
+  }).length;
+}"""
+
+
+def test_on_a_laptop_screen_the_feed_takes_the_room_an_empty_escalation_list_leaves(tmp_path_factory, browser):
+    """At 1366x768 with no breach, the Eskalasi card is one line and the feed shows at least 8 whole
+    complaints (it showed 4 beside a card kept three rows tall for breaches that were not there); the
+    feed holds more than fits, and scrolls to them."""
+    with serving(tmp_path_factory.mktemp("laptop")) as server:
+        for n in range(40):
+            post(server, external_id=f"feed-{n}", lon=106.80 + n * 0.001)
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        page.goto(server.url)
+        page.wait_for_function(LIVE_READY, timeout=60_000)
+        page.wait_for_function("() => document.querySelectorAll('#cc-feed .feed-row').length >= 30", timeout=10_000)
+        seen = page.evaluate(FEED_ROWS_SEEN)
+        escalations = page.evaluate("() => document.querySelector('.escalation-card').getBoundingClientRect().height")
+        page.screenshot(path=str(ARTIFACTS / "command-centre-laptop.png"))
+        page.eval_on_selector("#cc-feed", "(feed) => { feed.scrollTop = feed.scrollHeight; }")
+        last_seen = page.evaluate(FEED_ROWS_SEEN)
+        page.close()
+    assert seen >= 8, f"{seen} whole complaints in the feed"
+    assert escalations < 90, f"an empty Eskalasi card {escalations:.0f} px tall"
+    assert last_seen >= 8  # scrolled to its end, the feed still shows whole rows

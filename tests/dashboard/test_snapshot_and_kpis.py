@@ -73,9 +73,9 @@ def test_the_kpi_row_carries_the_payloads_overdue_flag_of_the_snapshots_moment()
 
 
 def test_the_browser_gets_rows_for_all_and_the_newest_for_the_feed():
-    shown = [public_complaint(complaint(i, timedelta(minutes=i))) for i in range(1, 30)]
+    shown = [public_complaint(complaint(i, timedelta(minutes=i))) for i in range(1, FEED_SIZE + 18)]
     snapshot = client_snapshot(shown)
-    assert len(snapshot["rows"]) == 29 and [f["id"] for f in snapshot["feed"]] == list(range(1, FEED_SIZE + 1))
+    assert len(snapshot["rows"]) == FEED_SIZE + 17 and [f["id"] for f in snapshot["feed"]] == list(range(1, FEED_SIZE + 1))
     config = client_config(NOW)
     assert config["wib_offset_ms"] == 7 * 3600 * 1000 and "overdue_after_ms" not in config
     assert config["closed"] == "Selesai" and config["categories"]["sampah"] == ["Sampah", "Rubbish"]
