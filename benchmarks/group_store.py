@@ -4,7 +4,8 @@ real intake (classify, locate, route, SLA) and stored and announced as the group
 
 This is the serial part of `pantau serve`'s ingest: one writer per process runs it while the
 request threads parse and wait, so its CPU per report bounds the rate. Prints, per group size,
-wall and CPU milliseconds per group and per report, and the statements sent per group.
+wall and CPU milliseconds per group and per report, and the statements SQLAlchemy sent per group
+(its events do not see the COPYs that store/inserts.py sends around it on PostgreSQL).
 
     python benchmarks/group_store.py [--groups 200] [--stored 20000]
 """
@@ -61,7 +62,7 @@ def main() -> None:
         statements = [0]
         event.listen(session.get_bind(), "before_cursor_execute", lambda *_: statements.__setitem__(0, statements[0] + 1))
         print(f"PostGIS, {args.stored:,} complaints stored, {args.groups} groups per size")
-        print(f"{'group':>5} {'ms/group':>9} {'cpu ms/group':>12} {'cpu ms/report':>13} {'statements':>10}")
+        print(f"{'group':>5} {'ms/group':>9} {'cpu ms/group':>12} {'cpu ms/report':>13} {'sqla stmts':>10}")
         for size in SIZES:
             groups = [[intake.build(report(n)) for n in range(size)] for _ in range(args.groups)]
             save(groups.pop())  # warm: statement caches and prepared plans for this size

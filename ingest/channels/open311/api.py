@@ -183,7 +183,6 @@ def take_api_key(body: bytes) -> tuple[str | None, bytes]:
 
 
 OPEN311_NAMES = {"service_code": "category", "start_date": "since", "end_date": "until"}
-OPEN311_OWN = ("status", "page", "page_size", "service_request_id")
 
 
 def search(session: Session, args: Any) -> list[Complaint]:
