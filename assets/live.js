@@ -13,11 +13,13 @@
  * {id, hidden} (as do its later changes) and leaves the page, or stays marked on a moderator's page;
  * an edited text replaces the old; one shown again comes back.
  * On reconnect it asks for what it missed: its room and the last event id it saw, in the connect.
+ * A filtered page (dashboard/page_filter.py) listens in the narrowest room holding its filter and
+ * holds every event to the filter (`shows`): a complaint enters or leaves the page as it would on a reload.
  */
 (function (pantau) {
   const state = {
     cfg: null, rows: [], rowAt: new Map(), applied: new Map(), feed: [], escalations: [], queue: [], socket: null,
-    timer: null,
+    timer: null, room: null,
     lastFlush: -Infinity, lastEventId: null, connected: false, received: 0, flushes: 0, ticker: null,
   };
   const listeners = [];  // [name, handler] of other modules (assets/surge.js): the page keeps one socket
@@ -37,10 +39,12 @@
     const changed = new Set();
     for (const [name, payload] of state.queue.splice(0)) {
       if (name === state.cfg.event) {
-        arrive(payload);
+        if (shows(payload)) arrive(payload);
       } else if (payload.hidden) {
         hide(payload.id);
         changed.add(payload.id);
+      } else if (!shows(payload)) {
+        if (state.rowAt.has(payload.id)) drop(payload.id);  // it left the page's filter (a status moved on)
       } else if (!state.rowAt.has(payload.id)) {
         restore(payload);
       } else {
@@ -83,6 +87,11 @@
       if (i >= 0) state.feed[i] = Object.assign({}, state.feed[i], {hidden: true});
       return;
     }
+    drop(id);
+  }
+
+  /* Off this page: its row, feed entry, escalations, point and open card go. */
+  function drop(id) {
     const at = state.rowAt.get(id);
     if (at !== undefined) {
       state.rows.splice(at, 1);
@@ -132,7 +141,34 @@
     if (name === state.cfg.moderated_event && last === undefined) {
       return payload.moderation === state.cfg.moderation.unhide;
     }
+    if (last === undefined && filtered()) return shows(payload);  // it came into the filter (a status moved on)
     return newer;
+  }
+
+  function filtered() {
+    const f = state.cfg.filter;
+    return Boolean(f.kota || f.kecamatan || f.kelurahan || f.skpd || f.categories.length || f.statuses.length
+                   || f.channels.length || f.since_ms !== null || f.words.length);
+  }
+
+  /* Whether the page's filter (dashboard/page_filter.py) takes this complaint: the rules of
+   * store/filters.py conditions, so a live complaint is shown exactly when a reload would show it. */
+  function shows(p) {
+    const f = state.cfg.filter;
+    if (f.kota && p.kode_kota !== f.kota) return false;
+    if (f.kecamatan && p.kode_kecamatan !== f.kecamatan) return false;
+    if (f.kelurahan && p.kode_kelurahan !== f.kelurahan) return false;
+    if (f.skpd && p.skpd !== f.skpd) return false;
+    if (f.categories.length && !f.categories.includes(p.category)) return false;
+    if (f.statuses.length && !f.statuses.includes(p.status)) return false;
+    if (f.channels.length && !f.channels.includes(p.channel)) return false;
+    if (f.since_ms !== null && Date.parse(p.received_at) < f.since_ms) return false;
+    if (f.words.length) {
+      const text = (p.text || '').toLowerCase();
+      const ticket = f.words.length === 1 && p.ticket === f.words[0].toUpperCase();
+      if (!ticket && !f.words.every((w) => text.includes(w))) return false;
+    }
+    return true;
   }
 
   function receive(name, payload) {
@@ -157,7 +193,8 @@
     // again on every attempt): the server replays before it joins the room, so nothing arrives
     // twice or out of order while reports keep coming (live/handlers.py).
     const socket = window.io({transports: ['websocket'], auth: (send) => send(
-      state.lastEventId === null ? {} : {rooms: [state.cfg.room], last_event_id: state.lastEventId})});
+      state.lastEventId === null && state.cfg.room === 'city' ? {}
+        : {rooms: [state.cfg.room], last_event_id: state.lastEventId})});
     socket.on('connect', () => setConnected(true));
     socket.on('disconnect', () => setConnected(false));
     socket.on('resync', () => window.location.reload());  // missed too much to replay: a fresh snapshot
@@ -189,7 +226,13 @@
     state.escalations = snapshot.escalations.slice();
     state.queue = [];
     pantau.overlay.init(cfg, select);
-    if (state.socket === null) state.socket = connect();
+    if (state.socket === null) {
+      state.socket = connect();
+    } else if (cfg.room !== state.room) {
+      // A new filter: its room, with what was missed since the last event seen (skipped if applied).
+      state.socket.emit('subscribe', {rooms: [cfg.room], last_event_id: state.lastEventId});
+    }
+    state.room = cfg.room;
     if (state.ticker === null) state.ticker = setInterval(publish, 30000);  // the clock moves the KPIs too
     publish();
   }
@@ -197,7 +240,8 @@
   /* For tests and benchmarks. */
   function stats() {
     return {received: state.received, flushes: state.flushes, queued: state.queue.length,
-            connected: state.connected, lastEventId: state.lastEventId};
+            connected: state.connected, lastEventId: state.lastEventId, room: state.room, filter: state.cfg && state.cfg.filter,
+            rows: state.rows.length};
   }
 
   pantau.live = {start, select, stats, on};

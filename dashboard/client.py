@@ -16,10 +16,11 @@ from crm.channels import CHANNELS
 from crm.complaint import WIB, Status
 from crm.events import COMPLAINT_CORRECTED, COMPLAINT_MODERATED, COMPLAINT_ROUTED, SLA_BREACHED, STATUS_CHANGED
 from crm.moderation import EDIT, HIDE, MAX_REASON, MAX_TEXT, UNHIDE
-from crm.rooms import CITY
+from crm.complaint_filter import ComplaintFilter
 from crm.skpd import SKPDS
 from dashboard.figures import COMPLAINTS_TRACE, HOVER, MAINLAND_BOUNDS, POINT_FIELDS
 from dashboard.kpis import kpi_row
+from dashboard.page_filter import client_filter, room_of
 from dashboard.palette import CATEGORY_COLOURS, COLOUR_MODES, GREY, SLA_COLOURS, SLA_SWATCHES, STATUS_COLOURS, STATUS_SWATCHES
 from dashboard.snapshot import WINDOW
 
@@ -39,12 +40,14 @@ def _ms(delta: timedelta) -> int:
     return int(delta.total_seconds() * 1000)
 
 
-def client_config(now: datetime, *, moderator: bool = False) -> dict[str, Any]:
-    """`moderator`: the page keeps hidden complaints (marked) and its detail card offers moderation."""
+def client_config(now: datetime, *, moderator: bool = False, where: ComplaintFilter = ComplaintFilter()) -> dict[str, Any]:
+    """`moderator`: the page keeps hidden complaints (marked) and its detail card offers moderation;
+    `where`: the page's filter, which live events are held to, from the room that holds them."""
     wib_offset = now.astimezone(WIB).utcoffset() or timedelta(0)
     return {
         "event": COMPLAINT_ROUTED, "status_event": STATUS_CHANGED, "corrected_event": COMPLAINT_CORRECTED,
-        "breach_event": SLA_BREACHED, "room": CITY, "moderated_event": COMPLAINT_MODERATED, "moderator": moderator,
+        "breach_event": SLA_BREACHED, "room": room_of(where), "filter": client_filter(where),
+        "moderated_event": COMPLAINT_MODERATED, "moderator": moderator,
         "moderation": {"hide": HIDE, "unhide": UNHIDE, "edit": EDIT, "max_reason": MAX_REASON, "max_text": MAX_TEXT},
         "flush_ms": FLUSH_MS, "feed_size": FEED_SIZE, "escalations_size": ESCALATIONS_SIZE,
         "window_ms": _ms(WINDOW),

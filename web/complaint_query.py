@@ -26,12 +26,16 @@ from web import params
 FIELDS = ("kota", "kecamatan", "kelurahan", "skpd", "category", "status", "channel", "window", "since", "until",
           "triage", "q")
 API_NAMES = {name: name for name in FIELDS}  # /api/v1/complaints and the exports name the fields themselves
+# The command centre's and /wilayah's URL (`/?kota=31.71&kategori=banjir&status=Menunggu&kanal=sms&sejak=today&q=...`).
+PAGE_NAMES = {"kota": "kota", "kecamatan": "kecamatan", "kelurahan": "kelurahan", "skpd": "skpd",
+              "kategori": "category", "status": "status", "kanal": "channel", "sejak": "since", "q": "q"}
 TRIAGE = {"semua": ANY_TRIAGE, TRIAGE_CATEGORY: TRIAGE_CATEGORY, TRIAGE_LOCATION: TRIAGE_LOCATION}
 AREA_LEVELS = {"kota": areas.KOTA, "kecamatan": areas.KECAMATAN, "kelurahan": areas.KELURAHAN}
 EXAMPLE_CODES = {"kota": "31.71", "kecamatan": "31.71.01", "kelurahan": "31.71.01.1001"}
 KELURAHAN_OFFICE = re.compile(re.escape(KELURAHAN_PREFIX) + r"\d{10}")
 MAX_WORDS, MAX_QUERY = 8, 200
 TIME_EXAMPLE = "waktu ISO 8601 dengan zona, misalnya 2026-11-27T08:00:00+07:00"
+SINCE_EXAMPLE = f"{TIME_EXAMPLE}, atau jangka waktu: {', '.join(WINDOWS)}"
 
 
 @dataclass
@@ -106,10 +110,12 @@ def _read_times(reading: _Reading, values: dict[str, Any], now: datetime) -> Non
         else:
             reading.refuse(window[0], f"jangka waktu tidak dikenal; gunakan: {', '.join(WINDOWS)}")
     for given, key in ((since, "since"), (until, "until")):
-        if given is not None:
+        if key == "since" and given is not None and given[1] in WINDOWS:
+            values[key] = window_start(given[1], now)  # `since=7d`: the start of a window, as officials count it
+        elif given is not None:
             at = params.aware_time(given[1].replace(" ", "+"))  # an unencoded "+07:00" arrives as " 07:00"
             if at is None:
-                reading.refuse(given[0], TIME_EXAMPLE)
+                reading.refuse(given[0], SINCE_EXAMPLE if key == "since" else TIME_EXAMPLE)
             values[key] = at
     if values.get("since") and values.get("until") and values["since"] > values["until"]:
         reading.refuse(until[0] if until else "until", "harus sesudah awal jangka waktu")

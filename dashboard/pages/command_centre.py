@@ -45,6 +45,8 @@ from dashboard.components import (
 )
 from dashboard.context import services, page_context
 from dashboard.figures import jakarta_map
+from dashboard.filter_bar import FILTER_INPUTS, filter_bar
+from dashboard.page_filter import read_page_filter
 from dashboard.snapshot import read_snapshot
 from followup.auth import current_person
 from store import surges
@@ -54,19 +56,21 @@ register_page(__name__, path="/", title="Pantau — Pusat Komando", name="Pusat 
 MAP_CONFIG = {"displayModeBar": False, "scrollZoom": True}
 
 
-def layout(**_query: str) -> html.Div:
+def layout(**query: str) -> html.Div:
     context = page_context()
     now = utc_now()
     reader = current_person()
-    complaints = read_snapshot(context.recent, now, reader)
+    where, problems = read_page_filter(query, now)
+    complaints = read_snapshot(context.recent, now, reader, where)
     return html.Div(className="command-centre", children=[
-        dcc.Store(id="cc-config", data=client_config(now, moderator=sees_hidden(reader))),
+        dcc.Store(id="cc-config", data=client_config(now, moderator=sees_hidden(reader), where=where)),
         dcc.Store(id="cc-snapshot", data=client_snapshot(complaints)),
         dcc.Store(id="cc-started", data=False),
         dcc.Store(id="cc-surge-data", data={"event": SURGE_DETECTED, "episode_ms": EPISODE // timedelta(milliseconds=1),
                                             "active": active_surges(now)}),
         dcc.Store(id="cc-surge-started", data=False),
         kpi_bar(),
+        filter_bar(query, problems),
         html.Div(className="cc-main", children=[
             html.Div(className="cc-map-wrap", children=[
                 dcc.Graph(id="jakarta-map", figure=jakarta_map(context.outlines, complaints, context.map_style),
@@ -97,5 +101,7 @@ _clientside("start", Output("cc-started", "data"), Input("cc-snapshot", "data"),
             State("lang", "data"))
 _clientside("colour_by", Output("cc-legend", "className"), Input("cc-colour-by", "value"))
 _clientside("map_language", Input("lang", "data"))  # "lang" is the frame's (dashboard/app.py)
+clientside_callback(ClientsideFunction("pantau_filters", "search"), Output("cc-url", "search"),
+                    *(Input(control, prop) for control, prop in FILTER_INPUTS), prevent_initial_call=True)
 clientside_callback(ClientsideFunction("pantau_surge", "start"), Output("cc-surge-started", "data"),
                     Input("cc-surge-data", "data"), State("cc-config", "data"))
