@@ -18,8 +18,6 @@ from flask import Flask
 from flask_socketio import SocketIO
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm.complaint import Complaint
-from crm.complaint_filter import ComplaintFilter
 from crm.intake import Intake
 from crm.sla import SlaClock
 from dashboard.app import make_dash
@@ -48,7 +46,6 @@ from opendata.exports import make_export_api
 from opendata.ranking_api import Names, make_ranking_api
 from services import Services
 from settings import Settings, channel_secrets, load_settings
-from store import complaints
 from store.db import make_engine, make_sessionmaker, upgrade
 from web import install_web
 from web.headers import QuietRequestHandler, install_security_headers
@@ -84,11 +81,7 @@ def create_app(settings: Settings, locator: Locator | None = None, *, migrate: b
         upgrade(engine)
     sessions = make_sessionmaker(engine)
 
-    def recent(where: ComplaintFilter) -> list[Complaint]:
-        with sessions() as session:
-            return complaints.list_complaints(session, where, limit=5000)
-
-    dash = make_dash(locator.boundaries, recent, settings.map_style)
+    dash = make_dash(locator.boundaries, settings.map_style)
     install_converters(dash.server)  # before the routes below: `<int:...>` stops at the database's BIGINT
     dash.server.secret_key = settings.secret_key or secrets.token_hex(32)
     limiter = make_limiter(dash.server, redis_url=settings.redis_url, prefix=settings.redis_channel)

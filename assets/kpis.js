@@ -22,13 +22,12 @@
   }
 
   /* The row dashboard/kpis.py kpi_row makes, so a live complaint counts as it will after a reload:
-   * its response is the time to the first step of its history that is not Menunggu; overdue is the
+   * its response is the time to its first move on from Menunggu (`first_action_at`); overdue is the
    * payload's own flag. */
-  function row(c, cfg) {
+  function row(c) {
     const received = Date.parse(c.received_at);
-    const acted = c.history.find((event) => event.status !== cfg.waiting);
-    return [c.id, received, c.channel, c.status, acted ? Date.parse(acted.at) - received : null, c.overdue ? 1 : 0,
-            c.sla || null];
+    return [c.id, received, c.channel, c.status, c.first_action_at ? Date.parse(c.first_action_at) - received : null,
+            c.overdue ? 1 : 0, c.sla || null];
   }
 
   function summarise(rows, now, cfg) {

@@ -190,6 +190,10 @@
       if (live) return pick(event, live.id);
     }
     if (point && point.curveNumber === state.cfg.trace && point.customdata) pick(event, point.customdata[0]);
+    // A map of counts (dashboard/figures.py draws_counts): the kelurahan clicked narrows the page to it.
+    else if (point && state.cfg.counts && point.curveNumber === 0 && point.location) {
+      pantau.filters.choose('kelurahan', point.location);
+    }
   }
 
   /* Plotly may rebuild its map (a new figure): follow the current map object. Map settings

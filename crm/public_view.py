@@ -119,6 +119,7 @@ def public_complaint(complaint: Complaint, now: datetime | None = None) -> dict[
         "desk": complaint.desk,
         "outside_desk_hours": complaint.outside_desk_hours,
         "first_action_due": _iso(complaint.first_action_due),
+        "first_action_at": _iso(complaint.first_action_at),
         "completion_due": _iso(complaint.completion_due),
         "overdue": overdue(complaint, at),
         "sla": sla_state(complaint, at),

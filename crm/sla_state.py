@@ -45,17 +45,30 @@ def state(*, start: datetime, due: datetime, now: datetime) -> str:
 
 def running(complaint: Complaint) -> Running | None:
     """The deadline running now, or None when closed or when that deadline is not set."""
-    if not is_open(complaint.status):
+    reopened = [event.at for event in complaint.history if event.kind == REOPENED]
+    return running_of(status=complaint.status, received_at=complaint.received_at,
+                      first_action_due=complaint.first_action_due, completion_due=complaint.completion_due,
+                      reopened_at=max(reopened) if reopened else None)
+
+
+def running_of(*, status: Status | str, received_at: datetime, first_action_due: datetime | None,
+               completion_due: datetime | None, reopened_at: datetime | None) -> Running | None:
+    """`running` from a complaint's columns (store/screen.py reads no history): the completion
+    clock restarts at the last reopening."""
+    if not is_open(status):
         return None
-    if complaint.status is Status.MENUNGGU:
-        due, which, start = complaint.first_action_due, FIRST_ACTION, complaint.received_at
+    if status == Status.MENUNGGU:
+        due, which, start = first_action_due, FIRST_ACTION, received_at
     else:
-        reopened = [event.at for event in complaint.history if event.kind == REOPENED]
-        due, which, start = complaint.completion_due, COMPLETION, max([complaint.received_at, *reopened])
+        due, which, start = completion_due, COMPLETION, max(received_at, reopened_at or received_at)
     return None if due is None else Running(which, start, due)
 
 
 def sla_state(complaint: Complaint, now: datetime) -> str | None:
     """The complaint's SLA colour at `now`, or None when no deadline runs (closed)."""
-    found = running(complaint)
+    return colour_of(running(complaint), now)
+
+
+def colour_of(found: Running | None, now: datetime) -> str | None:
+    """The colour of a running deadline at `now`; None when none runs."""
     return None if found is None else state(start=found.start, due=found.due, now=now)

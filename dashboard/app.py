@@ -31,7 +31,6 @@ from dashboard.callback_guard import install_callback_guard
 from dashboard.context import PageContext, install
 from dashboard.figures import outlines_geojson
 from dashboard.i18n import ROLE_NAMES, bi, who
-from dashboard.snapshot import RecentComplaints
 from followup.auth import LOGIN_PATH, LOGOUT_PATH, current_person
 from geo.boundaries import Boundaries
 from settings import PROJECT_DIR
@@ -44,11 +43,13 @@ WORK_LABELS: dict[Work, tuple[str, str]] = {
 }
 
 
-def make_dash(boundaries: Boundaries, recent: RecentComplaints, map_style: str) -> Dash:
-    """`recent(ComplaintFilter(...))` reads complaints from the store; pages read snapshots through it."""
+def make_dash(boundaries: Boundaries, map_style: str) -> Dash:
+    """The Dash app of every page; the pages read the store through the services installed later (context.py)."""
     dash = Dash("dashboard", title="Pantau", use_pages=True, pages_folder="pages",
-                assets_folder=str(PROJECT_DIR / "assets"), update_title=None, suppress_callback_exceptions=True)
-    install(dash.server, PageContext(outlines_geojson(boundaries.kelurahan), recent, map_style))
+                assets_folder=str(PROJECT_DIR / "assets"), update_title=None, suppress_callback_exceptions=True,
+                compress=True)
+    dash.server.config["COMPRESS_STREAMS"] = False  # exports stream row by row; a gzip stream would hold them back
+    install(dash.server, PageContext(outlines_geojson(boundaries.kelurahan), map_style))
     dash.server.register_error_handler(DependencyException, no_such_script)
     catch_all = dash.config.routes_pathname_prefix + "<path:path>"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from crm.breaches import COMPLETION, FIRST_ACTION, breach_kind
+from crm.breaches import COMPLETION, FIRST_ACTION
 from crm.categories import CATEGORIES
 from crm.channels import CHANNELS
 from crm.complaint import WIB, Status
@@ -22,16 +22,12 @@ from dashboard.figures import COMPLAINTS_TRACE, HOVER, MAINLAND_BOUNDS, POINT_FI
 from dashboard.kpis import kpi_row
 from dashboard.page_filter import client_filter, room_of
 from dashboard.palette import CATEGORY_COLOURS, COLOUR_MODES, GREY, SLA_COLOURS, SLA_SWATCHES, STATUS_COLOURS, STATUS_SWATCHES
-from dashboard.snapshot import WINDOW
+from dashboard.snapshot import BREACH_KINDS, ESCALATIONS_SIZE, FEED_SIZE, WINDOW, Snapshot
 
 FLUSH_MS = 250  # at most four repaints a second, however many complaints arrive
-FEED_SIZE = 30
-ESCALATIONS_SIZE = 3  # the Eskalasi card's fixed rows: the newest breaches
 DETAIL_URL = "/api/v1/complaints/"  # the public read API: never reporter contact; + "<id>/moderation" to moderate
 FEED_FIELDS = ("id", "ticket", "channel", "received_at", "category", "status", "kelurahan", "kecamatan", "lon")
 ESCALATION_FIELDS = ("id", "ticket", "category", "kelurahan", "kecamatan", "lon", "skpd")
-# Which deadline a history event of each breach kind says was passed (crm/breaches.py).
-BREACH_KINDS = {breach_kind(deadline): deadline for deadline in (FIRST_ACTION, COMPLETION)}
 BREACH_LABELS = {FIRST_ACTION: ["Terlambat: tindakan pertama", "Late: first action"],
                  COMPLETION: ["Terlambat: penyelesaian", "Late: completion"]}
 
@@ -40,18 +36,20 @@ def _ms(delta: timedelta) -> int:
     return int(delta.total_seconds() * 1000)
 
 
-def client_config(now: datetime, *, moderator: bool = False, where: ComplaintFilter = ComplaintFilter()) -> dict[str, Any]:
+def client_config(now: datetime, *, moderator: bool = False, where: ComplaintFilter = ComplaintFilter(),
+                  counts: bool = False) -> dict[str, Any]:
     """`moderator`: the page keeps hidden complaints (marked) and its detail card offers moderation;
-    `where`: the page's filter, which live events are held to, from the room that holds them."""
+    `where`: the page's filter, which live events are held to, from the room that holds them;
+    `counts`: the map shades kelurahan by count (dashboard/figures.py draws_counts), a click narrows to one."""
     wib_offset = now.astimezone(WIB).utcoffset() or timedelta(0)
     return {
         "event": COMPLAINT_ROUTED, "status_event": STATUS_CHANGED, "corrected_event": COMPLAINT_CORRECTED,
-        "breach_event": SLA_BREACHED, "room": room_of(where), "filter": client_filter(where),
+        "breach_event": SLA_BREACHED, "room": room_of(where), "filter": client_filter(where), "counts": counts,
         "moderated_event": COMPLAINT_MODERATED, "moderator": moderator,
         "moderation": {"hide": HIDE, "unhide": UNHIDE, "edit": EDIT, "max_reason": MAX_REASON, "max_text": MAX_TEXT},
         "flush_ms": FLUSH_MS, "feed_size": FEED_SIZE, "escalations_size": ESCALATIONS_SIZE,
         "window_ms": _ms(WINDOW),
-        "wib_offset_ms": _ms(wib_offset), "waiting": Status.MENUNGGU.value, "closed": Status.SELESAI.value,
+        "wib_offset_ms": _ms(wib_offset), "closed": Status.SELESAI.value,
         "detail_url": DETAIL_URL, "trace": COMPLAINTS_TRACE, "hover": HOVER,
         "fit_bounds": MAINLAND_BOUNDS,
         "colours": {"category": dict(CATEGORY_COLOURS), "status": dict(STATUS_COLOURS), "sla": dict(SLA_COLOURS),
@@ -77,19 +75,12 @@ def last_breach(complaint: dict[str, Any]) -> str | None:
     return BREACH_KINDS[found[-1]["kind"]] if found else None
 
 
-def escalations(complaints: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The newest ESCALATIONS_SIZE breaches among the complaints, newest first."""
-    every = [{k: c[k] for k in ESCALATION_FIELDS} | {"breach": BREACH_KINDS[e["kind"]], "at": e["at"]}
-             for c in complaints for e in breach_events(c)]
-    every.sort(key=lambda e: (datetime.fromisoformat(e["at"]), e["id"]), reverse=True)
-    return every[:ESCALATIONS_SIZE]
-
-
-def client_snapshot(complaints: list[dict[str, Any]]) -> dict[str, Any]:
+def client_snapshot(snapshot: Snapshot) -> dict[str, Any]:
     """KPI rows for every complaint on the page, the newest few for the feed and the newest breaches."""
     return {
-        "rows": [kpi_row(c) for c in complaints],
+        "rows": [kpi_row(f) for f in snapshot.facts],
         "feed": [{k: c[k] for k in FEED_FIELDS} | {"breach": last_breach(c), "hidden": c.get("hidden", False)}
-                 for c in complaints[:FEED_SIZE]],
-        "escalations": escalations(complaints),
+                 for c in snapshot.feed],
+        "escalations": [{k: c[k] for k in ESCALATION_FIELDS} | {"breach": BREACH_KINDS[kind], "at": at.isoformat()}
+                        for c, kind, at in snapshot.breaches],
     }

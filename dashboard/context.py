@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
 
-from dashboard.snapshot import RecentComplaints
 
 if TYPE_CHECKING:
     from services import Services
@@ -22,7 +21,6 @@ SERVICES = "pantau.services"
 @dataclass(frozen=True)
 class PageContext:
     outlines: dict[str, Any]  # kelurahan outlines as GeoJSON, simplified for display
-    recent: RecentComplaints  # recent(ComplaintFilter(...)) reads complaints from the store
     map_style: str
 
 

@@ -1,6 +1,7 @@
 """Figure builders: pure functions from data to Plotly figures, no Dash and no store."""
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +19,8 @@ MAINLAND_BOUNDS = ((106.68, -6.375), (106.98, -6.08))  # the browser fits the ma
 ATTRIBUTION = "Batas wilayah: BPS / OCHA HDX COD-AB Indonesia (CC BY-IGO); kode Kemendagri: cahyadsn (MIT)"
 DISPLAY_TOLERANCE_DEG = 0.0001  # about 11 m: invisible at city zoom, a fifth of the bytes
 COMPLAINTS_TRACE = 1  # index of the complaints in the figure's data, after the outlines
+DOT_LIMIT = 3000  # located complaints above which the map draws counts per kelurahan (draws_counts)
+COUNT_SCALE = [[0, "#eef1f4"], [0.02, "#d6e6f2"], [0.3, "#6baed6"], [1, "#08306b"]]  # 0 stays the plain outline grey
 
 # customdata columns of a complaint point; the browser's live layer shows the same fields
 POINT_FIELDS = ("id", "ticket", "category_id", "category_en", "place", "time_wib", "category", "status",
@@ -53,19 +56,40 @@ def point_data(complaint: dict[str, Any]) -> list[Any]:
             complaint["sla"], formats.date_time(received, "en")]
 
 
+def draws_counts(complaints: list[dict[str, Any]]) -> bool:
+    """Whether the map shows counts per kelurahan rather than a dot per complaint: above DOT_LIMIT
+    located complaints dots cover each other, and every dot is data the page must fetch."""
+    return sum(c["lon"] is not None for c in complaints) > DOT_LIMIT
+
+
+def _counts(complaints: list[dict[str, Any]]) -> Counter[str]:
+    return Counter(c["kode_kelurahan"] for c in complaints if c["kode_kelurahan"])
+
+
 def jakarta_map(outlines: dict[str, Any], complaints: list[dict[str, Any]], map_style: str = "white-bg",
                 colour_by: str = "category") -> go.Figure:
-    """Kelurahan outlines under the located complaints. white-bg needs no internet."""
-    located = [c for c in complaints if c["lon"] is not None]
+    """Kelurahan outlines under the located complaints, or, above DOT_LIMIT, kelurahan shaded by their
+    count of complaints (draws_counts; a click narrows the page to that kelurahan). white-bg needs no internet."""
+    counts = _counts(complaints) if draws_counts(complaints) else None
+    located = [] if counts is not None else [c for c in complaints if c["lon"] is not None]
     props = [f["properties"] for f in outlines["features"]]
+    names = [f'{p["kelurahan"]}, {p["kecamatan"]}, {p["kota"]}' for p in props]
     fig = go.Figure()
-    fig.add_trace(go.Choroplethmap(
-        geojson=outlines, locations=[f["id"] for f in outlines["features"]], z=[0] * len(props),
-        text=[f'{p["kelurahan"]}, {p["kecamatan"]}, {p["kota"]}' for p in props],
-        colorscale=[[0, "#eef1f4"], [1, "#eef1f4"]], showscale=False,
-        marker={"line": {"color": "#8a96a3", "width": 0.6}, "opacity": 0.9},
-        hovertemplate="%{text}<extra></extra>", name="Kelurahan",
-    ))
+    if counts is None:
+        fig.add_trace(go.Choroplethmap(
+            geojson=outlines, locations=[f["id"] for f in outlines["features"]], z=[0] * len(props), text=names,
+            colorscale=[[0, "#eef1f4"], [1, "#eef1f4"]], showscale=False,
+            marker={"line": {"color": "#8a96a3", "width": 0.6}, "opacity": 0.9},
+            hovertemplate="%{text}<extra></extra>", name="Kelurahan",
+        ))
+    else:
+        fig.add_trace(go.Choroplethmap(
+            geojson=outlines, locations=[f["id"] for f in outlines["features"]],
+            z=[counts.get(f["id"], 0) for f in outlines["features"]], text=names, colorscale=COUNT_SCALE,
+            marker={"line": {"color": "#8a96a3", "width": 0.6}, "opacity": 0.9},
+            colorbar={"title": {"text": "Pengaduan"}, "thickness": 12, "len": 0.4, "x": 0.99, "xanchor": "right"},
+            hovertemplate="%{text}<br><b>%{z}</b> pengaduan · klik untuk titiknya<extra></extra>", name="Kelurahan",
+        ))
     fig.add_trace(go.Scattermap(
         lon=[c["lon"] for c in located], lat=[c["lat"] for c in located],
         customdata=np.array([point_data(c) for c in located], dtype=object),  # an array: 3x faster to validate

@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from crm.complaint import Status
 
 KpiRow = list[Any]  # [id, received_ms, channel, status, response_ms | None, overdue (0 or 1), sla | None]
 
@@ -23,13 +22,12 @@ def epoch_ms(iso: str) -> int:
 
 
 def response_ms(complaint: dict[str, Any]) -> int | None:
-    """Time from receipt to the first status change after Menunggu, or None while it waits."""
-    for event in complaint["history"]:
-        if event["status"] != Status.MENUNGGU:
-            return epoch_ms(event["at"]) - epoch_ms(complaint["received_at"])
-    return None
+    """Time from receipt to the first move on from Menunggu (crm/complaint.py first_action_at), or None while it waits."""
+    acted = complaint["first_action_at"]
+    return None if acted is None else epoch_ms(acted) - epoch_ms(complaint["received_at"])
 
 
 def kpi_row(complaint: dict[str, Any]) -> KpiRow:
+    """The row of a public dict, or of the snapshot's `facts` of one (dashboard/snapshot.py), which carry the same fields."""
     return [complaint["id"], epoch_ms(complaint["received_at"]), complaint["channel"],
             complaint["status"], response_ms(complaint), int(complaint["overdue"]), complaint["sla"]]

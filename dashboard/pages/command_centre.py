@@ -44,7 +44,7 @@ from dashboard.components import (
     legend_card,
 )
 from dashboard.context import services, page_context
-from dashboard.figures import jakarta_map
+from dashboard.figures import draws_counts, jakarta_map
 from dashboard.filter_bar import FILTER_INPUTS, filter_bar
 from dashboard.page_filter import read_page_filter
 from dashboard.snapshot import read_snapshot
@@ -61,10 +61,11 @@ def layout(**query: str) -> html.Div:
     now = utc_now()
     reader = current_person()
     where, problems = read_page_filter(query, now)
-    complaints = read_snapshot(context.recent, now, reader, where)
+    snapshot = read_snapshot(services().sessions, now, reader, where)
     return html.Div(className="command-centre", children=[
-        dcc.Store(id="cc-config", data=client_config(now, moderator=sees_hidden(reader), where=where)),
-        dcc.Store(id="cc-snapshot", data=client_snapshot(complaints)),
+        dcc.Store(id="cc-config", data=client_config(now, moderator=sees_hidden(reader), where=where,
+                                                         counts=draws_counts(snapshot.facts))),
+        dcc.Store(id="cc-snapshot", data=client_snapshot(snapshot)),
         dcc.Store(id="cc-started", data=False),
         dcc.Store(id="cc-surge-data", data={"event": SURGE_DETECTED, "episode_ms": EPISODE // timedelta(milliseconds=1),
                                             "active": active_surges(now)}),
@@ -73,7 +74,7 @@ def layout(**query: str) -> html.Div:
         filter_bar(query, problems),
         html.Div(className="cc-main", children=[
             html.Div(className="cc-map-wrap", children=[
-                dcc.Graph(id="jakarta-map", figure=jakarta_map(context.outlines, complaints, context.map_style),
+                dcc.Graph(id="jakarta-map", figure=jakarta_map(context.outlines, snapshot.facts, context.map_style),
                           config=MAP_CONFIG, className="cc-map", responsive=True,
                           style={"height": "100%", "width": "100%"}),
                 legend_card(),

@@ -17,11 +17,10 @@ from sqlalchemy import select, text
 
 from app import Pantau
 from crm.complaint import utc_now
-from crm.complaint_filter import ComplaintFilter
 from crm.personal_data import PHONE_PLACEHOLDER
 from crm.roles import Person, Role
 from dashboard.snapshot import read_snapshot
-from store import api_keys, complaints
+from store import api_keys
 from store.models import AuditRow, ComplaintRow, LiveEventRow
 from tests.followup.helpers import MONAS, PEOPLE, audited, count, sign_in
 
@@ -142,10 +141,10 @@ def gis_text(pantau: Pantau, complaint_id: int) -> str | None:
 
 
 def snapshot_ids(pantau: Pantau, reader: Person | None) -> dict[int, bool]:
-    def recent(where: ComplaintFilter) -> list[Any]:
-        with pantau.sessions() as session:
-            return complaints.list_complaints(session, where)
-    return {c["id"]: c.get("hidden", False) for c in read_snapshot(recent, utc_now(), reader)}
+    """The command centre's feed as `reader` loads it: id -> marked hidden; and every counted one is in it."""
+    snapshot = read_snapshot(pantau.sessions, utc_now(), reader)
+    assert {f["id"] for f in snapshot.facts} == {c["id"] for c in snapshot.feed}
+    return {c["id"]: c.get("hidden", False) for c in snapshot.feed}
 
 
 def test_hiding_leaves_every_public_door_and_a_moderator_still_sees_it(pantau, client, key, tokens, said):
