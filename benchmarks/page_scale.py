@@ -91,16 +91,19 @@ def loads(page: Page, url: str, n: int, ready: str, *args: Any) -> dict[str, flo
 
 
 def filter_change(page: Page, base: str) -> float | None:
-    """Seconds from choosing a kota in the filter bar to the redrawn page, or None without a filter bar."""
+    """Seconds from choosing a kota in the filter bar to the redrawn page (the new snapshot applied,
+    the feed filled, the map loaded and two frames painted), or None without a filter bar."""
     page.goto(base + "/")
     page.wait_for_function(COMMAND_CENTRE_READY, timeout=120_000, polling=50)
     if page.locator("#cc-filter-kota").count() == 0:
         return None
-    page.evaluate("() => { window.__redrawn = false; }")
     started = time.perf_counter()
     page.evaluate(f"() => window.pantau.filters.choose('kota', '{KOTA}')")
-    page.wait_for_function(f"() => window.pantau.live.stats().filter.kota === '{KOTA}' && "
-                           "window.pantau.overlay.inspect().drawnAfterFilter", timeout=60_000, polling=10)
+    page.wait_for_function(f"() => (window.pantau.live.stats().filter || {{}}).kota === '{KOTA}'", timeout=60_000,
+                           polling="raf")
+    page.wait_for_function(COMMAND_CENTRE_READY, timeout=60_000, polling="raf")
+    page.wait_for_function(MAP_LOADED, arg="#jakarta-map", timeout=60_000, polling="raf")
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
     return time.perf_counter() - started
 
 
