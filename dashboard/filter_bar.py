@@ -1,15 +1,17 @@
-"""The command centre's filter bar: kota, category, status, channel, since and a search box.
+"""The filter controls of the command centre (kota, category, status, channel, since, words) and of
+/wilayah (the same, less what its path and window say).
 
 The URL is the filter's only home: the controls start from it and a change writes it again
-(assets/filters.js, through Dash's callback navigation), so the page is re-read narrowed and a
-filtered view can be bookmarked, shared or put on a wall screen. Problems with a hand-written URL
-are shown in words above the map, and the page then shows everything.
+(assets/filters.js on `/`, the page's navigate callback on /wilayah), so the page is re-read narrowed
+and a filtered view can be bookmarked, shared or put on a wall screen. Problems with a hand-written
+URL are shown in words, and the page then shows everything.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from crm.categories import CATEGORIES
 from crm.channels import CHANNELS
@@ -19,8 +21,9 @@ from dashboard.i18n import bi
 from dashboard.palette import STATUS_SWATCHES
 
 SEARCH_HINT = "Tiket atau kata / ticket or words"
-# The controls in the order assets/filters.js `search` reads them (its NAMES), with the prop it reads.
-FILTER_INPUTS = tuple((f"cc-filter-{name}", "value") for name in ("kota", "kategori", "status", "kanal", "sejak", "q"))
+CENTRE_FILTERS = ("kota", "kategori", "status", "kanal", "sejak", "q")  # assets/filters.js NAMES, in its order
+# The controls in the order assets/filters.js `search` reads them, with the prop it reads.
+FILTER_INPUTS = tuple((f"cc-filter-{name}", "value") for name in CENTRE_FILTERS)
 
 
 def _options(pairs: list[tuple[str, str, str]]) -> list[dict[str, object]]:
@@ -28,38 +31,53 @@ def _options(pairs: list[tuple[str, str, str]]) -> list[dict[str, object]]:
             for value, label_id, label_en in pairs]
 
 
+# name -> (options, several values?, placeholder)
+CHOICES: dict[str, tuple[list[dict[str, object]], bool, str]] = {
+    "kota": (_options([(k, name, name) for k, (_, name) in WILAYAH.items()]), False, "Semua kota"),
+    "kategori": (_options([(c.code, c.name, c.name_en) for c in CATEGORIES.values()]), True, "Semua kategori"),
+    "status": (_options([(str(s.key), s.label_id, s.label_en) for s in STATUS_SWATCHES]), True, "Semua status"),
+    "kanal": (_options([(code, label, label) for code, label in CHANNELS.items()]), True, "Semua kanal"),
+    "sejak": (_options([(w, *LABELS[w]) for w in WINDOWS]), False, "24 jam + terbuka"),
+}
+
+
 def _listed(query: Mapping[str, str], name: str) -> list[str]:
     return [v.strip() for v in (query.get(name) or "").split(",") if v.strip()]
 
 
-def filter_bar(query: Mapping[str, str], problems: list[dict[str, str]]) -> html.Section:
-    """The controls, set from the page's URL (`query`), and the URL's problems if any."""
-    def dropdown(name: str, options: list[dict[str, object]], multi: bool, placeholder: str) -> dcc.Dropdown:
-        # Only values it offers: a dropdown given another drops it, which would rewrite the URL unasked.
-        offered = {option["value"] for option in options}
-        value: list[str] | str | None = [v for v in _listed(query, name) if v in offered]
-        if not multi:
-            value = value[0] if value else None
-        return dcc.Dropdown(id=f"cc-filter-{name}", options=options, value=value, multi=multi, clearable=True,
-                            placeholder=placeholder, className="cc-filter", optionHeight=32)
+def _control(query: Mapping[str, str], prefix: str, name: str) -> Component:
+    if name == "q":
+        return dcc.Input(id=f"{prefix}-filter-q", type="search", value=query.get("q") or "", debounce=True,
+                         placeholder=SEARCH_HINT, className="cc-filter-q", maxLength=200)
+    options, multi, placeholder = CHOICES[name]
+    # Only values it offers: a dropdown given another drops it, which would rewrite the URL unasked.
+    offered = {option["value"] for option in options}
+    value: list[str] | str | None = [v for v in _listed(query, name) if v in offered]
+    if not multi:
+        value = value[0] if value else None
+    return dcc.Dropdown(id=f"{prefix}-filter-{name}", options=options, value=value, multi=multi, clearable=True,
+                        placeholder=placeholder, className="cc-filter", optionHeight=32)
 
-    controls = [
-        dropdown("kota", _options([(k, name, name) for k, (_, name) in WILAYAH.items()]), False, "Semua kota"),
-        dropdown("kategori", _options([(c.code, c.name, c.name_en) for c in CATEGORIES.values()]), True,
-                 "Semua kategori"),
-        dropdown("status", _options([(str(s.key), s.label_id, s.label_en) for s in STATUS_SWATCHES]), True,
-                 "Semua status"),
-        dropdown("kanal", _options([(code, label, label) for code, label in CHANNELS.items()]), True, "Semua kanal"),
-        dropdown("sejak", _options([(w, *LABELS[w]) for w in WINDOWS]), False, "24 jam + terbuka"),
-        dcc.Input(id="cc-filter-q", type="search", value=query.get("q") or "", debounce=True, placeholder=SEARCH_HINT,
-                  className="cc-filter-q", maxLength=200),
-        html.A(bi("Hapus filter", "Clear filters"), href="/", id="cc-filter-clear", className="cc-filter-clear"),
-    ]
+
+def filter_controls(query: Mapping[str, str], prefix: str, names: Sequence[str]) -> list[Component]:
+    """One control per filter name (`<prefix>-filter-<name>`), set from the page's URL (`query`)."""
+    return [_control(query, prefix, name) for name in names]
+
+
+def filter_problem(problems: list[dict[str, str]], element_id: str) -> html.P:
+    """The URL's problems in words, or an empty hidden line."""
     message = [bi("Filter di alamat tidak dapat dipakai, semua pengaduan ditampilkan: ",
                   "The address's filter cannot be used, showing every complaint: "),
                "; ".join(f'{p["field"]}: {p["message"]}' for p in problems)] if problems else []
+    return html.P(message, id=element_id, className="cc-filter-problem", role="alert", hidden=not problems)
+
+
+def filter_bar(query: Mapping[str, str], problems: list[dict[str, str]]) -> html.Section:
+    """The command centre's bar: its controls, a way back to everything, and the URL's problems if any."""
     return html.Section(className="cc-filters", role="search", children=[
         dcc.Location(id="cc-url", refresh="callback-nav"),
-        html.Div(controls, className="cc-filter-controls"),
-        html.P(message, id="cc-filter-problem", className="cc-filter-problem", role="alert", hidden=not problems),
+        html.Div([*filter_controls(query, "cc", CENTRE_FILTERS),
+                  html.A(bi("Hapus filter", "Clear filters"), href="/", id="cc-filter-clear", className="cc-filter-clear")],
+                 className="cc-filter-controls"),
+        filter_problem(problems, "cc-filter-problem"),
     ])

@@ -59,28 +59,32 @@ class AreaFigures:
     median_response_hours: float | None
 
 
-def by_area(session: Session, *, parent: str | None, since: datetime, now: datetime) -> dict[str, AreaFigures]:
+def by_area(session: Session, *, parent: str | None, since: datetime, now: datetime,
+            where: ComplaintFilter = ComplaintFilter()) -> dict[str, AreaFigures]:
     """Figures per child of `parent` (Jakarta's kota for None, a kota's kecamatan, a kecamatan's
-    kelurahan), for complaints received from `since`; children without complaints are absent."""
+    kelurahan), for complaints received from `since` that `where` takes; children without complaints are absent."""
     level = KOTA if parent is None else level_of(parent)
     if level == KELURAHAN:
         raise ValueError(f"kelurahan {parent} has no smaller areas")
     column = _COLUMNS[KOTA if parent is None else LEVELS[LEVELS.index(level) + 1]]
-    return _figures(session, column, [_in_area(parent), ComplaintRow.received_at >= since], now)
+    return _figures(session, column, [_in_area(parent), ComplaintRow.received_at >= since, *conditions(where)], now)
 
 
-def totals(session: Session, *, kode: str | None, since: datetime, now: datetime) -> AreaFigures:
+def totals(session: Session, *, kode: str | None, since: datetime, now: datetime,
+           where: ComplaintFilter = ComplaintFilter()) -> AreaFigures:
     """Figures of one area (all of Jakarta for None: every complaint located in a kota)."""
-    return _figures(session, None, [_in_area(kode), ComplaintRow.received_at >= since], now)[""]
+    return _figures(session, None, [_in_area(kode), ComplaintRow.received_at >= since, *conditions(where)], now)[""]
 
 
-def breakdown(session: Session, *, kode: str | None, since: datetime, by: str) -> list[tuple[str, int]]:
+def breakdown(session: Session, *, kode: str | None, since: datetime, by: str,
+              where: ComplaintFilter = ComplaintFilter()) -> list[tuple[str, int]]:
     """(value, count) of `by` (one of BREAKDOWNS) in one area from `since`, most frequent first."""
     if by not in BREAKDOWNS:
         raise ValueError(f"breakdown by {by!r}: use one of {', '.join(BREAKDOWNS)}")
     column = getattr(ComplaintRow, by)
     count = func.count(ComplaintRow.id)
-    rows = session.execute(select(column, count).where(_in_area(kode), ComplaintRow.received_at >= since)
+    rows = session.execute(select(column, count).where(_in_area(kode), ComplaintRow.received_at >= since,
+                                                       *conditions(where))
                            .group_by(column).order_by(count.desc(), column))
     return [(value, n) for value, n in rows]
 

@@ -29,6 +29,8 @@ API_NAMES = {name: name for name in FIELDS}  # /api/v1/complaints and the export
 # The command centre's and /wilayah's URL (`/?kota=31.71&kategori=banjir&status=Menunggu&kanal=sms&sejak=today&q=...`).
 PAGE_NAMES = {"kota": "kota", "kecamatan": "kecamatan", "kelurahan": "kelurahan", "skpd": "skpd",
               "kategori": "category", "status": "status", "kanal": "channel", "sejak": "since", "q": "q"}
+# /wilayah's: its path names the area and `window` the period.
+AREA_NAMES = {name: PAGE_NAMES[name] for name in ("kategori", "status", "kanal", "q")}
 TRIAGE = {"semua": ANY_TRIAGE, TRIAGE_CATEGORY: TRIAGE_CATEGORY, TRIAGE_LOCATION: TRIAGE_LOCATION}
 AREA_LEVELS = {"kota": areas.KOTA, "kecamatan": areas.KECAMATAN, "kelurahan": areas.KELURAHAN}
 EXAMPLE_CODES = {"kota": "31.71", "kecamatan": "31.71.01", "kelurahan": "31.71.01.1001"}

@@ -1,6 +1,7 @@
 """Drill-down by area at `/wilayah`: Jakarta's kota, then a kota's kecamatan (`/wilayah/31.71`), a
 kecamatan's kelurahan (`/wilayah/31.71.01`), and one kelurahan among its neighbours
-(`/wilayah/31.71.01.1001`), over a window (`?window=7d`) and coloured by a measure (`&measure=`).
+(`/wilayah/31.71.01.1001`), over a window (`?window=7d`) and coloured by a measure (`&measure=`),
+narrowed like the command centre by `kategori`, `status`, `kanal` and `q` (web/complaint_query.py AREA_NAMES).
 
 Everything the page shows follows from its URL, so an official can send the link to a colleague.
 Every control (a click on the map, the breadcrumb, the list of areas, the window, the measure)
@@ -9,7 +10,7 @@ codes in the URL and in every query, never names.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -43,9 +44,11 @@ from dashboard.area_figures import (
 from dashboard.area_outlines import Area, AreaOutlines, area_outlines, bounds_of
 from dashboard.context import services, page_context
 from dashboard.figures import MAINLAND_BOUNDS
+from dashboard.filter_bar import filter_controls, filter_problem
 from dashboard.i18n import bi, count
 from store import areas
 from store.areas import KECAMATAN, KELURAHAN, KOTA, AreaFigures
+from web.complaint_query import AREA_NAMES, read_filter
 
 PATH = "/wilayah"
 DEFAULT_WINDOW, DEFAULT_MEASURE = "7d", "count"
@@ -54,17 +57,23 @@ TOP_ROWS = 10  # bars per breakdown; the rest are summed in one line
 LEVEL_NAMES = {KOTA: ("Kota", "Cities"), KECAMATAN: ("Kecamatan", "Districts"),
                KELURAHAN: ("Kelurahan", "Sub-districts")}
 MAP_CONFIG = {"displayModeBar": False, "scrollZoom": True}
+AREA_FILTERS = ("kategori", "status", "kanal", "q")  # the command centre's filter, less what the path and window say
 
 register_page(__name__, path=PATH, path_template=PATH + "/<kode>", title="Wilayah — Pantau", name="Wilayah")
 
 
-def href(kode: str | None, window: str, measure: str) -> str:
-    """The page's URL for an area (Jakarta for None), window and measure."""
-    return (f"{PATH}/{kode}" if kode else PATH) + "?" + urlencode({"window": window, "measure": measure})
+def href(kode: str | None, window: str, measure: str, kept: Mapping[str, str] | None = None) -> str:
+    """The page's URL for an area (Jakarta for None), window and measure, keeping the filter `kept`."""
+    return (f"{PATH}/{kode}" if kode else PATH) + "?" + urlencode({"window": window, "measure": measure, **(kept or {})})
+
+
+def kept_filter(query: Mapping[str, str]) -> dict[str, str]:
+    """The filter parameters a link to another area or window keeps, as the URL gave them."""
+    return {name: query[name].strip() for name in AREA_NAMES if (query.get(name) or "").strip()}
 
 
 def layout(kode: str | None = None, window: str = DEFAULT_WINDOW, measure: str = DEFAULT_MEASURE,
-           **_query: str) -> html.Main:
+           **query: str) -> html.Main:
     outlines = area_outlines()
     problem = refusal(outlines, kode, window, measure)
     if problem is not None:
@@ -74,11 +83,13 @@ def layout(kode: str | None = None, window: str = DEFAULT_WINDOW, measure: str =
     shown_parent = area.parent if area is not None and area.level == KELURAHAN else kode
     now = utc_now()
     since = window_start(window, now)
+    where, problems = read_filter(query, now, AREA_NAMES)
+    kept = {} if problems else kept_filter(query)
     with services().sessions() as session:
-        figures = areas.by_area(session, parent=shown_parent, since=since, now=now)
-        current = areas.totals(session, kode=kode, since=since, now=now)
-        categories = areas.breakdown(session, kode=kode, since=since, by="category")
-        channels = areas.breakdown(session, kode=kode, since=since, by="channel")
+        figures = areas.by_area(session, parent=shown_parent, since=since, now=now, where=where)
+        current = areas.totals(session, kode=kode, since=since, now=now, where=where)
+        categories = areas.breakdown(session, kode=kode, since=since, by="category", where=where)
+        channels = areas.breakdown(session, kode=kode, since=since, by="channel", where=where)
     shown = outlines.children(shown_parent)
     names = {a.kode: a.name for a in shown}
     # Jakarta's view frames the mainland: the Thousand Islands, far out at sea, would shrink it to a dot.
@@ -90,7 +101,7 @@ def layout(kode: str | None = None, window: str = DEFAULT_WINDOW, measure: str =
         dcc.Location(id="areas-url", refresh="callback-nav"),
         dcc.Store(id="areas-view", data={"kode": kode}),
         html.Div(className="areas-head", children=[
-            breadcrumb(outlines, area, window, measure),
+            breadcrumb(outlines, area, window, measure, kept),
             html.H2(title(area)),
             html.P(className="areas-since", children=bi(
                 f"Pengaduan masuk sejak {date_time(since, 'id')} · dihitung {date_time(now, 'id')}"
@@ -109,7 +120,9 @@ def layout(kode: str | None = None, window: str = DEFAULT_WINDOW, measure: str =
                 dcc.RadioItems(id="areas-measure", value=measure, inline=True, className="areas-radio",
                                options=[{"label": bi(*MEASURE_LABELS[m]), "value": m} for m in MEASURES]),
             ]),
+            html.Div(filter_controls(query, "areas", AREA_FILTERS), className="cc-filter-controls areas-filters"),
         ]),
+        filter_problem(problems, "areas-filter-problem"),
         kpi_tiles(current),
         html.Div(className="areas-main", children=[
             html.Div(className="areas-map-wrap", children=dcc.Graph(
@@ -120,7 +133,8 @@ def layout(kode: str | None = None, window: str = DEFAULT_WINDOW, measure: str =
                 breakdown_card(("Kanal", "Channels"), channels, lambda code: CHANNELS.get(code, code)),
             ]),
         ]),
-        area_table(shown, figures, outlines.areas[shown_parent] if shown_parent else None, area, window, measure),
+        area_table(shown, figures, outlines.areas[shown_parent] if shown_parent else None, area, window, measure,
+                   kept),
     ])
 
 
@@ -160,14 +174,15 @@ def area_name(area: Area) -> str:
     return area.name if area.level == KOTA else f"{LEVEL_NAMES[area.level][0]} {area.name}"
 
 
-def breadcrumb(outlines: AreaOutlines, area: Area | None, window: str, measure: str) -> html.Nav:
+def breadcrumb(outlines: AreaOutlines, area: Area | None, window: str, measure: str,
+               kept: Mapping[str, str]) -> html.Nav:
     """Jakarta > kota > kecamatan > kelurahan: every step above the current one is a link up."""
     trail: list[Area] = []
     while area is not None:
         trail.insert(0, area)
         area = outlines.areas.get(area.parent) if area.parent else None
     steps = [("Jakarta", None)] + [(area_name(a), a.kode) for a in trail]
-    items = [html.Li(dcc.Link(label, href=href(kode, window, measure)) if i < len(steps) - 1
+    items = [html.Li(dcc.Link(label, href=href(kode, window, measure, kept)) if i < len(steps) - 1
                      else html.Span(label, **{"aria-current": "page"}))
              for i, (label, kode) in enumerate(steps)]
     return html.Nav(html.Ol(items, className="areas-crumbs"), id="areas-breadcrumb",
@@ -224,7 +239,7 @@ def breakdown_card(heading: tuple[str, str], rows: list[tuple[str, int]],
 
 
 def area_table(shown: list[Area], figures: dict[str, AreaFigures], parent: Area | None, current: Area | None,
-               window: str, measure: str) -> html.Section:
+               window: str, measure: str, kept: Mapping[str, str]) -> html.Section:
     """The map's areas as a list with every figure: a link to each, readable without the map."""
     level_id, level_en = LEVEL_NAMES[shown[0].level if shown else KOTA]
     where = "DKI Jakarta" if parent is None else area_name(parent)
@@ -235,7 +250,7 @@ def area_table(shown: list[Area], figures: dict[str, AreaFigures], parent: Area 
     for area in shown:
         values = figures.get(area.kode, NO_FIGURES)
         rows.append(html.Tr(className="areas-current" if current and current.kode == area.kode else None, children=[
-            html.Td(dcc.Link(area.name, href=href(area.kode, window, measure), className="areas-link")),
+            html.Td(dcc.Link(area.name, href=href(area.kode, window, measure, kept), className="areas-link")),
             html.Td(count(values.count)), html.Td(count(values.open)), html.Td(count(values.overdue)),
             html.Td(bi(*hours_text(values.median_response_hours))),
         ]))
@@ -262,17 +277,21 @@ class MapClick(TypedDict, total=False):
 
 @callback(Output("areas-url", "pathname"), Output("areas-url", "search"),
           Input("areas-map", "clickData"), Input("areas-window", "value"), Input("areas-measure", "value"),
+          *(Input(f"areas-filter-{name}", "value") for name in AREA_FILTERS),
           State("areas-view", "data"), prevent_initial_call=True)
-def navigate(click: MapClick | None, window: str, measure: str, view: AreaView) -> tuple[Any, Any]:
-    """A click on an area goes to it; a new window or measure stays on the area. The router does the rest.
-    The hints are what the callback door checks (dashboard/callback_guard.py)."""
+def navigate(click: MapClick | None, window: str, measure: str, kategori: list[str] | None, status: list[str] | None,
+             kanal: list[str] | None, q: str | None, view: AreaView) -> tuple[Any, Any]:
+    """A click on an area goes to it; a new window, measure or filter stays on the area. The router does
+    the rest. The hints are what the callback door checks (dashboard/callback_guard.py)."""
     kode = view["kode"]
     if ctx.triggered_id == "areas-map":
         points = (click or {}).get("points") or [{}]
         kode = points[0].get("location")
         if not kode:
             return no_update, no_update
-    path, _, query = href(kode, window, measure).partition("?")
+    chosen = {"kategori": ",".join(kategori or []), "status": ",".join(status or []), "kanal": ",".join(kanal or []),
+              "q": (q or "").strip()}
+    path, _, query = href(kode, window, measure, {k: v for k, v in chosen.items() if v}).partition("?")
     return path, "?" + query
 
 

@@ -97,3 +97,21 @@ def test_a_url_that_cannot_be_used_says_so(pantau: Server, page: Page) -> None:
     page.goto(f"{pantau.url}/?kategori=banjr")
     page.wait_for_function(LIVE_READY)
     expect(page.locator("#cc-filter-problem")).to_contain_text("kategori: tidak dikenal: banjr")
+
+
+def test_the_area_page_filter_writes_its_url_and_links_keep_it(pantau: Server, page: Page) -> None:
+    post(pantau, "banjir", MONAS, "Genangan di Jalan Merdeka Barat")
+    post(pantau, "jalan", MONAS, "Trotoar rusak di Merdeka Barat")
+    page.goto(f"{pantau.url}/wilayah/31.71?window=7d&measure=count")
+    expect(page.locator(".areas-kpis .kpi-value").first).to_be_visible()
+    before = int(page.locator(".areas-kpis .kpi-value .t-id").first.inner_text()
+                 .replace(".", ""))
+    page.locator("#areas-filter-kategori").click()
+    page.keyboard.type("Banjir")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/wilayah/31\.71\?window=7d&measure=count&kategori=banjir$"))
+    expect(page.locator("#areas-filter-kategori")).to_contain_text("Banjir")
+    after = page.locator(".areas-kpis .kpi-value .t-id").first
+    expect(after).not_to_have_text(str(before))
+    page.locator(".areas-link", has_text="Gambir").first.click()
+    expect(page).to_have_url(re.compile(r"/wilayah/31\.71\.01\?window=7d&measure=count&kategori=banjir$"))

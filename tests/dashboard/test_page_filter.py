@@ -101,3 +101,47 @@ def test_a_bad_url_is_said_in_words_and_everything_is_shown(pantau) -> None:
     assert "Filter di alamat tidak dapat dipakai" in page and "kategori: tidak dikenal: banjr" in page
     assert len(_snapshot(page)["feed"]) == 1
     assert "Filter di alamat tidak dapat dipakai" not in render(pantau, "command_centre")
+
+
+def test_the_area_page_takes_the_same_filter_and_its_links_keep_it(pantau) -> None:
+    now = utc_now()
+    _add(pantau, GAMBIR, "banjir", now - timedelta(hours=1), "genangan depan stasiun")
+    _add(pantau, GAMBIR, "banjir", now - timedelta(hours=2), "genangan lagi")
+    _add(pantau, GAMBIR, "jalan", now - timedelta(hours=2), "jalan berlubang")
+    everything = render(pantau, "areas", kode="31.71", window="7d")
+    narrowed = render(pantau, "areas", kode="31.71", window="7d", kategori="banjir", kanal="sms")
+    assert "/wilayah/31.71.01?window=7d&measure=count&kategori=banjir&kanal=sms" in narrowed
+    assert "/wilayah/31.71.01?window=7d&measure=count\"" in everything
+    assert _tiles(everything)[0] == "3" and _tiles(narrowed)[0] == "2"
+    assert _tiles(render(pantau, "areas", kode="31.71", window="7d", q="berlubang"))[0] == "1"
+    refused = render(pantau, "areas", kode="31.71", window="7d", kategori="banjr")
+    assert "kategori: tidak dikenal: banjr" in refused and _tiles(refused)[0] == "3"
+
+
+def _tiles(page: str) -> list[str]:
+    """The Indonesian text of the KPI tiles' values, in order (dashboard/pages/areas.py kpi_tiles)."""
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            props = node.get("props", {})
+            if props.get("className") == "kpi-value":
+                found.append("".join(_texts(props.get("children"))))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    walk(json.loads(page))
+    return found
+
+
+def _texts(node: object) -> list[str]:
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        props = node.get("props", {})
+        return [] if props.get("lang") == "en" else _texts(props.get("children"))
+    if isinstance(node, list):
+        return [t for child in node for t in _texts(child)]
+    return []
