@@ -11,16 +11,19 @@ completion's; a closed complaint has none. Both clocks start at receipt (a corre
 `received_at`, crm/corrections.py), except that a citizen's reopening starts a fresh completion
 clock (crm/lifecycle.py reopen). The queues (dashboard/queue_widgets.py), the map's SLA colours
 and the KPI tiles all read this module: the pages through `running` and `state`, the browser
-through the public payload's `sla` (crm/public_view.py).
+through the public payload's `sla` (crm/public_view.py), the command centre's snapshot through
+`states_at`, the same rule over columns.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
+
 from crm.complaint import Complaint, Status
 from crm.lifecycle import REOPENED
-from crm.overdue import is_open, passed
+from crm.overdue import is_open, passed, passed_at
 from crm.sla import AMAN, PERINGATAN, TERLAMBAT
 
 WARNING_SHARE = 0.25  # amber in the last quarter of the time allowed
@@ -45,30 +48,31 @@ def state(*, start: datetime, due: datetime, now: datetime) -> str:
 
 def running(complaint: Complaint) -> Running | None:
     """The deadline running now, or None when closed or when that deadline is not set."""
-    reopened = [event.at for event in complaint.history if event.kind == REOPENED]
-    return running_of(status=complaint.status, received_at=complaint.received_at,
-                      first_action_due=complaint.first_action_due, completion_due=complaint.completion_due,
-                      reopened_at=max(reopened) if reopened else None)
-
-
-def running_of(*, status: Status | str, received_at: datetime, first_action_due: datetime | None,
-               completion_due: datetime | None, reopened_at: datetime | None) -> Running | None:
-    """`running` from a complaint's columns (store/screen.py reads no history): the completion
-    clock restarts at the last reopening."""
-    if not is_open(status):
+    if not is_open(complaint.status):
         return None
-    if status == Status.MENUNGGU:
-        due, which, start = first_action_due, FIRST_ACTION, received_at
+    if complaint.status is Status.MENUNGGU:
+        due, which, start = complaint.first_action_due, FIRST_ACTION, complaint.received_at
     else:
-        due, which, start = completion_due, COMPLETION, max(received_at, reopened_at or received_at)
+        reopened = [event.at for event in complaint.history if event.kind == REOPENED]
+        due, which, start = complaint.completion_due, COMPLETION, max([complaint.received_at, *reopened])
     return None if due is None else Running(which, start, due)
 
 
 def sla_state(complaint: Complaint, now: datetime) -> str | None:
     """The complaint's SLA colour at `now`, or None when no deadline runs (closed)."""
-    return colour_of(running(complaint), now)
-
-
-def colour_of(found: Running | None, now: datetime) -> str | None:
-    """The colour of a running deadline at `now`; None when none runs."""
+    found = running(complaint)
     return None if found is None else state(start=found.start, due=found.due, now=now)
+
+
+def states_at(*, waiting: np.ndarray, still_open: np.ndarray, received: np.ndarray, first_action_due: np.ndarray,
+              completion_due: np.ndarray, reopened: np.ndarray, now: float) -> np.ndarray:
+    """`sla_state` over columns of epoch seconds (NaN: none), for a screen of thousands read without
+    their histories (store/screen.py): `reopened` is the last reopening. None where no deadline runs."""
+    due = np.where(waiting, first_action_due, completion_due)
+    start = np.where(waiting, received, np.fmax(received, reopened))  # fmax: a NaN reopening is none
+    late = passed_at(due, now)
+    warned = np.less_equal(due - now, (due - start) * WARNING_SHARE, where=~np.isnan(due),
+                           out=np.zeros(due.shape, dtype=bool))
+    colours = np.where(late, TERLAMBAT, np.where(warned, PERINGATAN, AMAN)).astype(object)
+    colours[~still_open | np.isnan(due)] = None
+    return colours

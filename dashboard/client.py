@@ -19,7 +19,7 @@ from crm.moderation import EDIT, HIDE, MAX_REASON, MAX_TEXT, UNHIDE
 from crm.complaint_filter import ComplaintFilter
 from crm.skpd import SKPDS
 from dashboard.figures import COMPLAINTS_TRACE, HOVER, MAINLAND_BOUNDS, POINT_FIELDS
-from dashboard.kpis import kpi_row
+from dashboard.kpis import kpi_rows
 from dashboard.page_filter import client_filter, room_of
 from dashboard.palette import CATEGORY_COLOURS, COLOUR_MODES, GREY, SLA_COLOURS, SLA_SWATCHES, STATUS_COLOURS, STATUS_SWATCHES
 from dashboard.snapshot import BREACH_KINDS, ESCALATIONS_SIZE, FEED_SIZE, WINDOW, Snapshot
@@ -78,7 +78,7 @@ def last_breach(complaint: dict[str, Any]) -> str | None:
 def client_snapshot(snapshot: Snapshot) -> dict[str, Any]:
     """KPI rows for every complaint on the page, the newest few for the feed and the newest breaches."""
     return {
-        "rows": [kpi_row(f) for f in snapshot.facts],
+        "rows": kpi_rows(snapshot.facts),
         "feed": [{k: c[k] for k in FEED_FIELDS} | {"breach": last_breach(c), "hidden": c.get("hidden", False)}
                  for c in snapshot.feed],
         "escalations": [{k: c[k] for k in ESCALATION_FIELDS} | {"breach": BREACH_KINDS[kind], "at": at.isoformat()}

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 import geopandas as gpd
@@ -48,30 +48,29 @@ def place(complaint: dict[str, Any]) -> str:
 
 
 def point_data(complaint: dict[str, Any]) -> list[Any]:
-    """One point's POINT_FIELDS; its time in each language's format (crm/formats.py)."""
+    """One point's POINT_FIELDS from a complaint's snapshot facts (dashboard/snapshot.py); its time in
+    each language's format (crm/formats.py)."""
     category = CATEGORIES.get(complaint["category"]) or CATEGORIES[FALLBACK]
-    received = datetime.fromisoformat(complaint["received_at"])
+    received = datetime.fromtimestamp(complaint["received_ms"] / 1000, timezone.utc)
     return [complaint["id"], complaint["ticket"], category.name, category.name_en, place(complaint),
             formats.date_time(received, "id"), complaint["category"], complaint["status"], complaint["duplicate_of"],
             complaint["sla"], formats.date_time(received, "en")]
 
 
-def draws_counts(complaints: list[dict[str, Any]]) -> bool:
+def draws_counts(facts: dict[str, list[Any]]) -> bool:
     """Whether the map shows counts per kelurahan rather than a dot per complaint: above DOT_LIMIT
     located complaints dots cover each other, and every dot is data the page must fetch."""
-    return sum(c["lon"] is not None for c in complaints) > DOT_LIMIT
+    return len(facts["lon"]) - facts["lon"].count(None) > DOT_LIMIT
 
 
-def _counts(complaints: list[dict[str, Any]]) -> Counter[str]:
-    return Counter(c["kode_kelurahan"] for c in complaints if c["kode_kelurahan"])
-
-
-def jakarta_map(outlines: dict[str, Any], complaints: list[dict[str, Any]], map_style: str = "white-bg",
+def jakarta_map(outlines: dict[str, Any], facts: dict[str, list[Any]], map_style: str = "white-bg",
                 colour_by: str = "category") -> go.Figure:
-    """Kelurahan outlines under the located complaints, or, above DOT_LIMIT, kelurahan shaded by their
-    count of complaints (draws_counts; a click narrows the page to that kelurahan). white-bg needs no internet."""
-    counts = _counts(complaints) if draws_counts(complaints) else None
-    located = [] if counts is not None else [c for c in complaints if c["lon"] is not None]
+    """Kelurahan outlines under the located complaints (the snapshot's facts, dashboard/snapshot.py),
+    or, above DOT_LIMIT, kelurahan shaded by their count of complaints (draws_counts; a click narrows the
+    page to that kelurahan). white-bg needs no internet."""
+    counts = Counter(k for k in facts["kode_kelurahan"] if k) if draws_counts(facts) else None
+    complaints = [] if counts is not None else (dict(zip(facts, values)) for values in zip(*facts.values()))
+    located = [c for c in complaints if c["lon"] is not None]
     props = [f["properties"] for f in outlines["features"]]
     names = [f'{p["kelurahan"]}, {p["kecamatan"]}, {p["kota"]}' for p in props]
     fig = go.Figure()

@@ -1,31 +1,38 @@
 """The Jakarta map figure: real outlines under the complaints, offline style, clickable points."""
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from crm.complaint import Complaint, received_event
-from crm.public_view import public_complaint
 from dashboard.figures import (
     COMPLAINTS_TRACE,
+    DOT_LIMIT,
     HOVER,
     POINT_FIELDS,
+    draws_counts,
     jakarta_map,
     outlines_geojson,
 )
-from geo.jurisdiction import Jurisdiction
+from dashboard.snapshot import FACTS
 
 AT = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
-GAMBIR = Jurisdiction("31.71.01.1001", "Gambir", "31.71.01", "Gambir", "31.71", "Jakarta Pusat")
+
+
+def facts(*complaints: dict) -> dict[str, list]:
+    """The snapshot's columns (dashboard/snapshot.py FACTS) of complaints given as dicts."""
+    return {name: [c[name] for c in complaints] for name in FACTS}
+
+
+LOCATED = {"id": 7, "ticket": "JKT-261127-AAAAA", "channel": "sms", "category": "banjir", "status": "Menunggu",
+           "kode_kelurahan": "31.71.01.1001", "kelurahan": "Gambir", "kecamatan": "Gambir", "lon": 106.82,
+           "lat": -6.17, "duplicate_of": None, "received_ms": int(AT.timestamp() * 1000), "response_ms": None,
+           "overdue": False, "sla": "aman"}
+NOWHERE = LOCATED | {"id": 8, "ticket": "JKT-261127-BBBBB", "category": "lainnya", "kode_kelurahan": None,
+                     "kelurahan": None, "kecamatan": None, "lon": None, "lat": None}
 
 
 def test_outlines_then_complaints_coloured_and_clickable(boundaries):
     outlines = outlines_geojson(boundaries.kelurahan)
-    located = Complaint(ticket="JKT-261127-AAAAA", channel="sms", external_id="1", received_at=AT, text="Banjir",
-                        category="banjir", lon=106.82, lat=-6.17, jurisdiction=GAMBIR, skpd="DSDA-JP", id=7,
-                        first_action_due=AT + timedelta(hours=6), history=[received_event(AT)])
-    nowhere = Complaint(ticket="JKT-261127-BBBBB", channel="sms", external_id="2", received_at=AT, text="?",
-                        category="lainnya", lon=None, lat=None, jurisdiction=None, skpd="KEL", id=8)
-    shown = [public_complaint(located, AT), public_complaint(nowhere, AT)]
+    shown = facts(LOCATED, NOWHERE)
     fig = jakarta_map(outlines, shown, "white-bg")
     outline_trace, points = fig.data[0], fig.data[COMPLAINTS_TRACE]
     assert outline_trace.type == "choroplethmap" and len(outline_trace.locations) == 267
@@ -37,3 +44,14 @@ def test_outlines_then_complaints_coloured_and_clickable(boundaries):
     assert list(points.marker.color) == ["#D55E00"] and points.hovertemplate == HOVER["id"]
     assert list(jakarta_map(outlines, shown, colour_by="sla").data[COMPLAINTS_TRACE].marker.color) == ["#009E73"]
     assert fig.layout.map.style == "white-bg"
+
+
+def test_above_the_dot_limit_kelurahan_are_shaded_by_count(boundaries):
+    outlines = outlines_geojson(boundaries.kelurahan)
+    many = [LOCATED | {"id": i} for i in range(DOT_LIMIT)] + [NOWHERE]
+    assert not draws_counts(facts(*many))  # the limit itself still draws dots
+    many += [LOCATED | {"id": -1, "kode_kelurahan": "31.72.01.1001"}]
+    fig = jakarta_map(outlines, facts(*many))
+    assert draws_counts(facts(*many)) and len(fig.data[COMPLAINTS_TRACE].lon) == 0
+    counts = dict(zip(fig.data[0].locations, fig.data[0].z))
+    assert counts["31.71.01.1001"] == DOT_LIMIT and counts["31.72.01.1001"] == 1 and sum(counts.values()) == DOT_LIMIT + 1

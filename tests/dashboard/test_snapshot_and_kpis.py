@@ -15,8 +15,8 @@ from crm.complaint_filter import ComplaintFilter
 from crm.lifecycle import REOPENED
 from crm.public_view import public_complaint
 from dashboard.client import client_config, client_snapshot
-from dashboard.kpis import kpi_row
-from dashboard.snapshot import FEED_SIZE, facts, read_snapshot
+from dashboard.kpis import kpi_rows
+from dashboard.snapshot import FEED_SIZE, each, facts, read_snapshot
 from store import complaints, screen
 from store.db import make_sessionmaker, upgrade
 
@@ -48,7 +48,7 @@ def test_snapshot_is_last_24_hours_plus_open_ones_newest_first_without_contact(s
                 complaint(3, timedelta(days=9), Status.PROSES),  # old but open: shown
                 complaint(4, timedelta(hours=5), Status.SELESAI))  # recent and done: shown
     shown = read_snapshot(sessions, NOW)
-    assert [f["id"] for f in shown.facts] == [ids[0], ids[3], ids[2]]
+    assert shown.facts["id"] == [ids[0], ids[3], ids[2]]
     assert [c["id"] for c in shown.feed] == [ids[0], ids[3], ids[2]]
     assert "0812-rahasia" not in repr(shown)
 
@@ -67,16 +67,25 @@ def test_the_facts_say_what_the_public_view_says(sessions):
     closed = replace(handled, status=Status.SELESAI, ticket="JKT-3", external_id="3")
     without = complaint(4, timedelta(days=30))  # no deadline: never overdue
     store(sessions, handled, waiting, closed, without)
-    for now in (NOW, NOW + timedelta(minutes=50), due, due + timedelta(seconds=1), due + timedelta(days=3)):
+    for now in (NOW, NOW + timedelta(minutes=50), NOW + timedelta(hours=1, seconds=1), due - timedelta(hours=12),
+                due, due + timedelta(seconds=1), due + timedelta(days=3)):
         with sessions() as session:
-            rows = screen.screen_rows(session, ComplaintFilter(),
-                                      since=now - timedelta(hours=24), hidden=False)
+            rows = screen.screen_rows(session, ComplaintFilter(), since=now - timedelta(hours=24), hidden=False)
             whole = {c.id: c for c in complaints.list_complaints(session, limit=10)}
-        for row in rows:
-            assert kpi_row(facts(row, now)) == kpi_row(public_complaint(whole[row.id], now)), (row.ticket, now)
-    by_ticket = {row.ticket: row for row in rows}
-    assert kpi_row(facts(by_ticket["JKT-1"], due + timedelta(seconds=1)))[4:] == [24 * 3600 * 1000, 1, "terlambat"]
-    assert kpi_row(facts(by_ticket["JKT-1"], due))[5] == 0  # at the deadline itself: on time
+        found = facts(rows, now)
+        assert kpi_rows(found) == [public_row(public_complaint(whole[cid], now)) for cid in found["id"]], now
+    by_ticket = {f["ticket"]: f for f in each(facts(rows, due + timedelta(seconds=1)))}
+    assert [by_ticket["JKT-1"][k] for k in ("response_ms", "overdue", "sla")] == [24 * 3600 * 1000, True, "terlambat"]
+    assert set(facts(rows, NOW + timedelta(minutes=50))["sla"]) >= {"peringatan", "aman"}
+    assert [f["overdue"] for f in each(facts(rows, due)) if f["ticket"] == "JKT-1"] == [False]  # at the deadline: on time
+
+
+def public_row(shown: dict) -> list:
+    """What the browser's assets/kpis.js `row` makes of a live complaint's public payload."""
+    received = int(datetime.fromisoformat(shown["received_at"]).timestamp() * 1000)
+    acted = shown["first_action_at"]
+    response = None if acted is None else int(datetime.fromisoformat(acted).timestamp() * 1000) - received
+    return [shown["id"], received, shown["channel"], shown["status"], response, int(shown["overdue"]), shown["sla"]]
 
 
 def test_the_browser_gets_rows_for_all_and_the_newest_for_the_feed(sessions):

@@ -143,7 +143,7 @@ def gis_text(pantau: Pantau, complaint_id: int) -> str | None:
 def snapshot_ids(pantau: Pantau, reader: Person | None) -> dict[int, bool]:
     """The command centre's feed as `reader` loads it: id -> marked hidden; and every counted one is in it."""
     snapshot = read_snapshot(pantau.sessions, utc_now(), reader)
-    assert {f["id"] for f in snapshot.facts} == {c["id"] for c in snapshot.feed}
+    assert set(snapshot.facts["id"]) == {c["id"] for c in snapshot.feed}
     return {c["id"]: c.get("hidden", False) for c in snapshot.feed}
 
 
