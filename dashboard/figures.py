@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from dataclasses import dataclass
+
 import geopandas as gpd
 import numpy as np
 import plotly.graph_objects as go
@@ -18,6 +20,15 @@ MAINLAND_BOUNDS = ((106.68, -6.375), (106.98, -6.08))  # the browser fits the ma
 ATTRIBUTION = "Batas wilayah: BPS / OCHA HDX COD-AB Indonesia (CC BY-IGO); kode Kemendagri: cahyadsn (MIT)"
 DISPLAY_TOLERANCE_DEG = 0.0001  # about 11 m: invisible at city zoom, a fifth of the bytes
 COMPLAINTS_TRACE = 1  # index of the complaints in the figure's data, after the outlines
+KOTA_TRACE = 2  # the kota outlines, over the dots: plotly re-adds a trace's map layers on top at each update,
+# so only the order of traces holds, and the complaints stay at index 1
+# Wall mode (dashboard/wall.py) is dark: the sea and the land take these instead of white and light grey.
+THEMES = {"light": {"land": "#eef1f4", "line": "#8a96a3", "kota": "#1b1f23", "sea": None, "credit": "#444444",
+                    "credit_bg": "rgba(255,255,255,0.8)"},
+          "dark": {"land": "#1f2a36", "line": "#4b5a6a", "kota": "#c9d4df", "sea": "#0b1117", "credit": "#c9d4df",
+                   "credit_bg": "rgba(11,17,23,0.8)"}}
+WORLD = {"type": "Feature", "properties": {},  # a dark sea under the land, drawn above white-bg's white
+         "geometry": {"type": "Polygon", "coordinates": [[[-180, -85], [180, -85], [180, 85], [-180, 85], [-180, -85]]]}}
 
 # customdata columns of a complaint point; the browser's live layer shows the same fields
 POINT_FIELDS = ("id", "ticket", "category_id", "category_en", "place", "time_wib", "category", "status",
@@ -28,6 +39,18 @@ HOVER = {
     "en": "<b>%{customdata[3]}</b><br>%{customdata[1]} · %{customdata[7]}<br>%{customdata[4]}"
           "<br>%{customdata[10]}<extra></extra>",
 }
+
+
+@dataclass(frozen=True)
+class Places:
+    """What the map names (dashboard/map_places.py builds it): the kota outlines as lines (longitudes
+    and latitudes, None between rings) and, for assets/labels.js, each kota's and kelurahan's name at
+    a point inside it ([lon, lat, name]) and the zoom from which kelurahan names replace the kota's."""
+
+    kota_lines: tuple[list[float | None], list[float | None]]
+    kota_labels: list[list[Any]]
+    kelurahan_labels: list[list[Any]]
+    kelurahan_zoom: float
 
 
 def outlines_geojson(kelurahan: gpd.GeoDataFrame) -> dict[str, Any]:
@@ -54,16 +77,19 @@ def point_data(complaint: dict[str, Any]) -> list[Any]:
 
 
 def jakarta_map(outlines: dict[str, Any], complaints: list[dict[str, Any]], map_style: str = "white-bg",
-                colour_by: str = "category") -> go.Figure:
-    """Kelurahan outlines under the located complaints. white-bg needs no internet."""
+                colour_by: str = "category", *, places: Places | None = None, dark: bool = False) -> go.Figure:
+    """Kelurahan outlines under the located complaints. white-bg needs no internet. `places`: kota
+    outlines over them (KOTA_TRACE), and the names assets/labels.js writes (MapLibre would fetch fonts
+    from the internet for text). `dark`: the wall screen's colours."""
+    theme = THEMES["dark" if dark else "light"]
     located = [c for c in complaints if c["lon"] is not None]
     props = [f["properties"] for f in outlines["features"]]
     fig = go.Figure()
     fig.add_trace(go.Choroplethmap(
         geojson=outlines, locations=[f["id"] for f in outlines["features"]], z=[0] * len(props),
         text=[f'{p["kelurahan"]}, {p["kecamatan"]}, {p["kota"]}' for p in props],
-        colorscale=[[0, "#eef1f4"], [1, "#eef1f4"]], showscale=False,
-        marker={"line": {"color": "#8a96a3", "width": 0.6}, "opacity": 0.9},
+        colorscale=[[0, theme["land"]], [1, theme["land"]]], showscale=False,
+        marker={"line": {"color": theme["line"], "width": 0.6}, "opacity": 0.9},
         hovertemplate="%{text}<extra></extra>", name="Kelurahan",
     ))
     fig.add_trace(go.Scattermap(
@@ -73,15 +99,27 @@ def jakarta_map(outlines: dict[str, Any], complaints: list[dict[str, Any]], map_
         marker={"size": 9, "opacity": 0.85, "color": [colour_of(c, colour_by) for c in located]},
         name="Pengaduan",
     ))
+    if places is not None:
+        fig.add_trace(go.Scattermap(lon=places.kota_lines[0], lat=places.kota_lines[1], mode="lines", hoverinfo="skip",
+                                    line={"width": 2, "color": theme["kota"]}, opacity=0.7, name="Kota"))
     fig.update_layout(
-        map={"style": map_style, "center": JAKARTA_CENTER, "zoom": JAKARTA_ZOOM},
+        map={"style": map_style, "center": JAKARTA_CENTER, "zoom": JAKARTA_ZOOM, "layers": _sea(theme)},
+        meta=None if places is None else {"labels": {"kota": places.kota_labels, "kelurahan": places.kelurahan_labels,
+                                                     "kelurahan_zoom": places.kelurahan_zoom}},
         margin={"l": 0, "r": 0, "t": 0, "b": 0}, showlegend=False, uirevision="jakarta",
         hoverlabel={"font": {"size": 15}}, clickmode="event",
         annotations=[{"text": ATTRIBUTION, "showarrow": False, "xref": "paper", "yref": "paper",
-                      "x": 1, "y": 0, "xanchor": "right", "yanchor": "bottom", "font": {"size": 10},
-                      "bgcolor": "rgba(255,255,255,0.8)"}],
+                      "x": 1, "y": 0, "xanchor": "right", "yanchor": "bottom",
+                      "font": {"size": 10, "color": theme["credit"]}, "bgcolor": theme["credit_bg"]}],
     )
     return fig
+
+
+def _sea(theme: dict[str, Any]) -> list[dict[str, Any]]:
+    """The dark theme's sea: a fill under every trace, over white-bg's white (no other style works offline)."""
+    if not theme["sea"]:
+        return []
+    return [{"sourcetype": "geojson", "source": WORLD, "type": "fill", "color": theme["sea"], "below": "traces"}]
 
 
 TRIAGE_POINTS = 1  # index of the stored and picked points in triage_map's data
