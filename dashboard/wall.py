@@ -13,25 +13,26 @@ from dash import html
 
 from dashboard.i18n import bi
 
+Query = Mapping[str, str | list[str]]  # what Dash hands `layout(**query)`: a repeated parameter is a list
 LAYAR = "layar"  # the query parameter naming the screen
 WALL = "dinding"  # its one value so far: the wall screen
 
 
-def is_wall(query: Mapping[str, object]) -> bool:
+def is_wall(query: Query) -> bool:
     """Whether the page's query (as Dash hands it to `layout(**query)`) asks for the wall screen."""
     return query.get(LAYAR) == WALL
 
 
-def unknown_screen(query: Mapping[str, object]) -> str | None:
+def unknown_screen(query: Query) -> str | None:
     """The `layar` value asked for when it names no screen (a repeated parameter arrives as a list,
     and is unknown too), else None: the page says so and shows its ordinary screen."""
     value = query.get(LAYAR)
     if value is None or value == WALL:
         return None
-    return value if isinstance(value, str) else ", ".join(str(v) for v in value)  # type: ignore[attr-defined]
+    return value if isinstance(value, str) else ", ".join(value)
 
 
-def screen_notice(query: Mapping[str, object]) -> html.Div | None:
+def screen_notice(query: Query) -> html.Div | None:
     """A one-line notice for an unknown `layar`, naming the value and the one that works, or None."""
     asked = unknown_screen(query)
     if asked is None:
