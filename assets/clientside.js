@@ -54,6 +54,11 @@
         return 'legend colour-by-' + mode;
       },
 
+      /* The legend folded or open (dashboard/components.py legend_card); its store is in localStorage. */
+      toggle_legend: (_clicks, open) => open === false,
+
+      legend_open: (open) => [open === false ? 'legend-panel collapsed' : 'legend-panel', String(open !== false)],
+
       map_language(lang) {
         map.wanted.lang = lang === 'en' ? 'en' : 'id';
         syncMap(null);

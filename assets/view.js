@@ -90,6 +90,38 @@
          [swatch(cfg.colours.sla[state]), pantau.dom.number(counts[state])]));
   }
 
+  /* A lost connection is loud: a red bar over the KPI tiles (whose figures are now stale) and, by
+   * pantau.css, a red frame in the gaps around the cards; never over the map. Shown the moment a
+   * live connection drops, or when the first one has not come within CONNECT_GRACE_MS of the page
+   * opening (a page that is still connecting is not lost). Built once per drop, so it does not
+   * flicker at each repaint. */
+  const CONNECT_GRACE_MS = 5000;
+  const link = {wasConnected: false, lostAt: null, grace: null};
+
+  function connection(connected) {
+    const box = document.getElementById('cc-offline');
+    if (connected) {
+      link.wasConnected = true;
+      link.lostAt = null;
+      if (box && box.firstChild) box.replaceChildren();
+      return;
+    }
+    if (link.lostAt === null) link.lostAt = Date.now();
+    if (!link.wasConnected && Date.now() - link.lostAt < CONNECT_GRACE_MS) {
+      if (link.grace === null) link.grace = setTimeout(() => { link.grace = null; connection(pantau.live.stats().connected); },
+                                                       CONNECT_GRACE_MS);
+      return;
+    }
+    if (!box || box.firstChild) return;
+    const since = (lang) => pantau.dom.seconds(link.lostAt, lang);
+    box.replaceChildren(el('div', {className: 'offline-bar', role: 'alert'}, [
+      el('span', {className: 'offline-sign', 'aria-hidden': 'true'}, '⚠'),
+      bi('TERPUTUS — menyambung ulang…', 'DISCONNECTED — reconnecting…', {className: 'offline-title'}),
+      bi('Angka dan peta tidak diperbarui sejak ' + since('id') + ' WIB',
+         'Figures and map not updated since ' + since('en') + ' WIB', {className: 'offline-since'}),
+    ]));
+  }
+
   function render(summary, cfg) {
     const k = summary.kpis;
     fill('kpi-today', pantau.dom.number(k.today));
@@ -107,6 +139,7 @@
     fill('cc-updated', summary.connected
       ? bi('● Langsung · ' + at('id'), '● Live · ' + at('en'), {className: 'ok'})
       : bi('○ Terputus — menyambung ulang…', '○ Disconnected — reconnecting…', {className: 'bad'}));
+    connection(summary.connected);
   }
 
   function detailBody(c, cfg) {

@@ -30,28 +30,38 @@ def kpi_bar() -> html.Section:
         kpi_tile("kpi-median", "Median respons", "Median response", "sampai status pertama berubah",
                  "until the status first changes"),
         html.Div(html.Span(bi("○ Menyambung…", "○ Connecting…")), id="cc-updated", className="live-status"),
+        html.Div(id="cc-offline", className="offline-slot"),  # over the tiles while disconnected (assets/view.js)
     ])
 
 
 def legend_card() -> html.Div:
-    """Both legends are in the page; the colour toggle shows one (no re-render, no jump)."""
-    return html.Div(id="cc-legend", className="legend colour-by-category", children=[
-        dcc.RadioItems(
-            id="cc-colour-by", value="category", inline=True, className="colour-toggle",
-            options=[{"label": bi("Kategori", "Category"), "value": "category"},
-                     {"label": bi("Status", "Status"), "value": "status"},
-                     {"label": bi("Batas SLA", "SLA"), "value": "sla"}],
-        ),
-        *[html.Ul(className=f"swatches swatches-{mode}", children=[
-            html.Li([html.Span(className="swatch", style={"background": s.colour}), bi(s.label_id, s.label_en)])
-            for s in legend(mode)
-        ]) for mode in COLOUR_MODES],
-        html.Div(bi("Titik bercincin: masuk atau berubah sejak halaman dibuka",
-                    "Ringed dots: arrived or changed since the page opened"),
-                 className="legend-note"),
-        html.Div(bi("Lingkaran besar + angka: laporan serupa (kategori sama, ≤250 m, 48 jam)",
-                    "Large ring + number: repeated reports (same category, within 250 m and 48 h)"),
-                 className="legend-note"),
+    """The legend over the map's corner, folded to its button on request (kept in localStorage, so
+    a wall screen stays as it was set up). Both legends are in the page; the colour toggle shows one
+    (no re-render, no jump). Colours are Okabe-Ito's, each swatch named, never colour alone."""
+    return html.Div(id="cc-legend-panel", className="legend-panel", children=[
+        dcc.Store(id="cc-legend-open", storage_type="local", data=True),
+        html.Button(id="cc-legend-toggle", className="legend-toggle", type="button", title="Legenda / Legend",
+                    **{"aria-controls": "cc-legend", "aria-expanded": "true"},
+                    children=[html.Span(className="legend-toggle-sign", **{"aria-hidden": "true"}),
+                              bi("Legenda", "Legend")]),
+        html.Div(id="cc-legend", className="legend colour-by-category", children=[
+            dcc.RadioItems(
+                id="cc-colour-by", value="category", inline=True, className="colour-toggle",
+                options=[{"label": bi("Kategori", "Category"), "value": "category"},
+                         {"label": bi("Status", "Status"), "value": "status"},
+                         {"label": bi("Batas SLA", "SLA"), "value": "sla"}],
+            ),
+            *[html.Ul(className=f"swatches swatches-{mode}", children=[
+                html.Li([html.Span(className="swatch", style={"background": s.colour}), bi(s.label_id, s.label_en)])
+                for s in legend(mode)
+            ]) for mode in COLOUR_MODES],
+            html.Div(bi("Titik bercincin: masuk atau berubah sejak halaman dibuka",
+                        "Ringed dots: arrived or changed since the page opened"),
+                     className="legend-note"),
+            html.Div(bi("Lingkaran besar + angka: laporan serupa (kategori sama, ≤250 m, 48 jam)",
+                        "Large ring + number: repeated reports (same category, within 250 m and 48 h)"),
+                     className="legend-note"),
+        ]),
     ])
 
 

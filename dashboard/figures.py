@@ -5,6 +5,8 @@ from collections import Counter
 from datetime import datetime, timezone
 from typing import Any
 
+from dataclasses import dataclass
+
 import geopandas as gpd
 import numpy as np
 import plotly.graph_objects as go
@@ -20,7 +22,16 @@ ATTRIBUTION = "Batas wilayah: BPS / OCHA HDX COD-AB Indonesia (CC BY-IGO); kode 
 DISPLAY_TOLERANCE_DEG = 0.0001  # about 11 m: invisible at city zoom, a fifth of the bytes
 COMPLAINTS_TRACE = 1  # index of the complaints in the figure's data, after the outlines
 DOT_LIMIT = 3000  # located complaints above which the map draws counts per kelurahan (draws_counts)
-COUNT_SCALE = [[0, "#eef1f4"], [0.02, "#d6e6f2"], [0.3, "#6baed6"], [1, "#08306b"]]  # 0 stays the plain outline grey
+KOTA_TRACE = 2  # the kota outlines, over the dots: plotly re-adds a trace's map layers on top at each update,
+# so only the order of traces holds, and the complaints stay at index 1
+# Wall mode (dashboard/wall.py) is dark: the sea and the land take these instead of white and light grey.
+# `counts`: the shading of kelurahan by count above DOT_LIMIT; none stays the land's colour.
+THEMES = {"light": {"land": "#eef1f4", "line": "#8a96a3", "kota": "#1b1f23", "sea": None, "credit": "#444444",
+                    "credit_bg": "rgba(255,255,255,0.8)", "counts": ["#d6e6f2", "#6baed6", "#08306b"]},
+          "dark": {"land": "#1f2a36", "line": "#4b5a6a", "kota": "#c9d4df", "sea": "#0b1117", "credit": "#c9d4df",
+                   "credit_bg": "rgba(11,17,23,0.8)", "counts": ["#23415a", "#2f7fb5", "#c6dbef"]}}
+WORLD = {"type": "Feature", "properties": {},  # a dark sea under the land, drawn above white-bg's white
+         "geometry": {"type": "Polygon", "coordinates": [[[-180, -85], [180, -85], [180, 85], [-180, 85], [-180, -85]]]}}
 
 # customdata columns of a complaint point; the browser's live layer shows the same fields
 POINT_FIELDS = ("id", "ticket", "category_id", "category_en", "place", "time_wib", "category", "status",
@@ -31,6 +42,18 @@ HOVER = {
     "en": "<b>%{customdata[3]}</b><br>%{customdata[1]} · %{customdata[7]}<br>%{customdata[4]}"
           "<br>%{customdata[10]}<extra></extra>",
 }
+
+
+@dataclass(frozen=True)
+class Places:
+    """What the map names (dashboard/map_places.py builds it): the kota outlines as lines (longitudes
+    and latitudes, None between rings) and, for assets/labels.js, each kota's and kelurahan's name at
+    a point inside it ([lon, lat, name]) and the zoom from which kelurahan names replace the kota's."""
+
+    kota_lines: tuple[list[float | None], list[float | None]]
+    kota_labels: list[list[Any]]
+    kelurahan_labels: list[list[Any]]
+    kelurahan_zoom: float
 
 
 def outlines_geojson(kelurahan: gpd.GeoDataFrame) -> dict[str, Any]:
@@ -64,29 +87,34 @@ def draws_counts(facts: dict[str, list[Any]]) -> bool:
 
 
 def jakarta_map(outlines: dict[str, Any], facts: dict[str, list[Any]], map_style: str = "white-bg",
-                colour_by: str = "category") -> go.Figure:
+                colour_by: str = "category", *, places: Places | None = None, dark: bool = False) -> go.Figure:
     """Kelurahan outlines under the located complaints (the snapshot's facts, dashboard/snapshot.py),
     or, above DOT_LIMIT, kelurahan shaded by their count of complaints (draws_counts; a click narrows the
-    page to that kelurahan). white-bg needs no internet."""
+    page to that kelurahan). white-bg needs no internet. `places`: kota outlines over them (KOTA_TRACE),
+    and the names assets/labels.js writes (MapLibre would fetch fonts from the internet for text).
+    `dark`: the wall screen's colours."""
+    theme = THEMES["dark" if dark else "light"]
     counts = Counter(k for k in facts["kode_kelurahan"] if k) if draws_counts(facts) else None
     complaints = [] if counts is not None else (dict(zip(facts, values)) for values in zip(*facts.values()))
     located = [c for c in complaints if c["lon"] is not None]
     props = [f["properties"] for f in outlines["features"]]
     names = [f'{p["kelurahan"]}, {p["kecamatan"]}, {p["kota"]}' for p in props]
+    marker = {"line": {"color": theme["line"], "width": 0.6}, "opacity": 0.9}
     fig = go.Figure()
     if counts is None:
         fig.add_trace(go.Choroplethmap(
             geojson=outlines, locations=[f["id"] for f in outlines["features"]], z=[0] * len(props), text=names,
-            colorscale=[[0, "#eef1f4"], [1, "#eef1f4"]], showscale=False,
-            marker={"line": {"color": "#8a96a3", "width": 0.6}, "opacity": 0.9},
+            colorscale=[[0, theme["land"]], [1, theme["land"]]], showscale=False, marker=marker,
             hovertemplate="%{text}<extra></extra>", name="Kelurahan",
         ))
     else:
+        low, mid, high = theme["counts"]
         fig.add_trace(go.Choroplethmap(
             geojson=outlines, locations=[f["id"] for f in outlines["features"]],
-            z=[counts.get(f["id"], 0) for f in outlines["features"]], text=names, colorscale=COUNT_SCALE,
-            marker={"line": {"color": "#8a96a3", "width": 0.6}, "opacity": 0.9},
-            colorbar={"title": {"text": "Pengaduan"}, "thickness": 12, "len": 0.4, "x": 0.99, "xanchor": "right"},
+            z=[counts.get(f["id"], 0) for f in outlines["features"]], text=names, marker=marker,
+            colorscale=[[0, theme["land"]], [0.02, low], [0.3, mid], [1, high]],
+            colorbar={"title": {"text": "Pengaduan", "font": {"color": theme["credit"]}}, "thickness": 12, "len": 0.4,
+                      "x": 0.99, "xanchor": "right", "tickfont": {"color": theme["credit"]}},
             hovertemplate="%{text}<br><b>%{z}</b> pengaduan · klik untuk titiknya<extra></extra>", name="Kelurahan",
         ))
     fig.add_trace(go.Scattermap(
@@ -96,15 +124,27 @@ def jakarta_map(outlines: dict[str, Any], facts: dict[str, list[Any]], map_style
         marker={"size": 9, "opacity": 0.85, "color": [colour_of(c, colour_by) for c in located]},
         name="Pengaduan",
     ))
+    if places is not None:
+        fig.add_trace(go.Scattermap(lon=places.kota_lines[0], lat=places.kota_lines[1], mode="lines", hoverinfo="skip",
+                                    line={"width": 2, "color": theme["kota"]}, opacity=0.7, name="Kota"))
     fig.update_layout(
-        map={"style": map_style, "center": JAKARTA_CENTER, "zoom": JAKARTA_ZOOM},
+        map={"style": map_style, "center": JAKARTA_CENTER, "zoom": JAKARTA_ZOOM, "layers": _sea(theme)},
+        meta=None if places is None else {"labels": {"kota": places.kota_labels, "kelurahan": places.kelurahan_labels,
+                                                     "kelurahan_zoom": places.kelurahan_zoom}},
         margin={"l": 0, "r": 0, "t": 0, "b": 0}, showlegend=False, uirevision="jakarta",
         hoverlabel={"font": {"size": 15}}, clickmode="event",
         annotations=[{"text": ATTRIBUTION, "showarrow": False, "xref": "paper", "yref": "paper",
-                      "x": 1, "y": 0, "xanchor": "right", "yanchor": "bottom", "font": {"size": 10},
-                      "bgcolor": "rgba(255,255,255,0.8)"}],
+                      "x": 1, "y": 0, "xanchor": "right", "yanchor": "bottom",
+                      "font": {"size": 10, "color": theme["credit"]}, "bgcolor": theme["credit_bg"]}],
     )
     return fig
+
+
+def _sea(theme: dict[str, Any]) -> list[dict[str, Any]]:
+    """The dark theme's sea: a fill under every trace, over white-bg's white (no other style works offline)."""
+    if not theme["sea"]:
+        return []
+    return [{"sourcetype": "geojson", "source": WORLD, "type": "fill", "color": theme["sea"], "below": "traces"}]
 
 
 TRIAGE_POINTS = 1  # index of the stored and picked points in triage_map's data

@@ -11,8 +11,9 @@ offers them the moderation form (assets/view.js). Live complaints are drawn on a
 (benchmarks/map_add.py measures it). The callbacks here are the user's toggles; a click on a dot is
 read by assets/overlay.js, which knows which dot is drawn on top.
 
-The surge banner over the map starts from the surges announced within the current episode
-(crm/surge.py) and assets/surge.js adds each new `surge_detected` from the same socket.
+The surge banner in the strip above the map (never over it) starts from the surges announced within
+the current episode (crm/surge.py) and assets/surge.js adds each new `surge_detected` from the same
+socket. `?layar=dinding` is the wall screen (dashboard/wall.py); another `layar` is named in the strip.
 """
 from __future__ import annotations
 
@@ -46,8 +47,10 @@ from dashboard.components import (
 from dashboard.context import services, page_context
 from dashboard.figures import draws_counts, jakarta_map
 from dashboard.filter_bar import FILTER_INPUTS, filter_bar
+from dashboard.map_places import map_places
 from dashboard.page_filter import read_page_filter
 from dashboard.snapshot import read_snapshot
+from dashboard.wall import is_wall, screen_notice
 from followup.auth import current_person
 from store import surges
 
@@ -62,7 +65,8 @@ def layout(**query: str) -> html.Div:
     reader = current_person()
     where, problems = read_page_filter(query, now)
     snapshot = read_snapshot(services().sessions, now, reader, where)
-    return html.Div(className="command-centre", children=[
+    wall = is_wall(query)
+    return html.Div(className="command-centre wall" if wall else "command-centre", children=[
         dcc.Store(id="cc-config", data=client_config(now, moderator=sees_hidden(reader), where=where,
                                                          counts=draws_counts(snapshot.facts))),
         dcc.Store(id="cc-snapshot", data=client_snapshot(snapshot)),
@@ -73,14 +77,20 @@ def layout(**query: str) -> html.Div:
         kpi_bar(),
         filter_bar(query, problems),
         html.Div(className="cc-main", children=[
-            html.Div(className="cc-map-wrap", children=[
-                dcc.Graph(id="jakarta-map", figure=jakarta_map(context.outlines, snapshot.facts, context.map_style),
-                          config=MAP_CONFIG, className="cc-map", responsive=True,
-                          style={"height": "100%", "width": "100%"}),
-                legend_card(),
-                detail_card(),
-                html.Div(id="cc-tooltip", className="tooltip hidden"),
-                html.Div(id="cc-surges", className="surge-banner", role="alert"),  # filled by assets/surge.js
+            html.Div(className="cc-map-column", children=[
+                html.Div(className="cc-alerts", children=[
+                    screen_notice(query),
+                    html.Div(id="cc-surges", className="surge-banner", role="alert"),  # filled by assets/surge.js
+                ]),
+                html.Div(className="cc-map-wrap", children=[
+                    dcc.Graph(id="jakarta-map", config=MAP_CONFIG, className="cc-map", responsive=True,
+                              figure=jakarta_map(context.outlines, snapshot.facts, context.map_style, places=map_places(),
+                                                 dark=wall),
+                              style={"height": "100%", "width": "100%"}),
+                    legend_card(),
+                    detail_card(),
+                    html.Div(id="cc-tooltip", className="tooltip hidden"),
+                ]),
             ]),
             html.Aside(className="cc-side", children=[feed_card(), escalation_card(), channel_card()]),
         ]),
@@ -101,6 +111,10 @@ def _clientside(function: str, *dependencies: Input | Output | State) -> None:
 _clientside("start", Output("cc-started", "data"), Input("cc-snapshot", "data"), State("cc-config", "data"),
             State("lang", "data"))
 _clientside("colour_by", Output("cc-legend", "className"), Input("cc-colour-by", "value"))
+clientside_callback(ClientsideFunction("pantau", "toggle_legend"), Output("cc-legend-open", "data"),
+                    Input("cc-legend-toggle", "n_clicks"), State("cc-legend-open", "data"), prevent_initial_call=True)
+_clientside("legend_open", Output("cc-legend-panel", "className"), Output("cc-legend-toggle", "aria-expanded"),
+            Input("cc-legend-open", "data"))
 _clientside("map_language", Input("lang", "data"))  # "lang" is the frame's (dashboard/app.py)
 clientside_callback(ClientsideFunction("pantau_filters", "search"), Output("cc-url", "search"),
                     *(Input(control, prop) for control, prop in FILTER_INPUTS), prevent_initial_call=True)

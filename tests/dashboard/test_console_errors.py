@@ -12,8 +12,8 @@ from tests.browser import signed_in_at
 from tests.processes import Server, serving
 
 GOVERNOR = "gubernur_dki"
-PUBLIC = ["/", "/wilayah", "/wilayah/31.71", "/peringkat", "/lacak", "/tidak-ada-halaman-ini"]
-SIGNED_IN = ["/", "/wilayah", "/wilayah/31.71", "/peringkat", "/lacak", "/antrian", "/validasi", "/meja", "/triase",
+PUBLIC = ["/", "/?layar=dinding", "/?layar=terang", "/wilayah", "/wilayah/31.71", "/peringkat", "/lacak", "/tidak-ada-halaman-ini"]
+SIGNED_IN = ["/", "/?layar=dinding", "/wilayah", "/wilayah/31.71", "/peringkat", "/lacak", "/antrian", "/validasi", "/meja", "/triase",
              "/surat-mati", "/tidak-ada-halaman-ini"]
 SETTLE_MS = 2500  # Dash wires callbacks, and logs their missing ids, after the layout arrives
 

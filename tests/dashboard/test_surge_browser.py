@@ -20,6 +20,7 @@ from tests.live.test_surge_watch import post_flood, surge_server
 from tests.processes import Server
 
 BIDARA_CINA = {"lon": 106.8681, "lat": -6.2345}  # 31.75.03.1002, beside Kampung Melayu in Jatinegara
+GAMBIR = {"lon": 106.8272, "lat": -6.1754}  # 31.71.01.1001, Monas
 LINES = "#cc-surges .surge"
 
 pytestmark = pytest.mark.slow
@@ -74,3 +75,35 @@ def test_a_flood_surge_raises_a_banner_live_that_stays_after_a_reload_until_dism
     assert "Kel. Kampung Melayu (Jatinegara): 6 laporan" in lines(page)[0]
     page.close()
     assert errors == []
+
+
+def box(page: Page, selector: str) -> dict[str, float]:
+    return page.evaluate(f"() => {{ const r = document.querySelector('{selector}').getBoundingClientRect();"
+                         " return {x: r.x, y: r.y, right: r.right, bottom: r.bottom}; }")
+
+
+def test_the_banner_sits_above_the_map_and_is_loud_on_the_wall_screen(world, browser):
+    """The banner is in a strip above the map, on the ordinary screen and the wall's: the map gives it
+    room rather than lying under it. On the wall its lines are large and ringed by a pulsing band."""
+    server, sessions, publisher = world
+    post_flood(server, 6, **GAMBIR)
+    watch_surges_once(sessions, publisher, utc_now())
+    for path in ("/", "/?layar=dinding"):
+        page = browser.new_page(viewport={"width": 1920, "height": 1080})
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(server.url + path)
+        page.wait_for_function(LIVE_READY, timeout=60_000)
+        page.wait_for_selector(f"{LINES}[data-surge-key*='31.71.01.1001']", timeout=10_000)
+        banner, graph = box(page, "#cc-surges"), box(page, "#jakarta-map")
+        assert banner["bottom"] <= graph["y"] and banner["x"] < graph["right"] and graph["x"] < banner["right"]
+        if path != "/":
+            style = page.evaluate(f"() => {{ const s = getComputedStyle(document.querySelector('{LINES}'));"
+                                  " return [parseFloat(s.fontSize), s.animationName, s.borderTopColor,"
+                                  " parseFloat(s.borderTopWidth)]; }")
+            assert style[0] >= 26 and style[1] == "surge-pulse" and style[3] >= 5
+            assert page.evaluate("() => getComputedStyle(document.querySelector('.cc-map-column')).outlineStyle") \
+                == "solid"
+            screenshot(page, "command_centre_wall_surge.png")
+        page.close()
+        assert errors == []
