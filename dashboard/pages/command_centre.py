@@ -75,9 +75,9 @@ def layout(**query: str) -> html.Div:
                                             "active": active_surges(now)}),
         dcc.Store(id="cc-surge-started", data=False),
         kpi_bar(),
-        filter_bar(query, problems),
         html.Div(className="cc-main", children=[
             html.Div(className="cc-map-column", children=[
+                filter_bar(query, problems),  # over the map it narrows; the side column keeps its height for the feed
                 html.Div(className="cc-alerts", children=[
                     screen_notice(query),
                     html.Div(id="cc-surges", className="surge-banner", role="alert"),  # filled by assets/surge.js
