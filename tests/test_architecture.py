@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CONTRACTS = 8
-PACKAGES = ("crm", "geo", "store", "services", "live", "ingest", "followup", "opendata", "dashboard", "web")
+CONTRACTS = 9
+PACKAGES = ("crm", "geo", "store", "services", "live", "ingest", "followup", "opendata", "dashboard", "web", "notify")
 
 
 def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
