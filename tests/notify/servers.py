@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import socket
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,21 +20,24 @@ from aiosmtpd.controller import Controller
 
 @dataclass
 class Mailbox:
-    """What the SMTP server accepted: (envelope recipients, parsed message)."""
+    """What the SMTP server accepted: (envelope recipients, parsed message), and whether each came over TLS."""
 
     received: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
+    over_tls: list[bool] = field(default_factory=list)
 
-    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
+    async def handle_DATA(self, _server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
         self.received.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content, policy=policy.default)))
+        self.over_tls.append(session.ssl is not None)
         return "250 OK"
 
 
 @contextmanager
-def smtp_server() -> Iterator[tuple[str, Mailbox]]:
-    """An SMTP server on a free port (no STARTTLS offered); its smtp:// URL and its mailbox."""
+def smtp_server(tls: ssl.SSLContext | None = None) -> Iterator[tuple[str, Mailbox]]:
+    """An SMTP server on a free port; its smtp:// URL and its mailbox. With `tls` it offers STARTTLS
+    and refuses mail before it; without, it offers no STARTTLS."""
     mailbox = Mailbox()
     port = _free_port()  # aiosmtpd checks its server by connecting to the port it was given: not 0
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port, tls_context=tls, require_starttls=tls is not None)
     controller.start()
     try:
         yield f"smtp://127.0.0.1:{port}", mailbox

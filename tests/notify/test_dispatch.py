@@ -4,7 +4,10 @@ channel is not configured, retries with backoff until dead, and a crash after se
 same idempotency key."""
 from __future__ import annotations
 
+import ssl
+import subprocess
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -22,6 +25,7 @@ from tests.store.conftest import make_complaint, sessions  # noqa: F401  (a migr
 
 MESSAGE_ID = "<CAH7x1pPp0w3k8Z=K2@mail.example.co.id>"
 TOKEN = "rahasia-gateway"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class Clock:
@@ -68,6 +72,18 @@ def test_an_email_complaint_is_answered_in_its_thread_with_the_ticket(sessions, 
     [notice] = stored_notices(sessions, complaint.id)
     assert message["Message-ID"] == f"<{notice.key}@jakarta.go.id>"
     assert (notice.state, notice.attempts, notice.sent_at is not None) == ("sent", 1, True)
+
+
+def test_starttls_is_used_when_the_server_offers_it(sessions, receive, tmp_path, monkeypatch):  # noqa: F811
+    subprocess.run(["sh", str(ROOT / "deploy" / "local-cert.sh"), str(tmp_path)], check=True, capture_output=True)
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(tmp_path / "pantau.crt", tmp_path / "pantau.key")
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "pantau.crt"))  # the client trusts this server only
+    complaint = receive(channel="email", external_id=MESSAGE_ID, reporter_contact="sri@example.co.id")
+    with smtp_server(tls) as (url, mailbox):
+        assert Dispatcher(sessions, {"email": SmtpSender(url, "pengaduan@jakarta.go.id")}).round() == 1
+    assert mailbox.over_tls == [True]  # the server refuses mail before STARTTLS: it was encrypted
+    assert complaint.ticket in mailbox.received[0][1]["Subject"]
 
 
 def test_an_sms_goes_to_the_gateway_as_one_documented_request(sessions, receive):  # noqa: F811
