@@ -191,7 +191,9 @@ def msisdn(phone: str) -> str:
 
 def sms_parts(text: str, limit: int = SMS_LENGTH) -> list[str]:
     """`text` as SMS of at most `limit` characters: itself when it fits, else parts numbered
-    "(1/2) ", split between words (a word longer than a part is cut)."""
+    "(1/2) ", split between words (a word longer than a part is cut). 160 holds for the GSM 7-bit
+    alphabet the shipped texts keep to; a template with emoji or curly quotes makes the gateway send
+    UCS-2, 70 characters a part, so keep them out of the texts."""
     if len(text) <= limit:
         return [text]
     room = limit - len("(9/9) ")
