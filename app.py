@@ -44,9 +44,9 @@ from live.handlers import register_handlers
 from live.publish import Publisher, make_socketio
 from live.ranking import RankingBoard
 from live.ranking_share import RankingShare
+from notify.configured import make_dispatcher, notice_rule
 from opendata.exports import make_export_api
 from opendata.ranking_api import Names, make_ranking_api
-from notify.configured import make_dispatcher, notice_rule
 from services import Services
 from services.unit_of_work import use_notice_rule
 from settings import Settings, channel_secrets, load_settings
@@ -85,7 +85,7 @@ def create_app(settings: Settings, locator: Locator | None = None, *, migrate: b
     if migrate:
         upgrade(engine)
     sessions = make_sessionmaker(engine)
-    use_notice_rule(sessions, notice_rule(settings))  # every write renders its reporters' notices so
+    use_notice_rule(sessions, notice_rule(settings))  # the texts and address every write's notices are made with
 
     def recent(where: ComplaintFilter) -> list[Complaint]:
         with sessions() as session:
