@@ -71,7 +71,9 @@ class Address:
 @dataclass(frozen=True, slots=True)
 class Notice:
     """One message to one reporter, rendered. `key` is unique and stable: a retry sends the same
-    key, so a gateway that honours idempotency keys delivers it once."""
+    key, so a gateway that honours idempotency keys delivers it once. `secret` is the tracking code
+    the text carries (a receipt's), which the outbox blanks out once the notice is sent: the store
+    otherwise keeps only the code's hash (crm/complaint.py)."""
 
     complaint_id: int
     kind: str
@@ -79,6 +81,7 @@ class Notice:
     subject: str
     text: str
     key: str
+    secret: str | None = None
 
 
 @dataclass(frozen=True)
@@ -125,10 +128,12 @@ class NoticeRule:
             return []
         merged_into = ticket_of(after.duplicate_of) if kind == MERGED and after.duplicate_of else None
         fields = self._fields(after, merged_into)
+        text = self.templates.texts[kind].format_map(fields)
         return [Notice(
             complaint_id=after.id, kind=kind, address=to,
-            subject=self.templates.subject.format_map(fields), text=self.templates.texts[kind].format_map(fields),
+            subject=self.templates.subject.format_map(fields), text=text,
             key=f"pantau-{after.id}-{len(after.history)}-{kind}",
+            secret=after.tracking_code if after.tracking_code and after.tracking_code in text else None,
         )]
 
     def link(self, ticket: str, code: str | None = None) -> str:

@@ -226,7 +226,8 @@ class NoticeRow(Base):
     that calls for it and sent later by the dispatcher (notify/dispatch.py): an outbox.
 
     `recipient` is the reporter's private contact (never published); `key` is the idempotency key
-    sent with every attempt. `state`: pending (to send at `next_attempt_at`), sent, failed (a
+    sent with every attempt; `secret` the tracking code a receipt's text carries, blanked out of the
+    text (and itself cleared) once it is sent. `state`: pending (to send at `next_attempt_at`), sent, failed (a
     failed attempt, retried with backoff; kept pending), not_configured (the channel has no sender
     configured: kept, and sent once one is), dead (given up after too many attempts or a refusal
     that no retry fixes: an outbound dead letter for operators).
@@ -244,6 +245,7 @@ class NoticeRow(Base):
     subject: Mapped[str] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
     key: Mapped[str] = mapped_column(String(200))
+    secret: Mapped[str | None] = mapped_column(String(40))  # the tracking code in `text`, until it is sent
     state: Mapped[str] = mapped_column(String(20))
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -7,6 +7,9 @@ claim to run out, and the next round sends those notices again with the same ide
 On PostgreSQL the claim skips rows another dispatcher has locked (FOR UPDATE SKIP LOCKED); SQLite
 has one writer at a time, which is the same guarantee.
 
+A receipt carries the reporter's tracking code, which the store otherwise keeps only as a hash: it is
+kept in `secret` while the receipt waits, and blanked out of the text once it is sent.
+
 A notice's channel without a configured sender parks it `not_configured`; it is claimed again as
 soon as a dispatcher runs with a sender for that channel. A `dead` notice is an outbound dead
 letter: `dead` lists them for operators, beside the inbound ones (store/dead_letters.py).
@@ -31,6 +34,7 @@ NOT_CONFIGURED = "not_configured"
 DEAD = "dead"
 STATES = (PENDING, SENT, FAILED, NOT_CONFIGURED, DEAD)
 _WAITING = (PENDING, FAILED)
+HIDDEN_CODE = "[kode disembunyikan]"  # where a sent receipt's tracking code stood
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +50,7 @@ class StoredNotice:
     subject: str
     text: str
     key: str
+    secret: str | None
     state: str
     attempts: int
     next_attempt_at: datetime
@@ -59,7 +64,8 @@ def add_many(session: Session, notices: Sequence[Notice], *, at: datetime) -> No
     insert_rows(session, NoticeRow.__table__, [{
         "complaint_id": n.complaint_id, "channel": n.address.channel, "kind": n.kind,
         "recipient": n.address.recipient, "in_reply_to": n.address.in_reply_to, "subject": n.subject,
-        "text": n.text, "key": n.key, "state": PENDING, "attempts": 0, "next_attempt_at": at, "created_at": at,
+        "text": n.text, "key": n.key, "secret": n.secret, "state": PENDING, "attempts": 0, "next_attempt_at": at,
+        "created_at": at,
     } for n in notices])
 
 
@@ -92,8 +98,14 @@ def claim(session: Session, *, now: datetime, configured: Collection[str], lease
 
 
 def mark_sent(session: Session, *, notice_id: int, at: datetime) -> None:
-    session.execute(update(NoticeRow).where(NoticeRow.id == notice_id)
-                    .values(state=SENT, sent_at=at, last_error=None))
+    """Sent: and the tracking code it carried is blanked out of the kept text, which operators read."""
+    row = session.get(NoticeRow, notice_id)
+    if row is None:
+        return
+    row.state, row.sent_at, row.last_error = SENT, at, None
+    if row.secret:
+        row.text, row.secret = row.text.replace(row.secret, HIDDEN_CODE), None
+    session.flush()
 
 
 def mark_failed(session: Session, *, notice_id: int, error: str, retry_at: datetime | None) -> None:
@@ -117,7 +129,8 @@ def of_complaint(session: Session, *, complaint_id: int) -> list[StoredNotice]:
 def _to_domain(row: NoticeRow) -> StoredNotice:
     return StoredNotice(
         id=row.id, complaint_id=row.complaint_id, channel=row.channel, kind=row.kind, recipient=row.recipient,
-        in_reply_to=row.in_reply_to, subject=row.subject, text=row.text, key=row.key, state=row.state,
+        in_reply_to=row.in_reply_to, subject=row.subject, text=row.text, key=row.key, secret=row.secret,
+        state=row.state,
         attempts=row.attempts, next_attempt_at=row.next_attempt_at, last_error=row.last_error,
         created_at=row.created_at, sent_at=row.sent_at,
     )

@@ -94,13 +94,14 @@ def test_the_receipt_carries_the_ticket_and_the_private_link_and_nothing_persona
     assert "https://pantau.jakarta.go.id/lacak?tiket=JKT-261127-7K2QF&kode=ABCDEFGHJK" in notice.text
     assert "Sri" not in notice.text and "6281234567890" not in notice.text and "Kramat" not in notice.text
     assert notice.subject == "Pengaduan JKT-261127-7K2QF"
-    assert notice.key == "pantau-41-1-diterima"
+    assert notice.key == "pantau-41-1-diterima" and notice.secret == "ABCDEFGHJK"
 
 
 def test_later_notices_carry_the_public_link_only_and_the_estimate_its_wib_date():
     chain = through_selesai()
     [estimate] = RULE.notices(chain[1], chain[2])
     assert "03-12-2026" in estimate.text and "kode=" not in estimate.text and "ABCDEFGHJK" not in estimate.text
+    assert estimate.secret is None
     [done] = RULE.notices(chain[-2], chain[-1])
     assert done.kind == SELESAI and done.text.endswith("/lacak?tiket=JKT-261127-7K2QF")
     assert len({n.key for c in (chain[1:3], chain[-2:]) for n in RULE.notices(*c)}) == 2

@@ -72,6 +72,8 @@ def test_an_email_complaint_is_answered_in_its_thread_with_the_ticket(sessions, 
     [notice] = stored_notices(sessions, complaint.id)
     assert message["Message-ID"] == f"<{notice.key}@jakarta.go.id>"
     assert (notice.state, notice.attempts, notice.sent_at is not None) == ("sent", 1, True)
+    assert "ABCDEFGHJK" not in notice.text and "kode=[kode disembunyikan]" in notice.text  # only its hash is kept
+    assert notice.secret is None
 
 
 def test_starttls_is_used_when_the_server_offers_it(sessions, receive, tmp_path, monkeypatch):  # noqa: F811

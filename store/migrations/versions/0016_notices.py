@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("subject", sa.Text(), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("key", sa.String(200), nullable=False),
+        sa.Column("secret", sa.String(40), nullable=True),
         sa.Column("state", sa.String(20), nullable=False),
         sa.Column("attempts", sa.Integer(), server_default="0", nullable=False),
         sa.Column("next_attempt_at", UTC_TIME, nullable=False),
