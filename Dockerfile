@@ -31,6 +31,7 @@ COPY followup followup
 COPY opendata opendata
 COPY dashboard dashboard
 COPY web web
+COPY notify notify
 COPY assets assets
 COPY --chmod=755 deploy/healthcheck.py /usr/local/bin/pantau-healthcheck
 # Editable, so settings.PROJECT_DIR stays /app, where Dash finds assets/ (an installed copy of

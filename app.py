@@ -42,9 +42,11 @@ from live.handlers import register_handlers
 from live.publish import Publisher, make_socketio
 from live.ranking import RankingBoard
 from live.ranking_share import RankingShare
+from notify.configured import make_dispatcher, notice_rule
 from opendata.exports import make_export_api
 from opendata.ranking_api import Names, make_ranking_api
 from services import Services
+from services.unit_of_work import use_notice_rule
 from settings import Settings, channel_secrets, load_settings
 from store.db import make_engine, make_sessionmaker, upgrade
 from web import install_web
@@ -80,6 +82,7 @@ def create_app(settings: Settings, locator: Locator | None = None, *, migrate: b
     if migrate:
         upgrade(engine)
     sessions = make_sessionmaker(engine)
+    use_notice_rule(sessions, notice_rule(settings))  # the texts and address every write's notices are made with
 
     dash = make_dash(locator.boundaries, settings.map_style)
     install_converters(dash.server)  # before the routes below: `<int:...>` stops at the database's BIGINT
@@ -144,7 +147,8 @@ def main(argv: list[str] | None = None) -> None:
         pantau.socketio.start_background_task(demo.run, pantau.receiver)
         print(f"Demo feed: about {args.rate:g} complaints/s, placed by {demo.places.source}", flush=True)
     start_background_work(pantau.socketio, pantau.sessions, pantau.publisher, pantau.ranking, pantau.share,
-                          sla_every=settings.sla_watch_seconds, surge_every=settings.surge_watch_seconds)
+                          sla_every=settings.sla_watch_seconds, surge_every=settings.surge_watch_seconds,
+                          dispatcher=make_dispatcher(pantau.sessions, settings), notice_every=settings.notice_seconds)
     print(f"Pantau serves http://{settings.host}:{settings.port}", flush=True)
     pantau.socketio.run(pantau.dash.server, host=settings.host, port=settings.port,
                         allow_unsafe_werkzeug=True, request_handler=QuietRequestHandler)

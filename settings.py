@@ -87,6 +87,44 @@ class Settings(BaseSettings):
         "make, as Flask-Limiter writes it; then 429 with Retry-After. Signed-in people and valid API keys are "
         "not counted.",
     )
+    public_url: str = Field(
+        default="http://127.0.0.1:8050",
+        description="The address citizens reach Pantau at, for the tracking links in notices "
+        "(e.g. https://pantau.jakarta.go.id).",
+    )
+    notice_templates: Path | None = Field(
+        default=None,
+        description="A TOML file of the notices' texts (a copy of crm/data/notices.toml that officials "
+        "edited); unset: that file.",
+    )
+    smtp_url: str | None = Field(
+        default=None,
+        description="SMTP server of email notices: smtp://host:587 (STARTTLS when offered) or smtps://host:465, "
+        "with user:password@ to log in; unset: email notices are kept as not_configured.",
+    )
+    mail_from: str | None = Field(
+        default=None,
+        description="From address of email notices, e.g. Pantau <pengaduan@jakarta.go.id>; needed with "
+        "PANTAU_SMTP_URL.",
+    )
+    sms_gateway_url: str | None = Field(
+        default=None,
+        description="The SMS Center gateway's send endpoint (README: SMS gateway send API); unset: SMS notices "
+        "are kept as not_configured.",
+    )
+    sms_gateway_token: str | None = Field(
+        default=None,
+        description="Bearer token for the SMS gateway's send endpoint; needed with PANTAU_SMS_GATEWAY_URL.",
+    )
+    notice_seconds: float = Field(
+        default=5, gt=0,
+        description="Seconds between two rounds of the notice dispatcher, which sends due notices to reporters.",
+    )
+    notice_max_attempts: int = Field(
+        default=8, ge=1,
+        description="Attempts at one notice before it is given up as dead (an outbound dead letter); the "
+        "waits between them double from 30 seconds, at most 6 hours.",
+    )
 
 
 def load_settings() -> Settings:

@@ -1,7 +1,7 @@
 """`pantau worker`: the deployment's one home of the background work.
 
 It runs what `python app.py` runs beside its web server (live/background.py: SLA watch, surge watch,
-the ranking board and its Redis follower) without Dash or a web server of its own, and publishes
+the ranking board and its Redis follower, the notice dispatcher) without Dash or a web server of its own, and publishes
 through a write-only Socket.IO emitter over Redis, so screens on every `pantau serve` process hear it.
 Only the worker holding the leader lock (store/leader.py) works; another one waits as a standby and
 takes over when the leader's connection ends. SIGTERM or SIGINT stops the loops after their round
@@ -24,6 +24,8 @@ from live.background import start_background_work
 from live.publish import Publisher, make_socketio
 from live.ranking import RankingBoard
 from live.ranking_share import RankingShare
+from notify.configured import make_dispatcher, notice_rule
+from services.unit_of_work import use_notice_rule
 from settings import Settings
 from store.db import make_engine, make_sessionmaker, upgrade
 from store.leader import Leadership
@@ -88,6 +90,7 @@ def run_worker(settings: Settings, *, host: str, port: int, stop: threading.Even
     engine = make_engine(settings.database_url)
     upgrade(engine)  # under the migration lock: a no-op when `pantau db upgrade` ran first
     sessions = make_sessionmaker(engine)
+    use_notice_rule(sessions, notice_rule(settings))
     socketio = make_socketio(redis_url=settings.redis_url, channel=settings.redis_channel)  # write-only
     publisher = Publisher(socketio, sessions)
     ranking = RankingBoard(sessions, socketio)
@@ -102,10 +105,12 @@ def run_worker(settings: Settings, *, host: str, port: int, stop: threading.Even
         if not leadership.wait(stop):
             return 0
         state.role = "leading"
-        log.info("pantau worker memimpin: pengawasan SLA, lonjakan dan peringkat berjalan")
+        log.info("pantau worker memimpin: pengawasan SLA, lonjakan, peringkat dan pemberitahuan berjalan")
         tasks = start_background_work(socketio, sessions, publisher, ranking, share,
                                       sla_every=settings.sla_watch_seconds,
-                                      surge_every=settings.surge_watch_seconds, stop=stop)
+                                      surge_every=settings.surge_watch_seconds,
+                                      dispatcher=make_dispatcher(sessions, settings),
+                                      notice_every=settings.notice_seconds, stop=stop)
         lost = False
         while not stop.wait(LEADER_CHECK_SECONDS):
             if not leadership.held():

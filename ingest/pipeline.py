@@ -37,6 +37,9 @@ def make_intake(locator: Locator, sessions: sessionmaker[Session], publisher: Pu
         with unit_of_work(sessions, publisher) as work:
             stored = complaints.add_many(work.session, complaints=batch)
             work.announce(*(complaint_routed(complaint) for complaint, created in stored if created))
+            for complaint, created in stored:
+                if created:
+                    work.tell(None, complaint)
         return count_ingested(stored)
 
     return Intake(

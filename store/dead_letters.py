@@ -1,4 +1,5 @@
 """Dead letters: deliveries no channel adapter could read, kept for operators to see, replay or dismiss.
+(The outbound ones, notices to reporters that could not be sent, are store/notices.py `dead`.)
 
 The body is kept verbatim up to MAX_KEPT_BYTES (an oversized delivery is kept truncated, and
 says so). A delivery whose body is not to be kept (an unsigned one on a signed door) is only counted:

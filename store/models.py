@@ -221,6 +221,39 @@ class DeadLetterRow(Base):
     dismissed_by: Mapped[str | None] = mapped_column(String(200))  # as the audit log names them
 
 
+class NoticeRow(Base):
+    """A message to a complaint's reporter (crm/notices.py), written in the transaction of the change
+    that calls for it and sent later by the dispatcher (notify/dispatch.py): an outbox.
+
+    `recipient` is the reporter's private contact (never published); `key` is the idempotency key
+    sent with every attempt; `secret` the tracking code a receipt's text carries, blanked out of the
+    text (and itself cleared) once it is sent. `state`: pending (to send at `next_attempt_at`), sent, failed (a
+    failed attempt, retried with backoff; kept pending), not_configured (the channel has no sender
+    configured: kept, and sent once one is), dead (given up after too many attempts or a refusal
+    that no retry fixes: an outbound dead letter for operators).
+    """
+
+    __tablename__ = "notices"
+    __table_args__ = (UniqueConstraint("key"), Index("ix_notices_due", "state", "next_attempt_at"))
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(BigId, ForeignKey("complaints.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(40))
+    recipient: Mapped[str] = mapped_column(String(320))  # personal: never published
+    in_reply_to: Mapped[str | None] = mapped_column(Text)  # the email's Message-ID, the tweet's id ...
+    subject: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    key: Mapped[str] = mapped_column(String(200))
+    secret: Mapped[str | None] = mapped_column(String(40))  # the tracking code in `text`, until it is sent
+    state: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
 class UserRow(Base):
     """A person who signs in (officials, operators, validators) or whose token a back office uses.
 

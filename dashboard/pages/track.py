@@ -48,7 +48,9 @@ STATUS_LABELS = {str(swatch.key): swatch for swatch in STATUS_SWATCHES}
 Result = tuple[Any, bool, str | None]  # the result's children, the reopen form hidden, the ticket shown
 
 
-def layout(tiket: str | None = None, **_query: str) -> html.Main:
+def layout(tiket: str | None = None, kode: str | None = None, **_query: str) -> html.Main:
+    """The page; `kode` comes with the reporter's own link from their receipt notice (crm/notices.py)
+    and fills in the tracking code, so reopening needs no typing."""
     children, reopen_hidden, shown = show(tiket) if tiket else (None, True, None)
     return html.Main(className="track", children=[
         dcc.Store(id="track-shown", data=shown),
@@ -70,7 +72,8 @@ def layout(tiket: str | None = None, **_query: str) -> html.Main:
             html.Label(bi("Kode pelacakan yang Anda terima saat melapor (bukan nomor tiket).",
                           "The tracking code you were given when you reported (not the ticket)."),
                        htmlFor="track-code"),
-            dcc.Input(id="track-code", type="text", autoComplete="off", maxLength=40, className="track-code"),
+            dcc.Input(id="track-code", type="text", value=(kode or "")[:40], autoComplete="off", maxLength=40,
+                      className="track-code"),
             html.Button(bi("Buka ulang pengaduan", "Reopen the complaint"), id="track-reopen-go",
                         className="track-button"),
             html.Div(id="track-reopen-message", className="track-form-message", role="alert"),

@@ -11,6 +11,7 @@ import pytest
 import requests
 from playwright.sync_api import Browser, Page
 
+from crm.notices import NoticeRule
 from dashboard.palette import STATUS_COLOURS
 from tests.browser import ARTIFACTS
 from tests.processes import Server
@@ -116,3 +117,17 @@ def test_a_citizen_reopens_a_complaint_closed_without_fixing_it(server, page):
     tracked = requests.get(f"{server.url}/api/v1/track/{complaint['ticket']}", timeout=30).json()
     assert (tracked["status"], tracked["reopened"]) == ("Proses", 1)
     screenshot(page, "track_reopened.png")
+
+
+def test_the_private_link_of_the_receipt_notice_fills_in_the_tracking_code(server, page):
+    complaint = post(server)
+    transition(server, complaint["id"], to="Proses", note="Petugas menuju lokasi")
+    transition(server, complaint["id"], to="Menunggu Validasi", note="Sudah ditambal", evidence=[PHOTO])
+    transition(server, complaint["id"], to="Selesai")
+    page.goto(NoticeRule.default(server.url).link(complaint["ticket"], complaint["tracking_code"]))
+    page.wait_for_selector("#track-reopen:not([hidden])")
+    assert page.input_value("#track-code") == complaint["tracking_code"]
+    page.fill("#track-reason", "Masih berlubang")
+    page.click("#track-reopen-go")  # no code to type: the link carried it
+    page.wait_for_selector(".track-notice-ok")
+    assert "Proses" in page.inner_text(".track-status")

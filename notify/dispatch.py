@@ -1,0 +1,80 @@
+"""The dispatcher: sends the due notices of the outbox, retries failures with backoff, gives up on the hopeless.
+
+One round claims a batch (store/notices.py: an attempt counted and a lease taken, in one short
+transaction), sends each notice outside any transaction, and marks it sent or failed in another.
+A failure is tried again after `retry_base` x 2^(attempts-1), at most `retry_cap` later; after
+`max_attempts` attempts, or at once when the channel refused it for good, the notice is dead: an
+outbound dead letter operators see. Rounds run from `pantau worker`, or in `python app.py`'s own
+process (live/background.py), like the SLA watch.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from crm.complaint import utc_now
+from notify.senders import Result, Sender
+from store import notices
+from store.db import writing
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from store.notices import StoredNotice
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Dispatcher:
+    sessions: sessionmaker[Session]
+    senders: Mapping[str, Sender]
+    max_attempts: int = 8
+    retry_base: timedelta = timedelta(seconds=30)
+    retry_cap: timedelta = timedelta(hours=6)
+    lease: timedelta = timedelta(minutes=5)  # longer than a batch can take: senders time out after 10 s
+    batch: int = 20
+    clock: Callable[[], datetime] = utc_now
+
+    def round(self, stop: threading.Event | None = None) -> int:
+        """Send batches until none is due (or `stop` is set); how many notices were sent."""
+        sent = 0
+        while True:
+            claimed = self._claim()
+            sent += sum(self._send(notice) for notice in claimed)
+            if len(claimed) < self.batch or (stop is not None and stop.is_set()):
+                return sent
+
+    def retry_at(self, attempts: int, now: datetime) -> datetime | None:
+        """When to try again after `attempts` failed attempts; None: give up."""
+        if attempts >= self.max_attempts:
+            return None
+        return now + min(self.retry_base * 2 ** (attempts - 1), self.retry_cap)
+
+    def _claim(self) -> list[StoredNotice]:
+        with writing(self.sessions) as session:
+            notices.park_unconfigured(session, configured=self.senders.keys())
+            return notices.claim(session, now=self.clock(), configured=self.senders.keys(), lease=self.lease,
+                                 limit=self.batch)
+
+    def _send(self, notice: StoredNotice) -> bool:
+        try:
+            result = self.senders[notice.channel].send(notice)
+        except Exception as error:  # a sender's bug must not stop the others' notices
+            log.exception("Pengirim %s gagal pada pemberitahuan %d", notice.channel, notice.id)
+            result = Result(False, f"galat pengirim: {error!r}")
+        now = self.clock()
+        with writing(self.sessions) as session:
+            if result.ok:
+                notices.mark_sent(session, notice_id=notice.id, at=now)
+            else:
+                retry = None if result.permanent else self.retry_at(notice.attempts, now)
+                notices.mark_failed(session, notice_id=notice.id, error=result.error, retry_at=retry)
+        if not result.ok:
+            log.warning("Pemberitahuan %d (%s) gagal, percobaan ke-%d: %s", notice.id, notice.channel,
+                        notice.attempts, result.error)
+        return result.ok

@@ -1,0 +1,97 @@
+"""Real servers the notify tests start on 127.0.0.1: an SMTP server (aiosmtpd) that keeps what it
+receives, and an HTTP server standing in for the SMS Center gateway (the true edge: the city's
+gateway cannot be reached from here) that records each request and answers as told."""
+from __future__ import annotations
+
+import json
+import socket
+import ssl
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+
+@dataclass
+class Mailbox:
+    """What the SMTP server accepted: (envelope recipients, parsed message), and whether each came over TLS."""
+
+    received: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
+    over_tls: list[bool] = field(default_factory=list)
+
+    async def handle_DATA(self, _server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
+        self.received.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content, policy=policy.default)))
+        self.over_tls.append(session.ssl is not None)
+        return "250 OK"
+
+
+@contextmanager
+def smtp_server(tls: ssl.SSLContext | None = None) -> Iterator[tuple[str, Mailbox]]:
+    """An SMTP server on a free port; its smtp:// URL and its mailbox. With `tls` it offers STARTTLS
+    and refuses mail before it; without, it offers no STARTTLS."""
+    mailbox = Mailbox()
+    port = _free_port()  # aiosmtpd checks its server by connecting to the port it was given: not 0
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port, tls_context=tls, require_starttls=tls is not None)
+    controller.start()
+    try:
+        yield f"smtp://127.0.0.1:{port}", mailbox
+    finally:
+        controller.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: Any
+
+
+@dataclass
+class Gateway:
+    """The requests received, and the statuses to answer in turn (the last one repeats)."""
+
+    requests: list[Recorded] = field(default_factory=list)
+    statuses: list[int] = field(default_factory=lambda: [202])
+
+
+@contextmanager
+def http_gateway(*statuses: int) -> Iterator[tuple[str, Gateway]]:
+    """An HTTP server on a free port answering POSTs with `statuses` in turn; its send URL and record."""
+    gateway = Gateway(statuses=list(statuses) or [202])
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            gateway.requests.append(Recorded("POST", self.path, dict(self.headers.items()), json.loads(raw)))
+            status = gateway.statuses[min(len(gateway.requests), len(gateway.statuses)) - 1]
+            answer = json.dumps({"accepted": status < 300}).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+            """Quiet: pytest shows what matters."""
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/api/v1/sms/send", gateway
+    finally:
+        server.shutdown()
+        server.server_close()
