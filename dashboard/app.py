@@ -30,6 +30,7 @@ from crm.roles import Person, Work, work_of
 from dashboard.callback_guard import install_callback_guard
 from dashboard.context import PageContext, install
 from dashboard.figures import outlines_geojson
+from dashboard.outlines_file import install_outlines_file
 from dashboard.i18n import ROLE_NAMES, bi, who
 from followup.auth import LOGIN_PATH, LOGOUT_PATH, current_person
 from geo.boundaries import Boundaries
@@ -49,7 +50,8 @@ def make_dash(boundaries: Boundaries, map_style: str) -> Dash:
                 assets_folder=str(PROJECT_DIR / "assets"), update_title=None, suppress_callback_exceptions=True,
                 compress=True)
     dash.server.config["COMPRESS_STREAMS"] = False  # exports stream row by row; a gzip stream would hold them back
-    install(dash.server, PageContext(outlines_geojson(boundaries.kelurahan), map_style))
+    outlines = outlines_geojson(boundaries.kelurahan)
+    install(dash.server, PageContext(outlines, map_style, install_outlines_file(dash.server, outlines)))
     dash.server.register_error_handler(DependencyException, no_such_script)
     catch_all = dash.config.routes_pathname_prefix + "<path:path>"
 

@@ -22,6 +22,7 @@ SERVICES = "pantau.services"
 class PageContext:
     outlines: dict[str, Any]  # kelurahan outlines as GeoJSON, simplified for display
     map_style: str
+    outlines_url: str  # the same outlines as a file the browser fetches once and keeps (dashboard/outlines_file.py)
 
 
 def install(server: Flask, context: PageContext) -> None:

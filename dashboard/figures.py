@@ -87,13 +87,16 @@ def draws_counts(facts: dict[str, list[Any]]) -> bool:
 
 
 def jakarta_map(outlines: dict[str, Any], facts: dict[str, list[Any]], map_style: str = "white-bg",
-                colour_by: str = "category", *, places: Places | None = None, dark: bool = False) -> go.Figure:
+                colour_by: str = "category", *, places: Places | None = None, dark: bool = False,
+                outlines_url: str | None = None) -> go.Figure:
     """Kelurahan outlines under the located complaints (the snapshot's facts, dashboard/snapshot.py),
     or, above DOT_LIMIT, kelurahan shaded by their count of complaints (draws_counts; a click narrows the
     page to that kelurahan). white-bg needs no internet. `places`: kota outlines over them (KOTA_TRACE),
     and the names assets/labels.js writes (MapLibre would fetch fonts from the internet for text).
-    `dark`: the wall screen's colours."""
+    `dark`: the wall screen's colours. `outlines_url`: where the browser fetches `outlines` itself
+    (dashboard/outlines_file.py), so the figure carries only their codes and names."""
     theme = THEMES["dark" if dark else "light"]
+    geojson = outlines_url or outlines
     counts = Counter(k for k in facts["kode_kelurahan"] if k) if draws_counts(facts) else None
     complaints = [] if counts is not None else (dict(zip(facts, values)) for values in zip(*facts.values()))
     located = [c for c in complaints if c["lon"] is not None]
@@ -103,14 +106,14 @@ def jakarta_map(outlines: dict[str, Any], facts: dict[str, list[Any]], map_style
     fig = go.Figure()
     if counts is None:
         fig.add_trace(go.Choroplethmap(
-            geojson=outlines, locations=[f["id"] for f in outlines["features"]], z=[0] * len(props), text=names,
+            geojson=geojson, locations=[f["id"] for f in outlines["features"]], z=[0] * len(props), text=names,
             colorscale=[[0, theme["land"]], [1, theme["land"]]], showscale=False, marker=marker,
             hovertemplate="%{text}<extra></extra>", name="Kelurahan",
         ))
     else:
         low, mid, high = theme["counts"]
         fig.add_trace(go.Choroplethmap(
-            geojson=outlines, locations=[f["id"] for f in outlines["features"]],
+            geojson=geojson, locations=[f["id"] for f in outlines["features"]],
             z=[counts.get(f["id"], 0) for f in outlines["features"]], text=names, marker=marker,
             colorscale=[[0, theme["land"]], [0.02, low], [0.3, mid], [1, high]],
             colorbar={"title": {"text": "Pengaduan", "font": {"color": theme["credit"]}}, "thickness": 12, "len": 0.4,

@@ -85,7 +85,7 @@ def layout(**query: str) -> html.Div:
                 html.Div(className="cc-map-wrap", children=[
                     dcc.Graph(id="jakarta-map", config=MAP_CONFIG, className="cc-map", responsive=True,
                               figure=jakarta_map(context.outlines, snapshot.facts, context.map_style, places=map_places(),
-                                                 dark=wall),
+                                                 dark=wall, outlines_url=context.outlines_url),
                               style={"height": "100%", "width": "100%"}),
                     legend_card(),
                     detail_card(),

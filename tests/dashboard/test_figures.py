@@ -5,6 +5,7 @@ import json
 from datetime import UTC, datetime
 
 import shapely
+from flask import Flask
 from plotly.utils import PlotlyJSONEncoder
 
 from dashboard.area_outlines import build_outlines
@@ -20,6 +21,7 @@ from dashboard.figures import (
     outlines_geojson,
 )
 from dashboard.map_places import places_of
+from dashboard.outlines_file import install_outlines_file
 from dashboard.snapshot import FACTS
 
 AT = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
@@ -96,3 +98,21 @@ def test_the_wall_map_is_dark_over_a_dark_sea(boundaries):
     (sea,) = dark.layout.map.layers
     assert sea.type == "fill" and sea.below == "traces" and sea.color == "#0b1117"
     assert dark.layout.map.style == "white-bg"  # still the one style that needs no internet
+
+
+def test_the_outlines_are_one_file_the_browser_keeps(boundaries, tmp_path):
+    """The command centre's figure names the outlines by URL (dashboard/outlines_file.py); the file is
+    the same GeoJSON, cached for good under a digest that changes with it, and answers 304 when kept."""
+    outlines = outlines_geojson(boundaries.kelurahan)
+    server = Flask("outlines")
+    url = install_outlines_file(server, outlines)
+    fig = jakarta_map(outlines, facts(), outlines_url=url)
+    assert fig.data[0].geojson == url and len(fig.data[0].locations) == 267
+    assert len(json.dumps(fig.to_plotly_json(), cls=PlotlyJSONEncoder)) < 100_000  # was over 530 KB with the shapes
+    answer = server.test_client().get(url)
+    assert answer.status_code == 200 and answer.json == json.loads(json.dumps(outlines))
+    assert "immutable" in answer.headers["Cache-Control"]
+    again = server.test_client().get(url, headers={"If-None-Match": answer.headers["ETag"]})
+    assert again.status_code == 304
+    other = install_outlines_file(Flask("other"), outlines | {"features": outlines["features"][:1]})
+    assert other != url  # other boundaries, another address: no stale outlines from a cache
