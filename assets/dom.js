@@ -78,7 +78,24 @@
     return bi(numberText(days, 'id', decimals) + ' hari', numberText(days, 'en', decimals) + ' days');
   }
 
+  /* A canvas laid over `box` (the map's container), sized to it in device pixels and cleared: its
+   * 2D context, drawing in CSS pixels, and the box's size. The map overlays (overlay.js, labels.js) share it. */
+  function fitCanvas(canvas, box) {
+    const width = box.clientWidth, height = box.clientHeight, dpr = window.devicePixelRatio || 1;
+    if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
+      canvas.width = Math.round(width * dpr);
+      canvas.height = Math.round(height * dpr);
+      canvas.style.width = width + 'px';
+      canvas.style.height = height + 'px';
+    }
+    const ctx = canvas.getContext('2d');
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, width, height);
+    return {ctx, width, height};
+  }
+
   pantau.dom = {
+    fitCanvas,
     el, bi, number, duration, numberText,
     seconds: (when, lang) => clockText(when, lang || 'id', true),
     clock: both((when, lang) => clockText(when, lang, false)),

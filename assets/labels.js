@@ -28,17 +28,8 @@
   function draw() {
     const map = state.map, labels = labelsOf(graphDiv());
     if (!map || !state.canvas || !labels) return;
-    const box = map.getContainer(), dpr = window.devicePixelRatio || 1;
-    const width = box.clientWidth, height = box.clientHeight, canvas = state.canvas;
-    if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
-      canvas.width = Math.round(width * dpr);
-      canvas.height = Math.round(height * dpr);
-      canvas.style.width = width + 'px';
-      canvas.style.height = height + 'px';
-    }
-    const ctx = canvas.getContext('2d');
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, width, height);
+    const canvas = state.canvas;
+    const {ctx, width, height} = pantau.dom.fitCanvas(canvas, map.getContainer());
     const kelurahan = map.getZoom() >= labels.kelurahan_zoom;
     const size = parseFloat(getComputedStyle(canvas.closest('.cc-map-wrap') || canvas).fontSize) * (kelurahan ? 0.8 : 1.05);
     ctx.font = (kelurahan ? '600 ' : '700 ') + size + 'px system-ui, "Segoe UI", Roboto, "Noto Sans", sans-serif';

@@ -32,18 +32,7 @@
   function draw() {
     const map = state.map;
     if (!map || !state.canvas) return;
-    const box = map.getContainer();
-    const width = box.clientWidth, height = box.clientHeight, dpr = window.devicePixelRatio || 1;
-    const canvas = state.canvas;
-    if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
-      canvas.width = Math.round(width * dpr);
-      canvas.height = Math.round(height * dpr);
-      canvas.style.width = width + 'px';
-      canvas.style.height = height + 'px';
-    }
-    const ctx = canvas.getContext('2d');
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, width, height);
+    const {ctx, width, height} = pantau.dom.fitCanvas(state.canvas, map.getContainer());
     for (const point of state.points) {
       const at = map.project([point.lon, point.lat]);
       if (at.x < -PICK_PX || at.y < -PICK_PX || at.x > width + PICK_PX || at.y > height + PICK_PX) continue;

@@ -3,6 +3,9 @@ of tests/conftest.py), artifacts/, where they save screenshots to be looked at, 
 way a person does, through a staff page's own sign-in link."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from playwright.sync_api import Browser, Page
 
 from tests.processes import PASSWORD, ROOT
@@ -27,3 +30,17 @@ def signed_in_at(browser: Browser, url: str, path: str, name: str) -> tuple[Page
     page.click("button[type=submit]")
     page.wait_for_url(f"{url}{path}")
     return page, errors
+
+
+@contextmanager
+def watched_page(browser: Browser, width: int = 1400, height: int = 950) -> Iterator[Page]:
+    """A fresh page whose script errors and console errors fail the test when it closes."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    try:
+        yield page
+    finally:
+        page.close()
+    assert errors == []

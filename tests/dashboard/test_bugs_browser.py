@@ -16,7 +16,7 @@ import requests
 from playwright.sync_api import Browser, Page, expect
 
 from crm.categories import CATEGORIES
-from tests.browser import ARTIFACTS, signed_in_at
+from tests.browser import ARTIFACTS, signed_in_at, watched_page
 from tests.processes import Server, serving
 
 MONAS = (106.8272, -6.1754)  # Kelurahan Gambir, Kecamatan Gambir, Jakarta Pusat (31.71)
@@ -42,13 +42,8 @@ def pantau(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    page = browser.new_page(viewport={"width": 1400, "height": 950})
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    yield page
-    page.close()
-    assert errors == []
+    with watched_page(browser) as page:
+        yield page
 
 
 @pytest.fixture(scope="module")

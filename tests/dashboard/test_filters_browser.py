@@ -12,6 +12,7 @@ import pytest
 import requests
 from playwright.sync_api import Browser, Page, expect
 
+from tests.browser import watched_page
 from tests.processes import Server, serving
 
 MONAS = (106.8272, -6.1754)  # Gambir, Jakarta Pusat (31.71)
@@ -30,13 +31,8 @@ def pantau(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    page = browser.new_page(viewport={"width": 1400, "height": 950})
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    yield page
-    page.close()
-    assert errors == []
+    with watched_page(browser) as page:
+        yield page
 
 
 def post(server: Server, category: str, where: tuple[float, float], text: str) -> dict[str, Any]:
