@@ -19,6 +19,11 @@
   the operator's facts (crm/corrections.py, followup/corrections.py): 401, 403, 404, 409 when the
   complaint is no longer correctable or `duplicate_of` names no open complaint, 422 for a bad field.
   The change, its audit row and the live `complaint_corrected` event commit together.
+- `GET /api/v1/complaints/<id>/notices`: what the complaint's reporter was sent (crm/notices.py,
+  store/notices.py), oldest first, as `[{kind, channel, state, attempts, created_at, sent_at,
+  last_error}]`, for a token or a signed-in session whose role covers the complaint (401, 403, 404
+  otherwise); `recipient` only for a reader who may read the reporter's contact (crm/roles.py
+  `may_read_private`).
 - `GET /api/v1/skpd`: the SKPD codes and names (public).
 - `GET /api/v1/track/<ticket>`: status and history without personal data (public), and
   `POST /api/v1/track/<ticket>/reopen` with `{"reason"}`: the citizen says it is not fixed.
@@ -32,7 +37,7 @@ from flask import Blueprint, Response, jsonify, request
 from crm.corrections import CorrectionError
 from crm.moderation import ModerationError
 from crm.public_view import as_seen_by, public_complaint
-from crm.roles import Person, covers
+from crm.roles import Person, covers, may_read_private
 from crm.skpd import SKPDS
 from crm.sla import SlaClock
 from crm.transitions import TransitionError
@@ -43,7 +48,8 @@ from followup.moderation import NotAModerator, moderate_complaint
 from followup.steps import BadField, take_step
 from followup.tracking import MAX_REASON, BadReason, NotClosed, NotTheReporter, TooManyAttempts, UnknownTicket
 from live.publish import Publisher
-from store import complaints, evidence
+from store import complaints, evidence, notices
+from store.notices import StoredNotice
 from web.errors import (
     ApiError,
     BadRequest,
@@ -142,6 +148,23 @@ def make_follow_up_api(sessions: sessionmaker[Session], publisher: Publisher, sl
         answer.headers["X-Content-Type-Options"] = "nosniff"
         return answer
 
+    @api.get("/complaints/<int:complaint_id>/notices")
+    def sent_notices(complaint_id: int) -> Any:
+        who = person_from_request()
+        if who is None:
+            raise Unauthorized("Masuk dulu atau kirim 'Authorization: Bearer <token>'.")
+        with sessions() as session:
+            complaint = complaints.get(session, complaint_id=complaint_id)
+            if complaint is None:
+                raise NotFound(f"Pengaduan {complaint_id} tidak ditemukan.")
+            if not covers(who, complaint):
+                raise Forbidden(f"{who.name} ({who.role}) tidak berwenang melihat pengaduan {complaint_id}.")
+            sent = notices.of_complaint(session, complaint_id=complaint_id)
+        private = may_read_private(who, complaint)
+        answer = jsonify([_notice_record(n, with_recipient=private) for n in sent])
+        answer.headers["Cache-Control"] = "private, no-store"
+        return answer
+
     @api.get("/track/<ticket>")
     def track(ticket: str) -> Any:
         try:
@@ -172,6 +195,14 @@ def make_follow_up_api(sessions: sessionmaker[Session], publisher: Publisher, sl
             raise TooManyRequests(headers={"Retry-After": str(exc.retry_after)}) from None
 
     return api
+
+
+def _notice_record(notice: StoredNotice, *, with_recipient: bool) -> dict[str, Any]:
+    """One notice as the API answers it: never its text (a receipt's may still hold the tracking code)."""
+    record = {"kind": notice.kind, "channel": notice.channel, "state": notice.state, "attempts": notice.attempts,
+              "created_at": notice.created_at.isoformat(),
+              "sent_at": notice.sent_at.isoformat() if notice.sent_at else None, "last_error": notice.last_error}
+    return record | ({"recipient": notice.recipient} if with_recipient else {})
 
 
 def _person_and_body() -> tuple[Person, dict[str, Any]]:

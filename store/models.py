@@ -230,7 +230,8 @@ class NoticeRow(Base):
     text (and itself cleared) once it is sent. `state`: pending (to send at `next_attempt_at`), sent, failed (a
     failed attempt, retried with backoff; kept pending), not_configured (the channel has no sender
     configured: kept, and sent once one is), dead (given up after too many attempts or a refusal
-    that no retry fixes: an outbound dead letter for operators).
+    that no retry fixes: an outbound dead letter for operators), dismissed (a dead notice an operator
+    set aside: final).
     """
 
     __tablename__ = "notices"

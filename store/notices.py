@@ -12,7 +12,11 @@ kept in `secret` while the receipt waits, and blanked out of the text once it is
 
 A notice's channel without a configured sender parks it `not_configured`; it is claimed again as
 soon as a dispatcher runs with a sender for that channel. A `dead` notice is an outbound dead
-letter: `dead` lists them for operators, beside the inbound ones (store/dead_letters.py).
+letter: `dead` lists them for operators, beside the inbound ones (store/dead_letters.py). An operator
+either revives one (`revive`: pending again, due at once, its attempts counted from zero so it gets
+the dispatcher's whole backoff ladder again; the count it died with goes into the audit row) or
+dismisses it (`dismiss`: `dismissed`, final, never claimed again). Both change only a notice that
+is still dead, so two operators acting at once cannot both succeed.
 """
 from __future__ import annotations
 
@@ -32,7 +36,8 @@ SENT = "sent"
 FAILED = "failed"
 NOT_CONFIGURED = "not_configured"
 DEAD = "dead"
-STATES = (PENDING, SENT, FAILED, NOT_CONFIGURED, DEAD)
+DISMISSED = "dismissed"  # a dead notice an operator set aside: final
+STATES = (PENDING, SENT, FAILED, NOT_CONFIGURED, DEAD, DISMISSED)
 _WAITING = (PENDING, FAILED)
 HIDDEN_CODE = "[kode disembunyikan]"  # where a sent receipt's tracking code stood
 
@@ -118,6 +123,26 @@ def dead(session: Session, *, limit: int = 100) -> list[StoredNotice]:
     """The outbound dead letters, newest first: notices given up on, for operators to see."""
     query = select(NoticeRow).where(NoticeRow.state == DEAD).order_by(NoticeRow.id.desc()).limit(limit)
     return [_to_domain(row) for row in session.scalars(query)]
+
+
+def get(session: Session, *, notice_id: int) -> StoredNotice | None:
+    row = session.get(NoticeRow, notice_id)
+    return None if row is None else _to_domain(row)
+
+
+def revive(session: Session, *, notice_id: int, at: datetime) -> bool:
+    """A dead notice pending again, due at `at`, with its attempts counted from zero; False when it is
+    not dead (sent, dismissed or revived meanwhile), which changes nothing."""
+    done = session.execute(update(NoticeRow).where(NoticeRow.id == notice_id, NoticeRow.state == DEAD)
+                           .values(state=PENDING, attempts=0, next_attempt_at=at))
+    return done.rowcount == 1
+
+
+def dismiss(session: Session, *, notice_id: int) -> bool:
+    """A dead notice set aside for good; False when it is not dead, which changes nothing."""
+    done = session.execute(update(NoticeRow).where(NoticeRow.id == notice_id, NoticeRow.state == DEAD)
+                           .values(state=DISMISSED))
+    return done.rowcount == 1
 
 
 def of_complaint(session: Session, *, complaint_id: int) -> list[StoredNotice]:

@@ -8,6 +8,10 @@ ingest/dead_letter_steps.py with the person of this request's session, the same 
 `POST /api/v1/dead-letters/<id>/replay` and `/dismiss`, so they are checked and audited alike.
 The list is read when the page opens, the filter changes or Muat ulang is pressed, never on a timer:
 a body being read stays open.
+
+Below them, the outbound dead letters: notices to reporters the dispatcher gave up on (store/notices.py),
+each with its complaint's ticket and its reporter's address masked (crm/personal_data.py), and Kirim ulang
+(pending again, due now, attempts from zero) or Abaikan (final), through followup/notice_steps.py.
 """
 from __future__ import annotations
 
@@ -17,18 +21,22 @@ from dash import MATCH, Input, Output, callback, ctx, dcc, html, no_update, regi
 from dash.development.base_component import Component
 
 from crm.channels import CHANNELS
+from crm.personal_data import masked_contact
 from crm.formats import LANGS, date_time, number
 from crm.roles import Person, Work, scopes_of, users_of
 from dashboard.context import services
 from dashboard.guard import Guard
 from dashboard.i18n import bi, count, when, who
 from dashboard.queue_widgets import notice
+from followup import notice_steps
+from followup.notice_steps import NoticeError
 from ingest.auth import Caller
 from ingest.channels.base import Rejected
 from ingest.dead_letter_steps import BodyNotKept, LetterError, NoSuchLetter, NotAllowed, Settled
 from ingest.receive import Receipt
-from store import dead_letters
+from store import complaints, dead_letters, notices
 from store.dead_letters import DeadLetter
+from store.notices import StoredNotice
 
 PATH = str(Work.DEAD_LETTERS)
 GUARD = Guard(PATH, users_of(Work.DEAD_LETTERS), ("operator", "operators"))
@@ -62,6 +70,13 @@ def desk(person: Person, title: Component) -> list[Component]:
             html.Button(bi("Muat ulang", "Reload"), id="letters-reload", className="work-button-quiet"),
         ]),
         html.Div(id="letters-list", role="region", **{"aria-live": "polite"}),
+        html.H3(bi("Pemberitahuan gagal terkirim", "Notices that could not be sent"), className="dead-notices-title"),
+        html.P(className="track-intro", children=bi(
+            "Pemberitahuan kepada pelapor yang tetap gagal setelah semua percobaan. Kirim ulang setelah kanalnya "
+            "diperbaiki (percobaan dihitung dari nol); abaikan bila tidak dapat dikirim.",
+            "Notices to reporters that kept failing after every attempt. Send again once the channel is fixed "
+            "(attempts count from zero); dismiss when it cannot be sent.")),
+        html.Div(id="notices-list", role="region", **{"aria-live": "polite"}),
     ]
 
 
@@ -85,6 +100,65 @@ def show(channel: str | None, everything: list[str], _reload: int | None) -> tup
     options = [{"label": f"{CHANNELS.get(code, code)} ({counts.get(code, 0)})", "value": code}
                for code in sorted(CHANNELS.keys() | counts.keys(), key=lambda code: (-counts.get(code, 0), code))]
     return cards(found, channel) if found else notice(empty(channel), "ok"), options
+
+
+@callback(Output("notices-list", "children"), Input("letters-reload", "n_clicks"))
+def show_notices(_reload: int | None) -> Any:
+    """The dead notices, newest first, each with its complaint's ticket."""
+    person = GUARD.check()
+    if not isinstance(person, Person):
+        return person
+    with services().sessions() as session:
+        found = notices.dead(session, limit=MAX_SHOWN)
+        held = (complaints.get(session, complaint_id=i) for i in {n.complaint_id for n in found})
+        tickets = {c.id: c.ticket for c in held if c is not None}
+    if not found:
+        return notice(bi("Tidak ada pemberitahuan yang gagal terkirim.", "No notices failed to send."), "ok")
+    return [notice_card(n, tickets.get(n.complaint_id, f"#{n.complaint_id}")) for n in found]
+
+
+def notice_card(dead: StoredNotice, ticket: str) -> html.Section:
+    return html.Section(className="card work-card notice-card", **{"data-notice-id": dead.id},
+                        id={"type": "notice-card", "id": dead.id}, children=[
+        html.H3([f"{ticket} · {CHANNELS.get(dead.channel, dead.channel)} · {dead.kind}"]),
+        html.Dl(className="track-facts", children=[
+            html.Dt(bi("Kepada", "To")), html.Dd(masked_contact(dead.recipient), className="notice-recipient"),
+            html.Dt(bi("Percobaan", "Attempts")), html.Dd(count(dead.attempts)),
+            html.Dt(bi("Galat terakhir", "Last error")), html.Dd(dead.last_error or "-", className="notice-error"),
+            html.Dt(bi("Dibuat", "Created")), html.Dd(when(dead.created_at)),
+        ]),
+        html.Div(className="work-buttons", children=[
+            html.Button(bi("Kirim ulang", "Send again"), id={"type": "notice-retry", "id": dead.id},
+                        className="track-button"),
+            html.Button(bi("Abaikan", "Dismiss"), id={"type": "notice-dismiss", "id": dead.id},
+                        className="work-button-reject"),
+        ]),
+    ])
+
+
+@callback(Output({"type": "notice-card", "id": MATCH}, "children"),
+          Input({"type": "notice-retry", "id": MATCH}, "n_clicks"),
+          Input({"type": "notice-dismiss", "id": MATCH}, "n_clicks"), prevent_initial_call=True)
+def act_on_notice(retries: int | None, dismissals: int | None) -> Any:
+    """Send again or dismiss as the person of this request's session (the steps check again); the
+    card then says what became of the notice, which has left the dead ones."""
+    person = GUARD.check()
+    if not isinstance(person, Person):
+        return person
+    chosen = ctx.triggered_id
+    if not isinstance(chosen, dict) or not (retries or dismissals):
+        return no_update
+    sessions, publisher = services().sessions, services().publisher
+    try:
+        if chosen["type"] == "notice-dismiss":
+            notice_steps.dismiss(sessions, publisher, person, chosen["id"])
+            return notice(bi(f"Pemberitahuan #{chosen['id']} diabaikan oleh {person.name}.",
+                             f"Notice #{chosen['id']} dismissed by {person.name}."), "ok")
+        notice_steps.retry(sessions, publisher, person, chosen["id"])
+    except NoticeError as exc:
+        return notice(bi(str(exc), str(exc)), "bad")
+    return notice(bi(f"Pemberitahuan #{chosen['id']} masuk antrean kirim lagi.",
+                     f"Notice #{chosen['id']} is queued to send again."), "ok")
 
 
 def empty(channel: str | None) -> html.Span:

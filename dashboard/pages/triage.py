@@ -30,6 +30,7 @@ from dash import (
 from dash.development.base_component import Component
 
 from crm.categories import CATEGORIES
+from crm.channels import CHANNELS
 from crm.classifier import Classifier
 from crm.complaint import TRIAGE_CATEGORY, TRIAGE_LOCATION, Complaint
 from crm.complaint_filter import ANY_TRIAGE, ComplaintFilter
@@ -39,10 +40,11 @@ from crm.skpd import SKPDS, kelurahan_office
 from dashboard.context import page_context, services
 from dashboard.figures import PICKED, STORED, TRIAGE_POINTS, TRIAGE_ZOOM, triage_map
 from dashboard.guard import Guard
-from dashboard.i18n import bi, who
+from dashboard.i18n import bi, when, who
 from dashboard.queue_widgets import category_label, notice, place, refused
 from followup.steps import MAX_NOTE, StepError
-from store import complaints
+from store import complaints, notices
+from store.notices import StoredNotice
 
 PATH = "/triase"
 GUARD = Guard(PATH, users_of(Work.TRIAGE), ("operator CRM", "CRM operators"))
@@ -128,6 +130,16 @@ def detail_panel() -> html.Section:
     ])
 
 
+def sent_list(told: list[StoredNotice]) -> Component:
+    """What the reporter was sent, oldest first: kind, channel, state and when (the API's
+    /api/v1/complaints/<id>/notices in short; no address: this panel is about the report)."""
+    if not told:
+        return bi("belum ada", "none yet")
+    return html.Ul(className="triage-notices", children=[
+        html.Li([f"{n.kind} · {CHANNELS.get(n.channel, n.channel)} · {n.state} · ", when(n.sent_at or n.created_at)])
+        for n in told])
+
+
 def waiting(reason: str | None) -> tuple[list[Complaint], bool]:
     """The triaged complaints still correctable, newest first (at most SHOWN), and whether more wait."""
     with services().sessions() as session:
@@ -197,6 +209,7 @@ def choose(clicks: list[int | None], _cancel: int | None) -> tuple[Any, ...]:
         return (no_update,) * 13
     with services().sessions() as session:
         complaint = complaints.get(session, complaint_id=chosen["id"])
+        told = notices.of_complaint(session, complaint_id=chosen["id"])
     if complaint is None:
         return (no_update,) * 13
     stored = (complaint.lon, complaint.lat) if complaint.lon is not None and complaint.lat is not None else None
@@ -204,7 +217,8 @@ def choose(clicks: list[int | None], _cancel: int | None) -> tuple[Any, ...]:
     facts = [html.Dt(bi("Kategori sekarang", "Category now")), html.Dd(category_label(complaint)),
              html.Dt(bi("Tempat sekarang", "Place now")), html.Dd(place(complaint)),
              html.Dt(bi("Dipegang", "Held by")), html.Dd(complaint.skpd),
-             html.Dt(bi("Catatan intake", "Intake's note")), html.Dd(complaint.history[0].note)]
+             html.Dt(bi("Catatan intake", "Intake's note")), html.Dd(complaint.history[0].note),
+             html.Dt(bi("Pemberitahuan ke pelapor", "Notices to the reporter")), html.Dd(sent_list(told))]
     return (complaint.id, False, [complaint.ticket, " · ", complaint.channel], complaint.text, facts,
             triage_map(page_context().outlines, stored, page_context().map_style),
             first if TRIAGE_CATEGORY in (complaint.triage or "") else complaint.category,
