@@ -24,6 +24,7 @@ from crm.personal_data import (
     Span,
     find,
     mask,
+    masked_contact,
 )
 
 SET = Path(__file__).resolve().parents[1] / "data" / "personal_data"
@@ -149,3 +150,11 @@ def test_spans_are_ordered_apart_and_name_what_they_cover():
 
 def test_masking_twice_changes_nothing_more():
     assert all(mask(mask(case["text"])) == mask(case["text"]) for case in CASES)
+
+
+@pytest.mark.parametrize(("recipient", "shown"), [
+    ("6281234567890", "•••890"), ("+62 812-0000-1111", "•••111"), ("sri.wahyuni@example.co.id", "…@example.co.id"),
+    ("1866112233445566", "•••566"), ("62", "•••"),
+])
+def test_a_masked_contact_keeps_only_the_domain_or_the_last_three(recipient, shown):
+    assert masked_contact(recipient) == shown

@@ -44,9 +44,10 @@ def test_an_operator_sends_a_dead_notice_again_and_it_leaves_the_list(tmp_path, 
     with http_gateway(422, 202) as (gateway_url, gateway), serving(
             tmp_path, {OPERATOR: ("operator",)}, PANTAU_SMS_GATEWAY_URL=gateway_url,
             PANTAU_SMS_GATEWAY_TOKEN="rahasia-gateway", PANTAU_NOTICE_SECONDS="0.5") as server:
-        posted = requests.post(f"{server.url}/api/v1/reports", timeout=30, headers={"Authorization": f"Bearer {server.key}"},
-                               json={"channel": "sms", "external_id": "sms-1", "text": "Jalan berlubang dalam",
-                                     "category": "jalan", "lon": 106.8272, "lat": -6.1754, "reporter_contact": PHONE})
+        report = {"channel": "sms", "external_id": "sms-1", "text": "Jalan berlubang dalam", "category": "jalan",
+                  "lon": 106.8272, "lat": -6.1754, "reporter_contact": PHONE}
+        posted = requests.post(f"{server.url}/api/v1/reports", json=report, timeout=30,
+                               headers={"Authorization": f"Bearer {server.key}"})
         assert posted.status_code == 201, posted.text
         complaint = posted.json()
         database = tmp_path / "pantau.db"

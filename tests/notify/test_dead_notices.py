@@ -11,7 +11,7 @@ from sqlalchemy import select
 from crm.notices import NoticeRule
 from crm.roles import Person, Role
 from followup import notice_steps
-from followup.notice_steps import NotAllowed, NoSuchNotice, Settled
+from followup.notice_steps import NoSuchNotice, NotAllowed, Settled
 from live.publish import Publisher, make_socketio
 from notify.dispatch import Dispatcher
 from notify.sms_gateway import SmsGatewaySender
@@ -48,7 +48,8 @@ def dead_notice(sessions, make_complaint, publisher):  # noqa: F811
 
 def audit_rows(sessions, action):  # noqa: F811
     with sessions() as session:
-        return [(r.actor, r.target, r.detail) for r in session.scalars(select(AuditRow).where(AuditRow.action == action))]
+        rows = session.scalars(select(AuditRow).where(AuditRow.action == action))
+        return [(r.actor, r.target, r.detail) for r in rows]
 
 
 def stored(sessions, notice_id):  # noqa: F811
