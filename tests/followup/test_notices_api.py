@@ -3,7 +3,9 @@ reporter was sent, for staff who cover the complaint, with the address only for 
 the reporter's contact."""
 from __future__ import annotations
 
-from tests.followup.helpers import CONTACT, sign_in, step
+import pytest
+
+from tests.followup.helpers import CONTACT, PEOPLE, sign_in, step
 
 FIELDS = {"kind", "channel", "state", "attempts", "created_at", "sent_at", "last_error"}
 
@@ -50,3 +52,16 @@ def test_the_public_others_and_unknown_complaints_are_refused(client, tokens, re
     assert notices_of(client, complaint["id"], "bukan-token").status_code == 401
     missing = notices_of(client, complaint["id"] + 1000, tokens["operator"])
     assert missing.status_code == 404 and "tidak ditemukan" in missing.get_json()["error"]
+
+
+READS = {"gubernur", "operator", "validator", "kadis", "staf", "walkot", "camat", "lurah"}  # who covers Monas
+READS_CONTACT = {"gubernur", "operator", "validator", "kadis", "staf"}  # the lurah's office does not hold it
+
+
+@pytest.mark.parametrize("name", sorted(PEOPLE))
+def test_every_role_reads_as_crm_roles_says(client, tokens, report, name):
+    complaint = report()
+    answer = notices_of(client, complaint["id"], tokens[name])
+    assert answer.status_code == (200 if name in READS else 403)
+    if name in READS:
+        assert ("recipient" in answer.get_json()[0]) == (name in READS_CONTACT)
