@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from crm.complaint import Complaint
 from crm.corrections import CorrectionError
 from crm.moderation import ModerationError
 from crm.public_view import as_seen_by, public_complaint
@@ -128,17 +129,22 @@ def make_follow_up_api(sessions: sessionmaker[Session], publisher: Publisher, sl
             raise ApiError.of(exc.status, str(exc), field=exc.field) from None
         return jsonify(public_complaint(after))
 
-    @api.get("/complaints/<int:complaint_id>/evidence/<int:index>")
-    def evidence_photo(complaint_id: int, index: int) -> Any:
+    def _reader_of(session: Session, complaint_id: int) -> tuple[Person, Complaint]:
+        """The signed-in reader and the complaint they ask about, which their role must cover; else 401/404/403."""
         who = person_from_request()
         if who is None:
             raise Unauthorized("Masuk dulu atau kirim 'Authorization: Bearer <token>'.")
+        complaint = complaints.get(session, complaint_id=complaint_id)
+        if complaint is None:
+            raise NotFound(f"Pengaduan {complaint_id} tidak ditemukan.")
+        if not covers(who, complaint):
+            raise Forbidden(f"{who.name} ({who.role}) tidak berwenang melihat pengaduan {complaint_id}.")
+        return who, complaint
+
+    @api.get("/complaints/<int:complaint_id>/evidence/<int:index>")
+    def evidence_photo(complaint_id: int, index: int) -> Any:
         with sessions() as session:
-            complaint = complaints.get(session, complaint_id=complaint_id)
-            if complaint is None:
-                raise NotFound(f"Pengaduan {complaint_id} tidak ditemukan.")
-            if not covers(who, complaint):
-                raise Forbidden(f"{who.name} ({who.role}) tidak berwenang melihat pengaduan {complaint_id}.")
+            _reader_of(session, complaint_id)  # 401, 404 or 403 unless the reader covers it
             photo = evidence.nth(session, complaint_id=complaint_id, index=index)
         if photo is None:
             raise NotFound(f"Pengaduan {complaint_id} tidak punya foto bukti nomor {index}.")
@@ -150,15 +156,8 @@ def make_follow_up_api(sessions: sessionmaker[Session], publisher: Publisher, sl
 
     @api.get("/complaints/<int:complaint_id>/notices")
     def sent_notices(complaint_id: int) -> Any:
-        who = person_from_request()
-        if who is None:
-            raise Unauthorized("Masuk dulu atau kirim 'Authorization: Bearer <token>'.")
         with sessions() as session:
-            complaint = complaints.get(session, complaint_id=complaint_id)
-            if complaint is None:
-                raise NotFound(f"Pengaduan {complaint_id} tidak ditemukan.")
-            if not covers(who, complaint):
-                raise Forbidden(f"{who.name} ({who.role}) tidak berwenang melihat pengaduan {complaint_id}.")
+            who, complaint = _reader_of(session, complaint_id)
             sent = notices.of_complaint(session, complaint_id=complaint_id)
         private = may_read_private(who, complaint)
         answer = jsonify([_notice_record(n, with_recipient=private) for n in sent])
