@@ -1,12 +1,13 @@
 """Real servers the notify tests start on 127.0.0.1: an SMTP server (aiosmtpd) that keeps what it
-receives, and an HTTP server standing in for the SMS Center gateway (the true edge: the city's
-gateway cannot be reached from here) that records each request and answers as told."""
+receives, and an HTTP server standing in for a remote API (the SMS Center gateway, X, the Graph API,
+LAPOR!, Qlue: the true edge, none reachable from here) that records each request and answers as told."""
 from __future__ import annotations
 
 import json
 import socket
 import ssl
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -57,41 +58,75 @@ class Recorded:
     path: str
     headers: dict[str, str]
     body: Any
+    at: float = 0.0  # time.monotonic() when it arrived
 
 
 @dataclass
 class Gateway:
-    """The requests received, and the statuses to answer in turn (the last one repeats)."""
+    """The requests received, the statuses to answer in turn (the last one repeats), how long to take
+    over each answer, a Retry-After to send with it, and the JSON to answer a 2xx with. Like a real
+    gateway it acts once per Idempotency-Key: `sent` lists the keys it acted on, in order, while
+    `requests` keeps every raw arrival, repeats included."""
 
     requests: list[Recorded] = field(default_factory=list)
     statuses: list[int] = field(default_factory=lambda: [202])
+    delay: float = 0.0
+    retry_after: str | None = None
+    answer: dict[str, Any] = field(default_factory=lambda: {"accepted": True})
+    sent: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def repeats(self) -> int:
+        """Raw arrivals carrying a key already seen."""
+        keyed = [r.headers.get("Idempotency-Key") for r in self.requests if r.headers.get("Idempotency-Key")]
+        return len(keyed) - len(set(keyed))
 
 
 @contextmanager
-def http_gateway(*statuses: int) -> Iterator[tuple[str, Gateway]]:
-    """An HTTP server on a free port answering POSTs with `statuses` in turn; its send URL and record."""
-    gateway = Gateway(statuses=list(statuses) or [202])
+def http_gateway(*statuses: int, delay: float = 0.0, retry_after: str | None = None) -> Iterator[tuple[str, Gateway]]:
+    """The SMS Center gateway: its send URL and record (see `http_api`)."""
+    with http_api(*statuses, delay=delay, retry_after=retry_after) as (base, gateway):
+        yield f"{base}/api/v1/sms/send", gateway
+
+
+@contextmanager
+def http_api(*statuses: int, delay: float = 0.0, retry_after: str | None = None,
+             answer: dict[str, Any] | None = None) -> Iterator[tuple[str, Gateway]]:
+    """An HTTP server on a free port answering POSTs to any path with `statuses` in turn; its base URL
+    (no trailing /) and record."""
+    gateway = Gateway(statuses=list(statuses) or [202], delay=delay, retry_after=retry_after,
+                      answer=answer or {"accepted": True})
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 - http.server's name
             raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            gateway.requests.append(Recorded("POST", self.path, dict(self.headers.items()), json.loads(raw)))
-            status = gateway.statuses[min(len(gateway.requests), len(gateway.statuses)) - 1]
-            answer = json.dumps({"accepted": status < 300}).encode()
+            with gateway.lock:
+                gateway.requests.append(Recorded("POST", self.path, dict(self.headers.items()), json.loads(raw),
+                                                 time.monotonic()))
+                status = gateway.statuses[min(len(gateway.requests), len(gateway.statuses)) - 1]
+                key = self.headers.get("Idempotency-Key")
+                if status < 300 and key and key not in gateway.sent:
+                    gateway.sent.append(key)
+            time.sleep(gateway.delay)
+            body = json.dumps(gateway.answer if status < 300 else {"error": "refused"}).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(answer)))
+            self.send_header("Content-Length", str(len(body)))
+            if gateway.retry_after is not None and status >= 300:
+                self.send_header("Retry-After", gateway.retry_after)
             self.end_headers()
-            self.wfile.write(answer)
+            self.wfile.write(body)
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
             """Quiet: pytest shows what matters."""
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/api/v1/sms/send", gateway
+        yield f"http://127.0.0.1:{server.server_address[1]}", gateway
     finally:
         server.shutdown()
         server.server_close()
