@@ -3,6 +3,7 @@ receives, and an HTTP server standing in for a remote API (the SMS Center gatewa
 LAPOR!, Qlue: the true edge, none reachable from here) that records each request and answers as told."""
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import ssl
@@ -21,22 +22,28 @@ from aiosmtpd.controller import Controller
 
 @dataclass
 class Mailbox:
-    """What the SMTP server accepted: (envelope recipients, parsed message), and whether each came over TLS."""
+    """What the SMTP server accepted: (envelope recipients, parsed message), whether each came over TLS,
+    and when it was accepted (time.time(), as its 250 goes out). `delay`: seconds it keeps a message
+    before answering 250, kept already (as a real server that has queued it)."""
 
     received: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
     over_tls: list[bool] = field(default_factory=list)
+    accepted_at: list[float] = field(default_factory=list)
+    delay: float = 0.0
 
     async def handle_DATA(self, _server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
         self.received.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content, policy=policy.default)))
         self.over_tls.append(session.ssl is not None)
+        await asyncio.sleep(self.delay)
+        self.accepted_at.append(time.time())
         return "250 OK"
 
 
 @contextmanager
-def smtp_server(tls: ssl.SSLContext | None = None) -> Iterator[tuple[str, Mailbox]]:
+def smtp_server(tls: ssl.SSLContext | None = None, delay: float = 0.0) -> Iterator[tuple[str, Mailbox]]:
     """An SMTP server on a free port; its smtp:// URL and its mailbox. With `tls` it offers STARTTLS
     and refuses mail before it; without, it offers no STARTTLS."""
-    mailbox = Mailbox()
+    mailbox = Mailbox(delay=delay)
     port = _free_port()  # aiosmtpd checks its server by connecting to the port it was given: not 0
     controller = Controller(mailbox, hostname="127.0.0.1", port=port, tls_context=tls, require_starttls=tls is not None)
     controller.start()
@@ -110,13 +117,16 @@ def http_api(*statuses: int, delay: float = 0.0, retry_after: str | None = None,
                     gateway.sent.append(key)
             time.sleep(gateway.delay)
             body = json.dumps(gateway.answer if status < 300 else {"error": "refused"}).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            if gateway.retry_after is not None and status >= 300:
-                self.send_header("Retry-After", gateway.retry_after)
-            self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                if gateway.retry_after is not None and status >= 300:
+                    self.send_header("Retry-After", gateway.retry_after)
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the sender died waiting for this answer (the kill -9 test): as a real gateway, carry on
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
             """Quiet: pytest shows what matters."""
