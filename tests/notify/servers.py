@@ -65,7 +65,7 @@ class Recorded:
     path: str
     headers: dict[str, str]
     body: Any
-    at: float = 0.0  # time.monotonic() when it arrived
+    at: float = 0.0  # time.time() when it arrived
 
 
 @dataclass
@@ -110,7 +110,7 @@ def http_api(*statuses: int, delay: float = 0.0, retry_after: str | None = None,
             raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             with gateway.lock:
                 gateway.requests.append(Recorded("POST", self.path, dict(self.headers.items()), json.loads(raw),
-                                                 time.monotonic()))
+                                                 time.time()))
                 status = gateway.statuses[min(len(gateway.requests), len(gateway.statuses)) - 1]
                 key = self.headers.get("Idempotency-Key")
                 if status < 300 and key and key not in gateway.sent:
