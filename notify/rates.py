@@ -33,7 +33,8 @@ def parse_rates(text: str | None) -> Mapping[str, RateLimitItem]:
     for entry in filter(None, (piece.strip() for piece in re.split(r"[;,]", text or ""))):
         channel, _, rate = (part.strip() for part in entry.partition("="))
         if channel not in CHANNELS:
-            raise BadRates(f"PANTAU_NOTICE_RATES: kanal {channel!r} tidak dikenal; yang ada: {', '.join(sorted(CHANNELS))}")
+            raise BadRates(f"PANTAU_NOTICE_RATES: kanal {channel!r} tidak dikenal; "
+                           f"yang ada: {', '.join(sorted(CHANNELS))}")
         try:
             rates[channel] = parse(rate)
         except ValueError:

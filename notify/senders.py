@@ -1,8 +1,9 @@
 """The one small interface every channel's sender keeps.
 
 A sender is the only code that knows its channel's outbound API (notify/smtp.py, notify/sms_gateway.py,
-notify/twitter.py, notify/facebook.py, notify/partners.py for LAPOR! and Qlue); the HTTP ones share one way
-of posting and of reading the answer (notify/http_api.py). The dispatcher (notify/dispatch.py) only knows `send(notice) -> Result`.
+notify/twitter.py, notify/facebook.py, notify/partners.py for LAPOR! and Qlue); the HTTP ones share
+one way of posting and of reading the answer (notify/http_api.py). The dispatcher (notify/dispatch.py)
+only knows `send(notice) -> Result`.
 """
 from __future__ import annotations
 

@@ -51,7 +51,8 @@ def all_sent(url: str) -> bool:
     engine = make_engine(url)
     try:
         with make_sessionmaker(engine)() as session:
-            return all(n.state == "sent" for i in range(1, N + 1) for n in notices.of_complaint(session, complaint_id=i))
+            return all(n.state == "sent" for i in range(1, N + 1)
+                       for n in notices.of_complaint(session, complaint_id=i))
     finally:
         engine.dispose()
 

@@ -76,8 +76,8 @@ def test_notices_over_the_limit_stay_pending_for_the_next_round(sessions, queue)
 def test_an_unlimited_channel_is_not_held_back_by_a_limited_one(sessions, queue):  # noqa: F811
     sms, tweets = queue(6), queue(6, "twitter")
     with http_gateway(202) as (sms_url, sms_gateway), http_api(201) as (api_url, api):
-        dispatcher = Dispatcher(sessions, {"sms": SmsGatewaySender(sms_url, "t"), "twitter": TwitterSender("t", api_url)},
-                                max_pause=0, rates=Rates(parse_rates("sms=2/minute")))
+        senders = {"sms": SmsGatewaySender(sms_url, "t"), "twitter": TwitterSender("t", api_url)}
+        dispatcher = Dispatcher(sessions, senders, max_pause=0, rates=Rates(parse_rates("sms=2/minute")))
         assert dispatcher.round() == 2 + 6
     assert (len(sms_gateway.requests), len(api.requests)) == (2, 6)
     assert sorted(s for s, _ in states(sessions, sms)) == ["pending"] * 4 + ["sent"] * 2
