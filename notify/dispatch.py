@@ -75,13 +75,16 @@ class Dispatcher:
         return now + min(wait, self.retry_cap)
 
     def _claim(self) -> tuple[list[StoredNotice], bool]:
-        """This batch, and whether a channel filled all the room it had (so more may be due)."""
+        """This batch, and whether a channel filled all the room it had (so more may be due). Each
+        channel gets an equal share of the batch, its oldest due first, so a burst on one channel
+        does not hold the others back and a batch stays `batch` long, well inside its lease."""
         claimed: list[StoredNotice] = []
         full = False
+        share = max(1, self.batch // max(1, len(self.senders)))
         with writing(self.sessions) as session:
             notices.park_unconfigured(session, configured=self.senders.keys())
             for channel in self.senders:
-                room = self.rates.room(channel, self.batch)
+                room = self.rates.room(channel, share)
                 got = notices.claim(session, now=self.clock(), configured=[channel], lease=self.lease,
                                     limit=room) if room else []
                 claimed.extend(got)

@@ -45,7 +45,5 @@ class TwitterSender:
         return {"text": notice.text, "reply": {"in_reply_to_tweet_id": notice.in_reply_to}}
 
     def send(self, notice: StoredNotice) -> Result:
-        if not notice.in_reply_to:
-            return Result(False, "tidak ada tweet untuk dibalas (external_id kosong)", permanent=True)
         return post_json(f"{self.api_url.rstrip('/')}/2/tweets", self.body(notice),
                          {"Authorization": f"Bearer {self.token}"}, timeout=self.timeout, name="API X")[0]

@@ -95,3 +95,13 @@ def test_rates_read_both_separators_and_any_window():
     assert {channel: (item.amount, item.get_expiry()) for channel, item in rates.items()} == {
         "sms": (10, 1), "twitter": (100, 900), "email": (5, 60)}
     assert parse_rates(None) == {} and parse_rates("") == {}
+
+
+def test_a_burst_on_one_channel_does_not_hold_the_others_back(sessions, queue):  # noqa: F811
+    queue(30)
+    queue(2, "twitter")  # queued after the burst: oldest first alone would send them last
+    with http_gateway(202) as (sms_url, sms_gateway), http_api(201) as (api_url, api):
+        senders = {"sms": SmsGatewaySender(sms_url, "t"), "twitter": TwitterSender("t", api_url)}
+        assert Dispatcher(sessions, senders, batch=10).round() == 32
+    tweets_done = max(r.at for r in api.requests)
+    assert sum(r.at < tweets_done for r in sms_gateway.requests) <= 5  # within the first batch's share
