@@ -116,6 +116,47 @@ class Settings(BaseSettings):
         default=None,
         description="Bearer token for the SMS gateway's send endpoint; needed with PANTAU_SMS_GATEWAY_URL.",
     )
+    twitter_token: str | None = Field(
+        default=None,
+        description="User-context OAuth 2.0 bearer token of the Pemprov X account (tweet.write) that replies to "
+        "tweets; unset: Twitter notices are kept as not_configured.",
+    )
+    twitter_api_url: str = Field(
+        default="https://api.twitter.com",
+        description="Base URL of the X API v2 (replies go to <it>/2/tweets).",
+    )
+    facebook_page_token: str | None = Field(
+        default=None,
+        description="Page access token (pages_messaging, pages_manage_engagement) that answers Facebook comments "
+        "and Messenger messages; unset: Facebook notices are kept as not_configured.",
+    )
+    facebook_graph_url: str = Field(
+        default="https://graph.facebook.com/v19.0",
+        description="Base URL of the Graph API, with its version.",
+    )
+    lapor_api_url: str | None = Field(
+        default=None,
+        description="LAPOR!'s endpoint that takes follow-ups (README: What partners receive); unset: LAPOR! "
+        "notices are kept as not_configured.",
+    )
+    lapor_token: str | None = Field(
+        default=None,
+        description="Bearer token for LAPOR!'s follow-up endpoint; needed with PANTAU_LAPOR_API_URL.",
+    )
+    qlue_callback_url: str | None = Field(
+        default=None,
+        description="Qlue's status callback (README: What partners receive); unset: Qlue notices are kept as "
+        "not_configured.",
+    )
+    qlue_token: str | None = Field(
+        default=None,
+        description="Bearer token for Qlue's status callback; needed with PANTAU_QLUE_CALLBACK_URL.",
+    )
+    notice_rates: str | None = Field(
+        default=None,
+        description="Most notices per channel in any window, e.g. sms=10/second, twitter=100/15 minutes; a "
+        "channel not named is not limited. Notices over it wait for the next batch.",
+    )
     notice_seconds: float = Field(
         default=5, gt=0,
         description="Seconds between two rounds of the notice dispatcher, which sends due notices to reporters.",
@@ -124,6 +165,11 @@ class Settings(BaseSettings):
         default=8, ge=1,
         description="Attempts at one notice before it is given up as dead (an outbound dead letter); the "
         "waits between them double from 30 seconds, at most 6 hours.",
+    )
+    notice_lease_seconds: float = Field(
+        default=300, gt=0,
+        description="Seconds a dispatcher holds the notices it claimed; one killed mid-batch leaves them to be "
+        "sent again (same idempotency key) after this. Longer than a batch can take.",
     )
 
 

@@ -14,7 +14,9 @@ change and on every new complaint, and stores what it returns in the same transa
 dispatcher (notify/dispatch.py) sends it later. The texts are data officials can edit
 (crm/data/notices.toml, or the file PANTAU_NOTICE_TEMPLATES names), filled only with the
 complaint's own ticket, links, date and the ticket it was merged into: never a name, never
-anyone else's contact.
+anyone else's contact. A reply others can read (a tweet, a Facebook comment, LAPOR!'s and Qlue's
+report pages) is not private (`is_private`): its receipt is `diterima_publik`, which may not carry the
+tracking code, since whoever holds the code may reopen the complaint and see its private page.
 """
 from __future__ import annotations
 
@@ -37,7 +39,10 @@ ESTIMASI = "estimasi"
 SELESAI = "selesai"
 MERGED = "digabung"
 KINDS = (RECEIPT, PROSES, ESTIMASI, SELESAI, MERGED)
+PUBLIC_RECEIPT = "diterima_publik"  # the receipt of a reply others can read: no tracking code
+TEXTS = (*KINDS, PUBLIC_RECEIPT)
 SUBJECT = "subjek"
+SECRET_PLACEHOLDERS = frozenset({"kode", "tautan_pribadi"})
 
 EMAIL = "email"
 SMS = "sms"
@@ -95,15 +100,18 @@ class Templates:
     def load(cls, path: Path = DEFAULT_TEMPLATES) -> Templates:
         """Read a TOML file of KINDS and `subjek`; BadTemplates names what is wrong."""
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        missing = [kind for kind in (*KINDS, SUBJECT) if not isinstance(data.get(kind), str) or not data[kind].strip()]
+        missing = [kind for kind in (*TEXTS, SUBJECT) if not isinstance(data.get(kind), str) or not data[kind].strip()]
         if missing:
             raise BadTemplates(f"{path}: tidak ada teks untuk {', '.join(missing)}")
-        for kind in (*KINDS, SUBJECT):
-            unknown = {name for _, name, _, _ in Formatter().parse(data[kind]) if name is not None} - PLACEHOLDERS
-            if unknown:
-                raise BadTemplates(f"{path}: {kind} memakai {{{', '.join(sorted(unknown))}}}, yang tidak dikenal; "
-                                   f"yang ada: {', '.join(sorted(PLACEHOLDERS))}")
-        return cls(MappingProxyType({kind: data[kind].strip() for kind in KINDS}), data[SUBJECT].strip())
+        for kind in (*TEXTS, SUBJECT):
+            used = {name for _, name, _, _ in Formatter().parse(data[kind]) if name is not None}
+            if used - PLACEHOLDERS:
+                raise BadTemplates(f"{path}: {kind} memakai {{{', '.join(sorted(used - PLACEHOLDERS))}}}, yang tidak "
+                                   f"dikenal; yang ada: {', '.join(sorted(PLACEHOLDERS))}")
+            if kind == PUBLIC_RECEIPT and used & SECRET_PLACEHOLDERS:
+                raise BadTemplates(f"{path}: {kind} dibaca publik, jadi tidak boleh memuat "
+                                   f"{{{', '.join(sorted(used & SECRET_PLACEHOLDERS))}}}")
+        return cls(MappingProxyType({kind: data[kind].strip() for kind in TEXTS}), data[SUBJECT].strip())
 
 
 @dataclass(frozen=True)
@@ -128,7 +136,8 @@ class NoticeRule:
             return []
         merged_into = ticket_of(after.duplicate_of) if kind == MERGED and after.duplicate_of else None
         fields = self._fields(after, merged_into)
-        text = self.templates.texts[kind].format_map(fields)
+        template = PUBLIC_RECEIPT if kind == RECEIPT and not is_private(to) else kind
+        text = self.templates.texts[template].format_map(fields)
         return [Notice(
             complaint_id=after.id, kind=kind, address=to,
             subject=self.templates.subject.format_map(fields), text=text,
@@ -186,6 +195,17 @@ def address(complaint: Complaint) -> Address | None:
         if _PHONE.match(piece) and sum(c.isdigit() for c in piece) >= 9:
             return Address(SMS, msisdn(piece))
     return None
+
+
+def is_messenger(thread: str | None) -> bool:
+    """Whether a Facebook complaint's id is a Messenger message's (`m_...`), answered in private, rather
+    than a post's or a comment's (`<id>_<id>`), answered under it for everyone to read."""
+    return bool(thread) and thread.startswith("m_")
+
+
+def is_private(to: Address) -> bool:
+    """Whether only the reporter reads what is sent there: an email, an SMS, a Messenger message."""
+    return to.channel in (EMAIL, SMS) or (to.channel == "facebook" and is_messenger(to.in_reply_to))
 
 
 def msisdn(phone: str) -> str:

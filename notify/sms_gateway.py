@@ -15,23 +15,20 @@ send API"):
 `text` is the whole message for a gateway that concatenates itself. Any 2xx answer means accepted.
 The gateway must treat a second request with an Idempotency-Key it has seen as the first (answer
 2xx, send nothing), which makes a repeat after a crash between sending and marking harmless.
-400 and 422 (a number or a text it cannot take) are final; every other answer is retried.
+What its answers mean is notify/http_api.py's rule: 2xx delivered, a 4xx (a number or a text it
+cannot take) final except 408 and 429, the rest retried, after `Retry-After` when it sends one.
 """
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from crm.notices import SMS, sms_parts
-from notify.senders import DELIVERED, Result
+from notify.http_api import post_json
+from notify.senders import Result
 
 if TYPE_CHECKING:
     from store.notices import StoredNotice
-
-FINAL = frozenset({400, 422})
 
 
 @dataclass(frozen=True)
@@ -41,22 +38,10 @@ class SmsGatewaySender:
     timeout: float = 10.0
     channel: ClassVar[str] = SMS
 
-    def request(self, notice: StoredNotice) -> urllib.request.Request:
-        """The HTTP request that sends `notice`."""
-        body: dict[str, Any] = {"to": notice.recipient, "text": notice.text, "parts": sms_parts(notice.text),
-                                "reference": notice.key}
-        return urllib.request.Request(self.url, data=json.dumps(body).encode(), method="POST", headers={
-            "Authorization": f"Bearer {self.token}", "Content-Type": "application/json",
-            "Idempotency-Key": notice.key, "User-Agent": "Pantau",
-        })
+    def body(self, notice: StoredNotice) -> dict[str, Any]:
+        """The JSON that sends `notice`."""
+        return {"to": notice.recipient, "text": notice.text, "parts": sms_parts(notice.text), "reference": notice.key}
 
     def send(self, notice: StoredNotice) -> Result:
-        try:
-            with urllib.request.urlopen(self.request(notice), timeout=self.timeout) as answer:
-                answer.read()
-        except urllib.error.HTTPError as error:
-            said = error.read(500).decode("utf-8", "replace")
-            return Result(False, f"gateway SMS menjawab {error.code}: {said}", permanent=error.code in FINAL)
-        except (urllib.error.URLError, OSError) as error:
-            return Result(False, f"gateway SMS tidak terjangkau: {error!r}")
-        return DELIVERED
+        headers = {"Authorization": f"Bearer {self.token}", "Idempotency-Key": notice.key}
+        return post_json(self.url, self.body(notice), headers, timeout=self.timeout, name="gateway SMS")[0]

@@ -155,3 +155,26 @@ def test_officials_edit_the_texts_in_a_file_and_a_wrong_placeholder_is_refused(t
     edited.write_text('subjek = "x"\n', encoding="utf-8")
     with pytest.raises(BadTemplates, match="diterima"):
         Templates.load(edited)
+
+
+@pytest.mark.parametrize(("channel", "external_id", "contact", "private"), [
+    ("twitter", "1862000000000000001", "@sriw", False),
+    ("facebook", "1061823742771935_882310457716122", "facebook:77", False),  # a comment: everyone reads it
+    ("facebook", "m_Qk1v7oJc2ZzK3F0aXh0Zl9pZA", "facebook:69", True),  # Messenger: only the reporter
+    ("lapor", "3891234", None, False),
+    ("qlue", "9812345", "081234567890", False),
+    ("sms", "SMSC-1", "6281234567890", True),
+])
+def test_a_receipt_others_can_read_never_carries_the_tracking_code(channel, external_id, contact, private):
+    [receipt] = RULE.notices(None, new(channel=channel, external_id=external_id, reporter_contact=contact))
+    assert "JKT-261127-7K2QF" in receipt.text and ("ABCDEFGHJK" in receipt.text) is private
+    assert (receipt.secret == "ABCDEFGHJK") is private and len(receipt.text) <= SMS_LENGTH
+
+
+def test_a_public_receipt_template_with_the_code_is_refused(tmp_path: Path):
+    edited = tmp_path / "notices.toml"
+    edited.write_text(DEFAULT_TEMPLATES.read_text(encoding="utf-8").replace(
+        'diterima_publik = "Pantau: laporan Anda diterima, tiket {tiket}.',
+        'diterima_publik = "Pantau: laporan Anda diterima, tiket {tiket}, kode {kode}.'), encoding="utf-8")
+    with pytest.raises(BadTemplates, match="diterima_publik.*kode"):
+        Templates.load(edited)
