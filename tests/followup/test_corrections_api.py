@@ -83,7 +83,8 @@ def test_the_rooms_a_correction_moves_it_out_of_hear_of_it_too(pantau, client, t
     for screen, room in ((left, "skpd:BIROPEM"), (staying, "kota:31.71"), (unrelated, "kota:31.72")):
         screen.emit("subscribe", {"rooms": [room]}, callback=True)
         screen.get_received()
-    assert correct(client, tokens["operator"], complaint["id"], category="jalan", note="Di Monas", **MONAS).status_code == 200
+    answer = correct(client, tokens["operator"], complaint["id"], category="jalan", note="Di Monas", **MONAS)
+    assert answer.status_code == 200
 
     def corrected(screen) -> list[dict[str, Any]]:
         return [e["args"][0] for e in screen.get_received() if e["name"] == "complaint_corrected"]
