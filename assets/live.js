@@ -146,9 +146,7 @@
   }
 
   function filtered() {
-    const f = state.cfg.filter;
-    return Boolean(f.kota || f.kecamatan || f.kelurahan || f.skpd || f.categories.length || f.statuses.length
-                   || f.channels.length || f.since_ms !== null || f.words.length);
+    return state.cfg.filtered;  // dashboard/page_filter.py is_filtered
   }
 
   /* Whether the page's filter (dashboard/page_filter.py) takes this complaint: the rules of

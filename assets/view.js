@@ -129,7 +129,9 @@
     fill('kpi-open-sla', ...slaSplit(k.sla, cfg));
     fill('kpi-overdue', pantau.dom.number(k.overdue));
     fill('kpi-median', pantau.dom.duration(k.median_response_ms));
-    fill('cc-feed', ...summary.feed.map((p) => feedRow(p, cfg)));
+    fill('cc-feed', ...(summary.feed.length || !cfg.filtered ? summary.feed.map((p) => feedRow(p, cfg))
+      : [el('li', {className: 'feed-none'}, bi('Tidak ada pengaduan yang cocok dengan saringan ini',
+                                                'No complaint matches this filter'))]));
     fill('cc-escalations', ...(summary.escalations.length
       ? summary.escalations.map((e) => escalationRow(e, cfg))
       : [el('li', {className: 'escalation-none'}, bi('Belum ada batas SLA terlewati', 'No SLA deadline passed yet'))]));

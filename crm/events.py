@@ -39,11 +39,14 @@ class Event:
     kode_kota: str | None = None
     skpd: str | None = None
     id: int | None = None
+    left: tuple[str, ...] = ()  # rooms the complaint has just left (a correction moved it), told too
 
     @property
     def rooms(self) -> list[str]:
-        """The city, and the kota and SKPD rooms when known."""
-        return rooms_of(kode_kota=self.kode_kota, skpd=self.skpd)
+        """The city, the kota and SKPD rooms when known, and any rooms it left: a screen held to one
+        of those hears that the complaint is no longer its own, and drops it."""
+        rooms = rooms_of(kode_kota=self.kode_kota, skpd=self.skpd)
+        return rooms + [room for room in self.left if room not in rooms]
 
     @property
     def complaint_id(self) -> int | None:
@@ -79,9 +82,15 @@ def status_changed(complaint: Complaint) -> Event:
     return _about(STATUS_CHANGED, complaint)
 
 
-def complaint_corrected(complaint: Complaint) -> Event:
-    """Category, place or holder corrected, or set aside: to the rooms of its (new) kota and holder."""
-    return _about(COMPLAINT_CORRECTED, complaint)
+def complaint_corrected(complaint: Complaint, before: Complaint | None = None) -> Event:
+    """Category, place or holder corrected, or set aside: to the rooms of its (new) kota and holder,
+    and to those of `before`'s kota and holder that it left, whose screens would otherwise keep a
+    stale dot (the event log keeps only the new rooms, so a catch-up replay reaches the new ones)."""
+    event = _about(COMPLAINT_CORRECTED, complaint)
+    if before is None:
+        return event
+    was = rooms_of(kode_kota=before.jurisdiction.kode_kota if before.jurisdiction else None, skpd=before.skpd)
+    return replace(event, left=tuple(room for room in was if room not in event.rooms))
 
 
 def sla_breached(complaint: Complaint, breach: str, now: datetime) -> Event:

@@ -20,7 +20,7 @@ from crm.complaint_filter import ComplaintFilter
 from crm.skpd import SKPDS
 from dashboard.figures import COMPLAINTS_TRACE, HOVER, MAINLAND_BOUNDS, POINT_FIELDS
 from dashboard.kpis import kpi_rows
-from dashboard.page_filter import client_filter, room_of
+from dashboard.page_filter import client_filter, is_filtered, room_of
 from dashboard.palette import CATEGORY_COLOURS, COLOUR_MODES, GREY, SLA_COLOURS, SLA_SWATCHES, STATUS_COLOURS, STATUS_SWATCHES
 from dashboard.snapshot import BREACH_KINDS, ESCALATIONS_SIZE, FEED_SIZE, WINDOW, Snapshot
 
@@ -44,7 +44,8 @@ def client_config(now: datetime, *, moderator: bool = False, where: ComplaintFil
     wib_offset = now.astimezone(WIB).utcoffset() or timedelta(0)
     return {
         "event": COMPLAINT_ROUTED, "status_event": STATUS_CHANGED, "corrected_event": COMPLAINT_CORRECTED,
-        "breach_event": SLA_BREACHED, "room": room_of(where), "filter": client_filter(where), "counts": counts,
+        "breach_event": SLA_BREACHED, "room": room_of(where), "filter": client_filter(where),
+        "filtered": is_filtered(where), "counts": counts,
         "moderated_event": COMPLAINT_MODERATED, "moderator": moderator,
         "moderation": {"hide": HIDE, "unhide": UNHIDE, "edit": EDIT, "max_reason": MAX_REASON, "max_text": MAX_TEXT},
         "flush_ms": FLUSH_MS, "feed_size": FEED_SIZE, "escalations_size": ESCALATIONS_SIZE,

@@ -17,7 +17,7 @@ from crm.categories import CATEGORIES
 from crm.channels import CHANNELS
 from crm.skpd import WILAYAH
 from crm.windows import LABELS, WINDOWS
-from dashboard.i18n import bi
+from dashboard.i18n import bi, dropdown
 from dashboard.palette import STATUS_SWATCHES
 
 SEARCH_HINT = "Tiket atau kata / ticket or words"
@@ -55,7 +55,7 @@ def _control(query: Mapping[str, str], prefix: str, name: str) -> Component:
     value: list[str] | str | None = [v for v in _listed(query, name) if v in offered]
     if not multi:
         value = value[0] if value else None
-    return dcc.Dropdown(id=f"{prefix}-filter-{name}", options=options, value=value, multi=multi, clearable=True,
+    return dropdown(id=f"{prefix}-filter-{name}", options=options, value=value, multi=multi, clearable=True,
                         placeholder=placeholder, className="cc-filter", optionHeight=32)
 
 

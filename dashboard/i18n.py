@@ -3,13 +3,14 @@
 The language toggle only switches a class on the page root (`lang-id` / `lang-en`) and CSS hides
 the other language, so switching costs no server round trip and no re-render of the map.
 The browser's renderers (assets/dom.js) build the same two spans. Dates and numbers take each
-language's one format from crm/formats.py.
+language's one format from crm/formats.py. A dropdown's own words (Dash 4 `labels`: "2 selected",
+"Search", "No options found") are plain strings, not spans, so `dropdown` gives them in Indonesian.
 """
 from __future__ import annotations
 
 from datetime import datetime
 
-from dash import html
+from dash import dcc, html
 
 from crm import formats
 from crm.roles import Person, Role
@@ -23,11 +24,24 @@ ROLE_NAMES: dict[Role, tuple[str, str]] = {
 }
 
 
+# Dash 4 dcc.Dropdown `labels`, which default to English; `{num_selected}` is Dash's placeholder.
+DROPDOWN_LABELS = {
+    "select_all": "Pilih semua", "deselect_all": "Batalkan semua", "selected_count": "{num_selected} dipilih",
+    "search": "Cari", "clear_search": "Hapus pencarian", "clear_selection": "Hapus pilihan",
+    "no_options_found": "Tidak ada pilihan",
+}
+CHOOSE = "Pilih…"  # a dropdown's placeholder when the page names none
+
+
+def dropdown(**props: object) -> dcc.Dropdown:
+    """A dcc.Dropdown that speaks Indonesian: every page's dropdown is made here."""
+    return dcc.Dropdown(**({"placeholder": CHOOSE, "labels": DROPDOWN_LABELS} | props))
+
+
 def bi(text_id: str, text_en: str, **props: object) -> html.Span:
     """One label in both languages; CSS shows the chosen one."""
     return html.Span([html.Span(text_id, className="t-id", lang="id"),
                       html.Span(text_en, className="t-en", lang="en")], **props)
-
 
 
 def when(at: datetime) -> html.Span:

@@ -1,6 +1,7 @@
-"""What the staff pages show alike: a complaint's labels, its SLA countdown, notices, and a refused
-step worded for people (the two work queues, /antrian for SKPD staff and /validasi for validators;
-the desk form at /meja uses the notices and places).
+"""What the staff pages show alike: a complaint's labels, its SLA countdown, notices, what its reporter
+was sent, and a refused step worded for people (the two work queues, /antrian for SKPD staff and
+/validasi for validators; /triase's detail and /antrian's form list what was sent; the desk form at
+/meja uses the notices and places).
 
 Both queues change complaints only through followup.steps.take_step, the function behind the
 transitions API, so its checks (role, scope, chain, fields) guard every button.
@@ -13,14 +14,16 @@ from datetime import datetime, timedelta
 from dash import html
 
 from crm.categories import CATEGORIES
+from crm.channels import CHANNELS
 from crm.complaint import Complaint, Status
 from crm.corrections import CorrectionError
 from crm.sla import TERLAMBAT, SlaClock
 from crm.sla_state import FIRST_ACTION, running, state
 from crm.transitions import TransitionError
-from dashboard.i18n import bi
+from dashboard.i18n import bi, when
 from dashboard.palette import GREY, SLA_COLOURS, STATUS_COLOURS, STATUS_SWATCHES
 from followup.steps import BadField, Forbidden, NotFound, StepError
+from store.notices import StoredNotice
 from web.params import MAX_ID
 
 STATUS_LABELS = {str(swatch.key): swatch for swatch in STATUS_SWATCHES}
@@ -59,6 +62,16 @@ def category_label(complaint: Complaint) -> html.Span | str:
 def place(complaint: Complaint) -> str:
     place = complaint.jurisdiction
     return f"{place.kelurahan}, {place.kecamatan}" if place else "—"
+
+
+def sent_list(told: list[StoredNotice]) -> html.Ul | html.Span:
+    """What the reporter was sent, oldest first: kind, channel, state and when (the API's
+    /api/v1/complaints/<id>/notices in short; no address: these panels are about the report)."""
+    if not told:
+        return bi("belum ada", "none yet")
+    return html.Ul(className="sent-notices", children=[
+        html.Li([f"{n.kind} · {CHANNELS.get(n.channel, n.channel)} · {n.state} · ", when(n.sent_at or n.created_at)])
+        for n in told])
 
 
 def sla_countdown(complaint: Complaint, sla: SlaClock, now: datetime) -> html.Span:

@@ -68,7 +68,7 @@ class Corrector:
             label = request.category or (FALLBACK if request.not_a_complaint else None)
             work.audit(actor=person.name, action=AUDIT_ACTION, target=str(complaint_id), at=request.at,
                        detail={"before": _facts(before), "after": _facts(after), "note": request.note, "label": label})
-            work.announce(complaint_corrected(after))
+            work.announce(complaint_corrected(after, before))
 
         after = change_complaint(self.sessions, self.publisher, complaint_id=complaint_id, step=checked, record=record)
         if after is None:

@@ -42,6 +42,11 @@ def use_notice_rule(sessions: sessionmaker[Session], rule: NoticeRule) -> None:
     sessions.configure(info={NOTICE_RULE: rule})
 
 
+def notice_rule(session: Session) -> NoticeRule:
+    """The NoticeRule in use on `session`'s sessionmaker: its templates and the tracking links' address."""
+    return session.info.get(NOTICE_RULE) or _default_rule()
+
+
 class Work:
     """The open transaction of one unit of work, and what it will announce after the commit."""
 
@@ -61,8 +66,7 @@ class Work:
     def tell(self, before: Complaint | None, after: Complaint) -> None:
         """Queue what the reporter of `after` is to hear of this change (None: just received), as
         crm/notices.py decides; stored with the rest at the commit."""
-        rule = self.session.info.get(NOTICE_RULE) or _default_rule()
-        self.notices.extend(rule.notices(before, after, ticket_of=self._ticket_of))
+        self.notices.extend(notice_rule(self.session).notices(before, after, ticket_of=self._ticket_of))
 
     def _ticket_of(self, complaint_id: int) -> str | None:
         found = complaints.get(self.session, complaint_id=complaint_id)

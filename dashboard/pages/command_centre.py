@@ -13,7 +13,8 @@ read by assets/overlay.js, which knows which dot is drawn on top.
 
 The surge banner in the strip above the map (never over it) starts from the surges announced within
 the current episode (crm/surge.py) and assets/surge.js adds each new `surge_detected` from the same
-socket. `?layar=dinding` is the wall screen (dashboard/wall.py); another `layar` is named in the strip.
+socket. `?layar=dinding` is the wall screen (dashboard/wall.py), which names its filter in the strip;
+another `layar` is named in the strip.
 """
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ from dashboard.filter_bar import FILTER_INPUTS, filter_bar
 from dashboard.map_places import map_places
 from dashboard.page_filter import read_page_filter
 from dashboard.snapshot import read_snapshot
-from dashboard.wall import is_wall, screen_notice
+from dashboard.wall import filter_label, is_wall, screen_notice
 from followup.auth import current_person
 from store import surges
 
@@ -80,6 +81,7 @@ def layout(**query: str) -> html.Div:
                 filter_bar(query, problems),  # over the map it narrows; the side column keeps its height for the feed
                 html.Div(className="cc-alerts", children=[
                     screen_notice(query),
+                    filter_label(where, place_name) if wall else None,
                     html.Div(id="cc-surges", className="surge-banner", role="alert"),  # filled by assets/surge.js
                 ]),
                 html.Div(className="cc-map-wrap", children=[
@@ -95,6 +97,12 @@ def layout(**query: str) -> html.Div:
             html.Aside(className="cc-side", children=[feed_card(), escalation_card(), channel_card()]),
         ]),
     ])
+
+
+def place_name(code: str) -> str:
+    """A kecamatan's or kelurahan's name by its Kemendagri code (the gazetteer's), else the code."""
+    place = services().corrector.gazetteer.unit(code)
+    return place.name if place else code
 
 
 def active_surges(now: datetime) -> list[dict[str, Any]]:

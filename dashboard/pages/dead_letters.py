@@ -26,7 +26,7 @@ from crm.formats import LANGS, date_time, number
 from crm.roles import Person, Work, scopes_of, users_of
 from dashboard.context import services
 from dashboard.guard import Guard
-from dashboard.i18n import bi, count, when, who
+from dashboard.i18n import bi, count, dropdown, when, who
 from dashboard.queue_widgets import notice
 from followup import notice_steps
 from followup.notice_steps import NoticeError
@@ -63,7 +63,7 @@ def desk(person: Person, title: Component) -> list[Component]:
             "(the letter is kept).")),
         html.Div(className="work-filters letters-filters", children=[
             html.Label(bi("Kanal", "Channel"), htmlFor="letters-channel"),
-            dcc.Dropdown(id="letters-channel", placeholder="Semua kanal", className="work-dropdown"),
+            dropdown(id="letters-channel", placeholder="Semua kanal", className="work-dropdown"),
             dcc.Checklist(id="letters-all", className="letters-all", value=[], options=[{
                 "value": "all", "label": bi("juga yang sudah diputar ulang atau diabaikan",
                                             "also those replayed or dismissed")}]),

@@ -4,6 +4,10 @@ the Pendopo or the Inspektorat tells them.
 For operators and the governor. The form builds the walk-in JSON of ingest/channels/walk_in.py and
 hands it to the Receiver, as `POST /api/v1/channels/<desk>` does, so validation, dead letters and
 dedupe are the adapter's. The entry id is made once per form load: a double submit is one complaint.
+A visitor who left no phone or email (crm/notices.py `address`: nothing to send a notice to) is
+handed a printed slip instead: ticket, tracking code, their private /lacak link, when and where.
+The slip is drawn right after saving, because the tracking code is never stored; Cetak prints it
+alone (assets/pantau.css `@media print`).
 """
 from __future__ import annotations
 
@@ -12,19 +16,22 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from dash import Input, Output, State, callback, dcc, html, register_page
+from dash import Input, Output, State, callback, clientside_callback, dcc, html, register_page
 from dash.development.base_component import Component
 
 from crm.categories import CATEGORIES
 from crm.channels import CHANNELS
 from crm.complaint import WIB, Complaint, utc_now
 from crm.desks import DESK_WINDOWS
+from crm.formats import date_time
+from crm.notices import NoticeRule, address
 from crm.roles import Person, Work, users_of
 from dashboard.context import services
-from dashboard.i18n import bi, who
+from dashboard.i18n import bi, dropdown, who
 from dashboard.guard import Guard
 from dashboard.queue_widgets import notice, place
 from ingest.channels.base import Inbound, Rejected
+from services.unit_of_work import notice_rule
 from store import users
 
 PATH = "/meja"
@@ -44,14 +51,14 @@ def form(person: Person, title: Component) -> list[Component]:
         html.P(who(person), className="work-who"),
         dcc.Store(id="desk-entry", data=uuid.uuid4().hex),
         html.Section(className="card work-form", children=[
-            field("Kanal meja", "Desk channel", dcc.Dropdown(
+            field("Kanal meja", "Desk channel", dropdown(
                 id="desk-channel", value=next(iter(DESK_WINDOWS)), clearable=False, className="work-dropdown",
                 options=[{"label": CHANNELS[code], "value": code} for code in DESK_WINDOWS])),
             field("Nama kantor", "Desk name", text("desk-name", "Kantor Kecamatan Tebet")),
             field("Nama pengadu (opsional)", "Visitor's name (optional)", text("desk-visitor-name", "")),
             field("Kontak pengadu (opsional)", "Visitor's contact (optional)", text("desk-visitor-contact", "")),
             field("Isi pengaduan", "Complaint", dcc.Textarea(id="desk-text", className="track-reason")),
-            field("Kategori", "Category", dcc.Dropdown(
+            field("Kategori", "Category", dropdown(
                 id="desk-category", value="", clearable=False, className="work-dropdown",
                 options=[{"label": "biar sistem yang menentukan", "value": ""}]
                 + [{"label": c.name, "value": c.code} for c in CATEGORIES.values()])),
@@ -100,8 +107,9 @@ def in_wib(typed: str | None) -> str | None:
     return (at if at.tzinfo else at.replace(tzinfo=WIB)).isoformat()
 
 
-def taken(complaint: Complaint, created: bool) -> html.Div:
-    """The ticket and where intake routed it; the flag when the desk was closed."""
+def taken(complaint: Complaint, created: bool, rule: NoticeRule) -> html.Div:
+    """The ticket and where intake routed it; the flag when the desk was closed; the slip to print
+    for a visitor no notice can reach."""
     said = bi(f"Tercatat sebagai tiket {complaint.ticket}.", f"Recorded as ticket {complaint.ticket}.") if created \
         else bi(f"Sudah tercatat sebelumnya sebagai tiket {complaint.ticket}.",
                 f"Already recorded as ticket {complaint.ticket}.")
@@ -116,6 +124,28 @@ def taken(complaint: Complaint, created: bool) -> html.Div:
         ]),
         notice(bi("Ditandai: dicatat di luar jam buka meja ini.", "Flagged: entered outside this desk's hours."),
                "bad") if complaint.outside_desk_hours else None,
+        slip(complaint, rule) if address(complaint) is None else None,
+    ])
+
+
+def slip(complaint: Complaint, rule: NoticeRule) -> html.Section:
+    """The visitor's slip: what a notice would have told them, on paper, in Indonesian (the visitor's
+    language at a Jakarta desk), with a button that prints it alone."""
+    link = rule.link(complaint.ticket, complaint.tracking_code)
+    return html.Section(className="desk-slip card", children=[
+        html.H3("Tanda terima pengaduan"),
+        html.Dl(className="desk-slip-facts", children=[
+            html.Dt("Nomor tiket"), html.Dd(complaint.ticket, className="desk-slip-ticket"),
+            *([html.Dt("Kode pelacakan (rahasia, hanya untuk Anda)"),
+               html.Dd(complaint.tracking_code, className="desk-slip-code")] if complaint.tracking_code else []),
+            html.Dt("Lacak pengaduan Anda di"), html.Dd(link, className="desk-slip-link"),
+            html.Dt("Dicatat"), html.Dd(date_time(complaint.received_at), className="desk-slip-when"),
+            html.Dt("Meja pengaduan"), html.Dd(complaint.desk or CHANNELS.get(complaint.channel, complaint.channel),
+                                               className="desk-slip-desk"),
+        ]),
+        html.P("Simpan tanda terima ini. Petugas tidak dapat mengirim kabar karena tidak ada nomor telepon "
+               "atau email; pantau kemajuannya lewat tautan di atas.", className="desk-slip-note"),
+        html.Button(bi("Cetak tanda terima", "Print the slip"), id="desk-print", className="track-button desk-print"),
     ])
 
 
@@ -146,4 +176,10 @@ def send(_clicks: int, entry_id: str, channel: str, desk: str | None, visitor_na
         users.audit(session, actor=person.name, action="desk.entry", target=str(receipt.complaint.id),
                     detail={"ticket": receipt.complaint.ticket, "channel": channel, "created": receipt.created},
                     at=utc_now())
-    return taken(receipt.complaint, receipt.created)
+        rule = notice_rule(session)
+    return taken(receipt.complaint, receipt.created, rule)
+
+
+# The browser's own print dialog; CSS prints the slip alone.
+clientside_callback("function(clicks) { if (clicks) { window.print(); } return window.dash_clientside.no_update; }",
+                    Output("desk-print", "title"), Input("desk-print", "n_clicks"), prevent_initial_call=True)

@@ -37,18 +37,19 @@ from crm.sla import SlaClock
 from crm.transitions import ALLOWED, TransitionError
 from dashboard.context import services
 from dashboard.guard import Guard
-from dashboard.i18n import bi, who
+from dashboard.i18n import bi, dropdown, who
 from dashboard.queue_widgets import (
     category_label,
     chosen_step,
     notice,
     place,
     refused,
+    sent_list,
     sla_countdown,
     status_badge,
 )
 from followup.steps import MAX_NOTE, StepError, take_step
-from store import complaints
+from store import complaints, notices
 
 PATH = "/antrian"
 OPEN = tuple(status for status in Status if status is not Status.SELESAI)
@@ -78,7 +79,7 @@ def queue(person: Person, title: Component) -> list[Component]:
         html.P(who(person, person.skpd or ""), className="work-who"),
         html.Div(className="work-filters", children=[
             html.Label(bi("Status", "Status"), htmlFor="queue-status"),
-            dcc.Dropdown(id="queue-status", options=[{"label": str(s), "value": str(s)} for s in OPEN],
+            dropdown(id="queue-status", options=[{"label": str(s), "value": str(s)} for s in OPEN],
                          placeholder="Semua status", className="work-dropdown"),
             html.Label(bi("Kelurahan", "Kelurahan"), htmlFor="queue-kelurahan"),
             dcc.Input(id="queue-kelurahan", type="search", debounce=True, placeholder="Gambir",
@@ -95,9 +96,11 @@ def form() -> html.Section:
     """The one step form, filled for the step a row's button chose."""
     return html.Section(id="queue-form", className="card work-form", hidden=True, children=[
         html.H3(id="queue-form-title"),
+        html.Div(className="work-sent", children=[  # what the reporter has heard so far, as on /triase
+            html.H4(bi("Pemberitahuan ke pelapor", "Notices to the reporter")), html.Div(id="queue-form-notices")]),
         html.Div(id="queue-skpd-field", hidden=True, children=[
             html.Label(bi("Ke SKPD", "To SKPD"), htmlFor="queue-skpd"),
-            dcc.Dropdown(id="queue-skpd", className="work-dropdown"),
+            dropdown(id="queue-skpd", className="work-dropdown"),
         ]),
         html.Div(id="queue-ews-field", hidden=True, children=[
             html.Label(bi("Estimasi selesai", "Estimated completion"), htmlFor="queue-ews"),
@@ -179,27 +182,31 @@ def refresh(status: str | None, kelurahan: str | None, _tick: int | None) -> Any
           Output("queue-skpd-field", "hidden"), Output("queue-skpd", "options"), Output("queue-skpd", "value"),
           Output("queue-ews-field", "hidden"), Output("queue-photo-field", "hidden"),
           Output("queue-note", "value"), Output("queue-ews", "value"), Output("queue-photos", "contents"),
-          Output("queue-message", "children"),
+          Output("queue-message", "children"), Output("queue-form-notices", "children"),
           Input({"type": "queue-act", "id": ALL, "to": ALL}, "n_clicks"), Input("queue-cancel", "n_clicks"),
           prevent_initial_call=True)
 def choose(_clicks: list[int | None], _cancel: int | None) -> tuple[Any, ...]:
-    """The form for the clicked step, with the fields that step needs; Batal closes it."""
+    """The form for the clicked step, with the fields that step needs and what the reporter was
+    sent; Batal closes it."""
     chosen = ctx.triggered_id
     if chosen == "queue-cancel":
-        return None, True, None, True, [], None, True, True, "", None, None, None
+        return None, True, None, True, [], None, True, True, "", None, None, None, None
     step = chosen_step(chosen)
     if step is None or not ctx.triggered[0].get("value"):  # a row was redrawn: its new button was not clicked
-        return (no_update,) * 12
+        return (no_update,) * 13
     complaint_id, to = step
+    person = GUARD.check()
     with services().sessions() as session:
         complaint = complaints.get(session, complaint_id=complaint_id)
-    if complaint is None:
+        told = notices.of_complaint(session, complaint_id=complaint_id)
+    if complaint is None or not isinstance(person, Person) or not covers(person, complaint):  # another's: as unknown
         return (no_update,) * 11 + (notice(bi("Pengaduan ini tidak ditemukan.", "This complaint was not found."),
-                                           "bad"),)
+                                           "bad"), no_update)
     options, value = targets(complaint, to)
     title = [bi(*ACTIONS[to]), f" · {complaint.ticket}"]
     return ({"id": complaint.id, "to": str(to)}, False, title, not options, options, value,
-            to is not Status.ESTIMASI_WAKTU_SELESAI, to is not Status.MENUNGGU_VALIDASI, "", None, None, None)
+            to is not Status.ESTIMASI_WAKTU_SELESAI, to is not Status.MENUNGGU_VALIDASI, "", None, None, None,
+            sent_list(told))
 
 
 def targets(complaint: Complaint, to: Status) -> tuple[list[dict[str, str]], str | None]:

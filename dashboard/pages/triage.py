@@ -30,7 +30,6 @@ from dash import (
 from dash.development.base_component import Component
 
 from crm.categories import CATEGORIES
-from crm.channels import CHANNELS
 from crm.classifier import Classifier
 from crm.complaint import TRIAGE_CATEGORY, TRIAGE_LOCATION, Complaint
 from crm.complaint_filter import ANY_TRIAGE, ComplaintFilter
@@ -40,11 +39,10 @@ from crm.skpd import SKPDS, kelurahan_office
 from dashboard.context import page_context, services
 from dashboard.figures import PICKED, STORED, TRIAGE_POINTS, TRIAGE_ZOOM, triage_map
 from dashboard.guard import Guard
-from dashboard.i18n import bi, when, who
-from dashboard.queue_widgets import category_label, notice, place, refused
+from dashboard.i18n import bi, dropdown, who
+from dashboard.queue_widgets import category_label, notice, place, refused, sent_list
 from followup.steps import MAX_NOTE, StepError
 from store import complaints, notices
-from store.notices import StoredNotice
 
 PATH = "/triase"
 GUARD = Guard(PATH, users_of(Work.TRIAGE), ("operator CRM", "CRM operators"))
@@ -73,7 +71,7 @@ def workbench(person: Person, title: Component) -> list[Component]:
         html.P(who(person), className="work-who"),
         html.Div(className="work-filters", children=[
             html.Label(bi("Alasan", "Reason"), htmlFor="triage-reason"),
-            dcc.Dropdown(id="triage-reason", className="work-dropdown", placeholder="Semua alasan",
+            dropdown(id="triage-reason", className="work-dropdown", placeholder="Semua alasan",
                          options=[{"label": label, "value": code} for code, (label, _) in REASONS.items()]),
         ]),
         html.Div(id="triage-message", role="status"),
@@ -104,13 +102,13 @@ def detail_panel() -> html.Section:
         ]),
         html.Div(id="triage-results", className="triage-results"),
         html.Label(bi("atau kelurahan", "or kelurahan"), htmlFor="triage-kelurahan"),
-        dcc.Dropdown(id="triage-kelurahan", options=kelurahan, className="work-dropdown",
+        dropdown(id="triage-kelurahan", options=kelurahan, className="work-dropdown",
                      placeholder="Pilih kelurahan"),
         html.P(id="triage-where", className="triage-where"),
         html.Label(bi("Kategori", "Category"), htmlFor="triage-category"),
-        dcc.Dropdown(id="triage-category", options=categories, className="work-dropdown", clearable=False),
+        dropdown(id="triage-category", options=categories, className="work-dropdown", clearable=False),
         html.Label(bi("SKPD (kosong: menurut aturan)", "SKPD (empty: by the rules)"), htmlFor="triage-skpd"),
-        dcc.Dropdown(id="triage-skpd", className="work-dropdown", placeholder="Menurut aturan"),
+        dropdown(id="triage-skpd", className="work-dropdown", placeholder="Menurut aturan"),
         html.Label(bi("Catatan (wajib)", "Note (required)"), htmlFor="triage-note"),
         dcc.Textarea(id="triage-note", maxLength=MAX_NOTE, className="track-reason"),
         html.Div(className="work-buttons", children=[
@@ -118,7 +116,7 @@ def detail_panel() -> html.Section:
             html.Button(bi("Batal", "Cancel"), id="triage-cancel", className="work-button-quiet"),
         ]),
         html.Div(className="work-buttons triage-close", children=[
-            dcc.Dropdown(id="triage-nac-kind", className="work-dropdown triage-nac-kind", clearable=False, value="spam",
+            dropdown(id="triage-nac-kind", className="work-dropdown triage-nac-kind", clearable=False, value="spam",
                          options=[{"label": label, "value": code} for code, label, _ in NOT_A_COMPLAINT]),
             html.Button(bi("Bukan pengaduan", "Not a complaint"), id="triage-nac", className="work-button-reject"),
         ]),
@@ -128,16 +126,6 @@ def detail_panel() -> html.Section:
             html.Button(bi("Gabungkan", "Merge"), id="triage-merge-send", className="work-button"),
         ]),
     ])
-
-
-def sent_list(told: list[StoredNotice]) -> Component:
-    """What the reporter was sent, oldest first: kind, channel, state and when (the API's
-    /api/v1/complaints/<id>/notices in short; no address: this panel is about the report)."""
-    if not told:
-        return bi("belum ada", "none yet")
-    return html.Ul(className="triage-notices", children=[
-        html.Li([f"{n.kind} · {CHANNELS.get(n.channel, n.channel)} · {n.state} · ", when(n.sent_at or n.created_at)])
-        for n in told])
 
 
 def waiting(reason: str | None) -> tuple[list[Complaint], bool]:

@@ -72,7 +72,7 @@ def test_an_operator_fixes_place_and_category_and_the_command_centre_reroutes_it
 
     operator.click(f"{row} button:has-text('Periksa')")
     operator.wait_for_selector("#triage-detail:not([hidden])")
-    told = operator.inner_text("#triage-facts .triage-notices")  # what the reporter was sent, no address
+    told = operator.inner_text("#triage-facts .sent-notices")  # what the reporter was sent, no address
     assert "diterima · SMS Center" in told and "rahasia" not in told
     operator.fill("#triage-search", "monas")
     operator.click("#triage-search-go")

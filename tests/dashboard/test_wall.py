@@ -2,11 +2,15 @@
 is the wall screen, any other `layar` is named on the ordinary screen, and a page without it is as before."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 from sqlalchemy import Engine
 
 from app import Pantau, create_app
-from dashboard.wall import WALL, is_wall, unknown_screen
+from crm.complaint import Status
+from crm.complaint_filter import ComplaintFilter
+from dashboard.wall import WALL, filter_label, is_wall, unknown_screen
 from settings import Settings
 from tests.dashboard.rendering import render
 
@@ -36,3 +40,22 @@ def test_the_layout_is_dark_for_the_wall_and_names_an_unknown_screen(pantau):
     assert "Unknown screen “terang”; showing the ordinary screen." in unknown
     plain = render(pantau, "command_centre")
     assert '"className": "command-centre"' in plain and "tidak dikenal" not in plain
+
+
+def test_a_filtered_wall_says_its_filter_in_words():
+    def words(where: ComplaintFilter) -> tuple[str, str] | None:
+        label = filter_label(where, {"31.71.01": "Gambir"}.get)
+        if label is None:
+            return None
+        spans = label.children.children
+        return spans[0].children, spans[1].children
+
+    assert words(ComplaintFilter()) is None
+    assert words(ComplaintFilter(kode_kota="31.71", categories=("banjir",), statuses=(Status.MENUNGGU,))) == (
+        "Saringan: Jakarta Pusat · Banjir · Menunggu", "Filter: Jakarta Pusat · Flooding · Waiting")
+    since = datetime(2026, 12, 2, 17, 0, tzinfo=timezone.utc)  # 3 Dec 00.00 WIB
+    unit = "Suku Dinas Bina Marga Kota Administrasi Jakarta Pusat"
+    assert words(ComplaintFilter(kode_kecamatan="31.71.01", skpd="BINAMARGA-JP", channels=("sms",), since=since,
+                                 words=("genangan",))) == (
+        f"Saringan: Gambir · {unit} · SMS Center · sejak 3 Des 2026 00.00 WIB · “genangan”",
+        f"Filter: Gambir · {unit} · SMS Center · since 3 Dec 2026 00:00 WIB · “genangan”")

@@ -76,6 +76,24 @@ def test_an_operator_places_and_categorises_a_triaged_complaint(pantau, client, 
     assert refused.status_code == 409 and "Proses" in refused.get_json()["error"]
 
 
+def test_the_rooms_a_correction_moves_it_out_of_hear_of_it_too(pantau, client, tokens, vague):
+    """A screen held to the unit (or kota) a complaint leaves drops its dot only if it is told."""
+    complaint = vague()
+    left, staying, unrelated = (pantau.socketio.test_client(pantau.dash.server) for _ in range(3))
+    for screen, room in ((left, "skpd:BIROPEM"), (staying, "kota:31.71"), (unrelated, "kota:31.72")):
+        screen.emit("subscribe", {"rooms": [room]}, callback=True)
+        screen.get_received()
+    answer = correct(client, tokens["operator"], complaint["id"], category="jalan", note="Di Monas", **MONAS)
+    assert answer.status_code == 200
+
+    def corrected(screen) -> list[dict[str, Any]]:
+        return [e["args"][0] for e in screen.get_received() if e["name"] == "complaint_corrected"]
+    (told,) = corrected(left)
+    assert (told["id"], told["skpd"], told["kode_kota"]) == (complaint["id"], "BINAMARGA-JP", "31.71")
+    assert [e["id"] for e in corrected(staying)] == [complaint["id"]]  # once, though in both its rooms
+    assert corrected(unrelated) == []
+
+
 def test_a_kelurahan_code_and_an_skpd_of_the_operators_choice(client, tokens, vague):
     complaint = vague()
     answer = correct(client, tokens["gubernur"], complaint["id"], kode_kelurahan=GAMBIR, category="sampah",
