@@ -3,7 +3,7 @@
 A citizen who complained at 22:00 about a flooded street wants to know at once that the report
 arrived (with its ticket and their private tracking link), then when someone is working on it
 (Proses), when it should be fixed (Estimasi Waktu Selesai), when it is declared done (Selesai,
-so they can reopen it if it is not), and if it was merged into someone else's report of the
+so they can rate it 1-5 or answer "belum" if it is not: crm/verdict.py), and if it was merged into someone else's report of the
 same problem. Internal steps stay internal: Koordinasi and Disposisi (units passing it between
 them), Menunggu Validasi, TL Ditolak (a validator rejecting the follow-up) and the holder's return
 to Proses after it, the SLA watch's escalations, moderation. A complaint an operator closed as
@@ -14,7 +14,8 @@ change and on every new complaint, and stores what it returns in the same transa
 dispatcher (notify/dispatch.py) sends it later. The texts are data officials can edit
 (crm/data/notices.toml, or the file PANTAU_NOTICE_TEMPLATES names), filled only with the
 complaint's own ticket, links, date and the ticket it was merged into: never a name, never
-anyone else's contact.
+anyone else's contact. The verdict link `/lacak/<secret>` travels only by email and SMS: a reply
+to a tweet or a Facebook comment is public, so there the public tracking link stands in for it.
 """
 from __future__ import annotations
 
@@ -25,11 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Formatter
 from types import MappingProxyType
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from crm.complaint import WIB, Complaint, Status
 from crm.corrections import MERGED as MERGED_KIND
 from crm.corrections import set_aside
+from crm.verdict import secret_of
 
 RECEIPT = "diterima"
 PROSES = "proses"
@@ -47,7 +49,9 @@ OWN_REPLY = frozenset({"twitter", "facebook", "qlue", "lapor"})
 
 SMS_LENGTH = 160
 DEFAULT_TEMPLATES = Path(__file__).parent / "data" / "notices.toml"
-PLACEHOLDERS = frozenset({"tiket", "tautan", "tautan_pribadi", "kode", "tanggal", "tiket_induk", "tautan_induk"})
+PLACEHOLDERS = frozenset({"tiket", "tautan", "tautan_pribadi", "tautan_nilai", "kode", "tanggal", "tiket_induk",
+                          "tautan_induk"})
+PRIVATE = frozenset({EMAIL, SMS})  # channels only the reporter reads: the only ones a secret may travel on
 
 _EMAIL = re.compile(r"[^@\s;,<>]+@[^@\s;,<>]+\.[^@\s;,<>]+")
 _PHONE = re.compile(r"^\+?[\d\s\-().]{8,20}$")
@@ -127,13 +131,14 @@ class NoticeRule:
         if kind is None or to is None or after.id is None:
             return []
         merged_into = ticket_of(after.duplicate_of) if kind == MERGED and after.duplicate_of else None
-        fields = self._fields(after, merged_into)
+        fields = self._fields(after, merged_into, private=to.channel in PRIVATE)
         text = self.templates.texts[kind].format_map(fields)
+        secrets = (after.tracking_code, secret_of(after))
         return [Notice(
             complaint_id=after.id, kind=kind, address=to,
             subject=self.templates.subject.format_map(fields), text=text,
             key=f"pantau-{after.id}-{len(after.history)}-{kind}",
-            secret=after.tracking_code if after.tracking_code and after.tracking_code in text else None,
+            secret=next((secret for secret in secrets if secret and secret in text), None),
         )]
 
     def link(self, ticket: str, code: str | None = None) -> str:
@@ -141,12 +146,18 @@ class NoticeRule:
         query = {"tiket": ticket} | ({"kode": code} if code else {})
         return f"{self.public_url}/lacak?{urlencode(query)}"
 
-    def _fields(self, complaint: Complaint, merged_into: str | None) -> dict[str, str]:
+    def verdict_link(self, complaint: Complaint) -> str | None:
+        """The reporter's verdict page `/lacak/<secret>` (crm/verdict.py), or None without a secret."""
+        secret = secret_of(complaint)
+        return None if secret is None else f"{self.public_url}/lacak/{quote(secret)}"
+
+    def _fields(self, complaint: Complaint, merged_into: str | None, *, private: bool) -> dict[str, str]:
         due = complaint.completion_due.astimezone(WIB).strftime("%d-%m-%Y") if complaint.completion_due else "-"
         public = self.link(complaint.ticket)
         return {
             "tiket": complaint.ticket, "tautan": public, "kode": complaint.tracking_code or "-",
-            "tautan_pribadi": self.link(complaint.ticket, complaint.tracking_code), "tanggal": due,
+            "tautan_pribadi": self.link(complaint.ticket, complaint.tracking_code),
+            "tautan_nilai": (self.verdict_link(complaint) if private else None) or public, "tanggal": due,
             "tiket_induk": merged_into or "-", "tautan_induk": self.link(merged_into) if merged_into else public,
         }
 
