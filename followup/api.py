@@ -27,6 +27,9 @@
 - `GET /api/v1/skpd`: the SKPD codes and names (public).
 - `GET /api/v1/track/<ticket>`: status and history without personal data (public), and
   `POST /api/v1/track/<ticket>/reopen` with `{"reason"}`: the citizen says it is not fixed.
+- `POST /api/v1/verdict/<secret>` with `{"rating": 1..5}` or `{"belum": "<reason>"}`: the reporter's
+  verdict by the secret of their Selesai notice (the /lacak/<secret> page's door too); 404 for an
+  unknown secret, 409 unless Selesai, 422 for a bad rating, 429 after REOPEN_ATTEMPTS per ticket.
 """
 from __future__ import annotations
 
@@ -47,6 +50,7 @@ from followup.auth import person_from_request
 from followup.corrections import Corrector
 from followup.moderation import NotAModerator, moderate_complaint
 from followup.steps import BadField, take_step
+from followup.verdict import BadRating, Verdicts
 from followup.tracking import MAX_REASON, BadReason, NotClosed, NotTheReporter, TooManyAttempts, UnknownTicket
 from live.publish import Publisher
 from store import complaints, evidence, notices
@@ -69,7 +73,7 @@ if TYPE_CHECKING:
 
 
 def make_follow_up_api(sessions: sessionmaker[Session], publisher: Publisher, sla: SlaClock,
-                       attempts: Attempts, corrector: Corrector) -> Blueprint:
+                       attempts: Attempts, corrector: Corrector, verdicts: Verdicts) -> Blueprint:
     api = Blueprint("follow_up_v1", __name__, url_prefix="/api/v1")
 
     @api.get("/skpd")
@@ -190,6 +194,28 @@ def make_follow_up_api(sessions: sessionmaker[Session], publisher: Publisher, sl
         except NotTheReporter:
             raise Forbidden("code: kode pelacakan yang diterima pelapor saat melapor tidak cocok; hanya pelapor "
                             "yang dapat membuka ulang.", field="code") from None
+        except TooManyAttempts as exc:
+            raise TooManyRequests(headers={"Retry-After": str(exc.retry_after)}) from None
+
+    @api.post("/verdict/<path:secret>")
+    def verdict(secret: str) -> Any:
+        """The reporter's verdict by the secret of their Selesai notice: `{"rating": 1..5}`, or
+        `{"belum": "<reason>"}` to reopen (followup/verdict.py)."""
+        body = request.get_json(silent=True)
+        body = body if isinstance(body, dict) else {}
+        try:
+            if "belum" in body:
+                reason = body["belum"] if isinstance(body["belum"], str) and body["belum"].strip() else "Belum selesai"
+                return jsonify(verdicts.reopen_by_secret(secret, reason))
+            return jsonify(verdicts.rate_by_secret(secret, body.get("rating")))
+        except BadRating:
+            raise Unprocessable("rating: bilangan bulat 1 sampai 5 (5 = sangat puas).", field="rating") from None
+        except BadReason:
+            raise Unprocessable(f"belum: alasan 1-{MAX_REASON} huruf tanpa karakter kendali.", field="belum") from None
+        except UnknownTicket:
+            raise NotFound("Tautan penilaian tidak dikenal; gunakan tautan dari pemberitahuan Selesai.") from None
+        except NotClosed:
+            raise Conflict("Hanya pengaduan berstatus Selesai yang dapat dinilai atau dibuka ulang.") from None
         except TooManyAttempts as exc:
             raise TooManyRequests(headers={"Retry-After": str(exc.retry_after)}) from None
 

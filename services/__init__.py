@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from crm.sla import SlaClock
     from followup.corrections import Corrector
+    from followup.verdict import Verdicts
     from ingest.dead_letter_steps import DeadLetterSteps
     from ingest.receive import Receiver
     from live.publish import Publisher
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Services:
     """The store, the live publisher, the SLA clock, the channels' receiver, the attempt counters, the
-    dead-letter steps and the operators' corrector of one app, built once by app.py: pages read with
+    dead-letter steps, the operators' corrector and the reporters' verdicts of one app, built once by app.py: pages read with
     `sessions` and change complaints through followup/ with the rest."""
 
     sessions: sessionmaker[Session]
@@ -33,3 +34,4 @@ class Services:
     attempts: Attempts
     letters: DeadLetterSteps
     corrector: Corrector
+    verdicts: Verdicts
