@@ -115,7 +115,7 @@ def create_app(settings: Settings, locator: Locator | None = None, *, migrate: b
     limit_public_reads(limiter, dash.server, rule=settings.public_reads,
                        exempt_when=lambda: keys.presented() is not None or person_from_request() is not None)
     install_services(dash.server, Services(sessions, publisher, sla, receiver, attempts, letters, corrector,
-                                                  verdicts))
+                                                  verdicts, ranking))
     install_web(dash.server, sessions, settings.redis_url,  # errors, request ids, body limits, /healthz, /readyz
                 signed_in=lambda: person_from_request() is not None, trusted_proxies=settings.trusted_proxies)
     install_security_headers(dash.server, dash.csp_hashes, online_map=settings.map_style != "white-bg")

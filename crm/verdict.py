@@ -120,6 +120,11 @@ def points(rating: int) -> float:
     return (rating - 1) / (len(RATINGS) - 1)
 
 
+def mean_rating(share: float) -> float:
+    """A share back on the 1..5 scale citizens rated on (points' inverse): 0.75 -> 4.0."""
+    return 1 + share * (len(RATINGS) - 1)
+
+
 def _token(ticket: str, tracking_hash: str) -> str:
     digest = hmac.new(tracking_hash.encode(), f"lacak:{ticket}".encode(), hashlib.sha256).digest()
     bits = int.from_bytes(digest[:10], "big")

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from followup.verdict import Verdicts
     from ingest.dead_letter_steps import DeadLetterSteps
     from ingest.receive import Receiver
+    from live.ranking import RankingBoard
     from live.publish import Publisher
     from web.throttle import Attempts
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Services:
     """The store, the live publisher, the SLA clock, the channels' receiver, the attempt counters, the
-    dead-letter steps, the operators' corrector and the reporters' verdicts of one app, built once by app.py: pages read with
+    dead-letter steps, the operators' corrector, the reporters' verdicts and the live ranking of one app, built once by app.py: pages read with
     `sessions` and change complaints through followup/ with the rest."""
 
     sessions: sessionmaker[Session]
@@ -35,3 +36,4 @@ class Services:
     letters: DeadLetterSteps
     corrector: Corrector
     verdicts: Verdicts
+    ranking: RankingBoard
