@@ -1,5 +1,6 @@
 """The reporter's verdict at `/lacak/<secret>`, the link of their Selesai notice (crm/notices.py):
-the complaint as the public sees it and, while it is Selesai, a rating 1-5 and "belum selesai"
+the complaint as the public sees it, the closure's evidence photos (for the reporter alone: the
+secret proves them; `GET /api/v1/verdict/<secret>/evidence/<n>`) and, while it is Selesai, a rating 1-5 and "belum selesai"
 (not fixed), which reopens it the same way the tracking page does.
 
 The secret is the proof (crm/verdict.py): a wrong or old link shows one sentence, never whose it
@@ -9,6 +10,7 @@ does; both are throttled per ticket like the reopening.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update, register_page
 
@@ -20,6 +22,7 @@ from dashboard.i18n import bi
 from dashboard.pages.track import notice, tracking_card
 from followup.tracking import MAX_REASON, BadReason, NotClosed, TooManyAttempts, UnknownTicket
 from followup.verdict import BadRating
+from store import evidence
 
 register_page(__name__, path_template="/lacak/<secret>", title="Penilaian pengaduan", name="Penilaian pengaduan")
 
@@ -47,7 +50,15 @@ def show(secret: str, message: Any = None) -> list[Any]:
                           "This rating link is not known. Use the link from the Selesai notice you received, or "
                           "track by ticket at /lacak."), "bad")]
     shown = public_tracking(found)
+    with services().sessions() as session:
+        photos = evidence.count_for(session, complaint_id=found.id)
     parts: list[Any] = [tracking_card(shown)]
+    if photos:
+        parts.append(html.Section(className="card verdict-evidence", children=[
+            html.H3(bi("Foto bukti penyelesaian", "Evidence of the fix")),
+            *(html.Img(src=f"/api/v1/verdict/{quote(secret)}/evidence/{n}", className="verdict-photo",
+                       alt=f"Foto bukti {n + 1}") for n in range(photos)),
+        ]))
     if message is not None:
         parts.append(message)
     if found.status is Status.SELESAI and can_rate(found):

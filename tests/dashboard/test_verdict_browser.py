@@ -84,6 +84,8 @@ def test_a_reporter_rates_then_says_belum_and_the_ranking_follows(server, page):
     page.goto(f"{server.url}/lacak/{secret}")
     page.wait_for_selector("#verdict-form")
     assert complaint["ticket"] in page.inner_text(".track-card") and "Selesai" in page.inner_text(".track-status")
+    photo = page.get_attribute(".verdict-photo", "src")  # the closure's evidence, for the reporter alone
+    assert requests.get(f"{server.url}{photo}", timeout=30).headers["Content-Type"] == "image/jpeg"
     shot(page, "verdict_asked.png")
     page.click("#verdict-rate-2")
     page.wait_for_selector(".track-notice-ok >> text=2 dari 5")

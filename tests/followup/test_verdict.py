@@ -93,6 +93,17 @@ def test_rating_by_secret_replaces_and_belum_reopens(pantau, client, gateway, to
     assert client.post(f"/api/v1/verdict/{secret}", json={"rating": 4}).status_code == 409
 
 
+def test_the_evidence_photo_is_the_reporters_alone(pantau, client, gateway, tokens):
+    complaint = closed(pantau, client, gateway, tokens, channel="sms", reporter_contact=PHONE)
+    secret = secret_of(stored(pantau, complaint["id"]))
+    photo = client.get(f"/api/v1/verdict/{secret}/evidence/0")
+    assert photo.status_code == 200 and photo.mimetype == "image/jpeg"
+    assert photo.headers["Cache-Control"] == "private, no-store" and photo.data.startswith(b"\xff\xd8\xff")
+    assert client.get(f"/api/v1/verdict/{secret}/evidence/1").status_code == 404
+    assert client.get(f"/api/v1/verdict/{complaint['ticket']}/evidence/0").status_code == 404
+    assert client.get(f"/api/v1/complaints/{complaint['id']}/evidence/0").status_code == 401  # still not public
+
+
 def test_the_page_door_is_throttled_like_reopening(pantau, client, gateway, tokens):
     complaint = closed(pantau, client, gateway, tokens, channel="sms", reporter_contact=PHONE)
     wrong = f"{complaint['ticket']}.AAAAAAAAAAAAAAAA"
