@@ -49,6 +49,8 @@ def secret_of(complaint: Complaint) -> str | None:
 
 def ticket_of_secret(secret: str) -> str | None:
     """The ticket a secret names (to find the complaint), or None when it cannot be a secret."""
+    if not isinstance(secret, str):
+        return None
     ticket, separator, token = secret.strip().rpartition(SEPARATOR)
     if not separator or len(token) != TOKEN_LENGTH or not 0 < len(ticket) <= 40 or not ticket.isprintable():
         return None
@@ -58,7 +60,7 @@ def ticket_of_secret(secret: str) -> str | None:
 def proves_verdict(complaint: Complaint, secret: str) -> bool:
     """Whether `secret` is this complaint's reporter's verdict secret (compared in constant time)."""
     expected = secret_of(complaint)
-    return expected is not None and hmac.compare_digest(expected.upper(), secret.strip().upper())
+    return expected is not None and isinstance(secret, str) and secret.isascii() and hmac.compare_digest(expected.upper(), secret.strip().upper())
 
 
 def answer_of(text: str) -> int | str | None:

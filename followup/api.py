@@ -216,8 +216,9 @@ def make_follow_up_api(sessions: sessionmaker[Session], publisher: Publisher, sl
         body = body if isinstance(body, dict) else {}
         try:
             if "belum" in body:
-                reason = body["belum"] if isinstance(body["belum"], str) and body["belum"].strip() else "Belum selesai"
-                return jsonify(verdicts.reopen_by_secret(secret, reason))
+                if not isinstance(body["belum"], str):
+                    raise BadReason(body["belum"])
+                return jsonify(verdicts.reopen_by_secret(secret, body["belum"].strip() or "Belum selesai"))
             return jsonify(verdicts.rate_by_secret(secret, body.get("rating")))
         except BadRating:
             raise Unprocessable("rating: bilangan bulat 1 sampai 5 (5 = sangat puas).", field="rating") from None

@@ -88,9 +88,9 @@ def show(secret: str, message: Any = None) -> list[Any]:
           State("verdict-secret", "data"), State("verdict-reason", "value"), prevent_initial_call=True)
 def act(*args: Any) -> tuple[Any, Any]:
     """A rating or "belum": done, then the page redrawn as it stands now with the outcome."""
-    secret, reason = args[-2] or "", args[-1] or ""
+    secret, reason = (value if isinstance(value, str) else "" for value in args[-2:])  # a forged request sends anything
     pressed = ctx.triggered_id
-    if not pressed or not any(args[:-2]):
+    if pressed not in (*RATE_IDS, "verdict-belum") or not any(args[:-2]):
         return no_update, no_update
     verdicts = services().verdicts
     try:
@@ -99,7 +99,7 @@ def act(*args: Any) -> tuple[Any, Any]:
             done = bi("Terima kasih. Pengaduan dibuka ulang dan kembali ditangani unit yang menutupnya.",
                       "Thank you. The complaint is reopened and back with the unit that closed it.")
         else:
-            rating = RATE_IDS.index(str(pressed)) + 1
+            rating = RATE_IDS.index(pressed) + 1
             verdicts.rate_by_secret(secret, rating)
             done = bi(f"Terima kasih atas penilaian Anda: {rating} dari 5.", f"Thank you for your rating: {rating} of 5.")
     except TooManyAttempts as exc:

@@ -79,6 +79,8 @@ def test_rating_by_secret_replaces_and_belum_reopens(pantau, client, gateway, to
     assert client.post("/api/v1/verdict/" + complaint["ticket"], json={"rating": 5}).status_code == 404
     assert client.post(f"/api/v1/verdict/{complaint['ticket']}.AAAAAAAAAAAAAAAA", json={"rating": 5}).status_code == 404
     assert client.post(f"/api/v1/verdict/{secret}", data=b"\x00\xff", content_type="application/json").status_code == 422
+    assert client.post(f"/api/v1/verdict/{secret}", json={"belum": 5}).status_code == 422
+    assert client.post(f"/api/v1/verdict/{secret}", json={"belum": "x\x00"}).status_code == 422
     assert client.post(f"/api/v1/verdict/{secret}", json={"rating": 2}).status_code == 200
     assert rated_stint(pantau, complaint["id"]) == (1, 0.25)
     answer = client.post(f"/api/v1/verdict/{secret.lower()}", json={"rating": 5})
