@@ -3,10 +3,10 @@
 A citizen who complained at 22:00 about a flooded street wants to know at once that the report
 arrived (with its ticket and their private tracking link), then when someone is working on it
 (Proses), when it should be fixed (Estimasi Waktu Selesai), when it is declared done (Selesai,
-so they can rate it 1-5 or answer "belum" if it is not: crm/verdict.py), and if it was merged into someone else's report of the
-same problem. Internal steps stay internal: Koordinasi and Disposisi (units passing it between
-them), Menunggu Validasi, TL Ditolak (a validator rejecting the follow-up) and the holder's return
-to Proses after it, the SLA watch's escalations, moderation. A complaint an operator closed as
+so they can rate it 1-5, or answer "belum" if it is not: crm/verdict.py), and if it was merged
+into someone else's report of the same problem. Internal steps stay internal: Koordinasi and
+Disposisi (units passing it between them), Menunggu Validasi, TL Ditolak (a validator rejecting
+the follow-up) and the holder's return to Proses after it, the SLA watch's escalations, moderation. A complaint an operator closed as
 "no complaint" (spam, a greeting) gets no answer either.
 
 The unit of work (services/unit_of_work.py) asks `NoticeRule.notices(before, after)` on every

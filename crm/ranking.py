@@ -25,9 +25,9 @@ score = 100 * sum(WEIGHTS[c] * shrunk share c). The weights sum to 1: speed agai
 deadlines 0.45 (0.20 first action, 0.25 completion), the quality of the follow-up as officials and
 citizens judge it 0.40 (validation 0.15, not reopened 0.15, the citizens' rating 0.10), the backlog
 0.15. The rating's 0.10 came from the two speed shares (0.25 and 0.30 before): a closure no one
-reopened says little when reporters seldom reopen, and a rating says directly whether it was fixed. Mean hours to first action and to completion are
-shown beside it, not in it: shares against each unit's own deadlines already reward speed without
-letting one very long case sink a unit.
+reopened says little when reporters seldom reopen, and a rating says directly whether it was fixed.
+Mean hours to first action and to completion are shown beside it, not in it: shares against each
+unit's own deadlines already reward speed without letting one very long case sink a unit.
 
 Gaming signals are flags beside the rank and never change it: the reporter closing their own
 report, asking for validation sooner than is plausible, an evidence photo already used on another

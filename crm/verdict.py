@@ -60,7 +60,9 @@ def ticket_of_secret(secret: str) -> str | None:
 def proves_verdict(complaint: Complaint, secret: str) -> bool:
     """Whether `secret` is this complaint's reporter's verdict secret (compared in constant time)."""
     expected = secret_of(complaint)
-    return expected is not None and isinstance(secret, str) and secret.isascii() and hmac.compare_digest(expected.upper(), secret.strip().upper())
+    if expected is None or not isinstance(secret, str) or not secret.isascii():
+        return False
+    return hmac.compare_digest(expected.upper(), secret.strip().upper())
 
 
 def answer_of(text: str) -> int | str | None:

@@ -130,6 +130,8 @@ class Verdicts:
         if report.channel not in (SMS, EMAIL):
             return None
         with self.sessions() as session:
+            if complaints.get_by_external(session, channel=report.channel, external_id=report.external_id):
+                return None  # a retry of a complaint already taken: the intake answers it as one
             done = replies.taken(session, channel=report.channel, external_id=report.external_id)
             thread = None if done else _thread(session, report)
         if done:

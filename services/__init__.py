@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Services:
     """The store, the live publisher, the SLA clock, the channels' receiver, the attempt counters, the
-    dead-letter steps, the operators' corrector, the reporters' verdicts and the live ranking of one app, built once by app.py: pages read with
-    `sessions` and change complaints through followup/ with the rest."""
+    dead-letter steps, the operators' corrector, the reporters' verdicts and the live ranking of one
+    app, built once by app.py: pages read with `sessions` and change complaints through followup/
+    with the rest."""
 
     sessions: sessionmaker[Session]
     publisher: Publisher

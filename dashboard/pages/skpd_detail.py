@@ -2,9 +2,9 @@
 takes and where its complaints are.
 
 The standing row is the ranking table's own (dashboard/ranking_table.py), narrowed to this unit and
-kept live by assets/ranking.js. The reporters' rating card reads the same live ranking (services' board) at load. The rest is read at load from the unit's stints
-(store/unit_stats.py), the rows the ranking counts, so the page agrees with the rank; a reload
-brings it up to date.
+kept live by assets/ranking.js; the reporters' rating card reads the same live ranking (the
+services' board) at load. The rest is read at load from the unit's stints (store/unit_stats.py),
+the rows the ranking counts, so the page agrees with the rank; a reload brings it up to date.
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The reporter's verdict at `/lacak/<secret>`, the link of their Selesai notice (crm/notices.py):
 the complaint as the public sees it, the closure's evidence photos (for the reporter alone: the
-secret proves them; `GET /api/v1/verdict/<secret>/evidence/<n>`) and, while it is Selesai, a rating 1-5 and "belum selesai"
-(not fixed), which reopens it the same way the tracking page does.
+secret proves them; `GET /api/v1/verdict/<secret>/evidence/<n>`) and, while it is Selesai, a
+rating 1-5 and "belum selesai" (not fixed), which reopens it the same way the tracking page does.
 
 The secret is the proof (crm/verdict.py): a wrong or old link shows one sentence, never whose it
 is. The callbacks call followup/verdict.py in this process, as the API's `POST /api/v1/verdict/<secret>`
@@ -101,7 +101,8 @@ def act(*args: Any) -> tuple[Any, Any]:
         else:
             rating = RATE_IDS.index(pressed) + 1
             verdicts.rate_by_secret(secret, rating)
-            done = bi(f"Terima kasih atas penilaian Anda: {rating} dari 5.", f"Thank you for your rating: {rating} of 5.")
+            done = bi(f"Terima kasih atas penilaian Anda: {rating} dari 5.",
+                      f"Thank you for your rating: {rating} of 5.")
     except TooManyAttempts as exc:
         minutes = -(-exc.retry_after // 60)
         return no_update, bi(f"Terlalu banyak percobaan untuk tiket ini; coba lagi dalam {minutes} menit.",

@@ -46,6 +46,10 @@ def stored(pantau, complaint_id: int):
         return complaints.get(session, complaint_id=complaint_id)
 
 
+def complaint_external(pantau, complaint: dict[str, Any]) -> str:
+    return stored(pantau, complaint["id"]).external_id
+
+
 def rated_stint(pantau, complaint_id: int) -> tuple[int, float]:
     with pantau.sessions() as session:
         rows = session.execute(select(StintRow.ratings, StintRow.rating_points)
@@ -78,7 +82,8 @@ def test_rating_by_secret_replaces_and_belum_reopens(pantau, client, gateway, to
         assert client.post(f"/api/v1/verdict/{secret}", json=bad).status_code == 422
     assert client.post("/api/v1/verdict/" + complaint["ticket"], json={"rating": 5}).status_code == 404
     assert client.post(f"/api/v1/verdict/{complaint['ticket']}.AAAAAAAAAAAAAAAA", json={"rating": 5}).status_code == 404
-    assert client.post(f"/api/v1/verdict/{secret}", data=b"\x00\xff", content_type="application/json").status_code == 422
+    garbled = client.post(f"/api/v1/verdict/{secret}", data=b"\x00\xff", content_type="application/json")
+    assert garbled.status_code == 422
     assert client.post(f"/api/v1/verdict/{secret}", json={"belum": 5}).status_code == 422
     assert client.post(f"/api/v1/verdict/{secret}", json={"belum": "x\x00"}).status_code == 422
     assert client.post(f"/api/v1/verdict/{secret}", json={"rating": 2}).status_code == 200
@@ -133,6 +138,11 @@ def test_sms_answers_from_the_reporters_number_rate_reopen_and_comment(pantau, c
     with pantau.sessions() as session:
         kinds = session.scalars(select(CitizenReplyRow.kind).order_by(CitizenReplyRow.id)).all()
     assert kinds == ["nilai", "belum", "tanggapan"]
+    again = {"channel": "sms", "external_id": complaint_external(pantau, complaint), "text": "Jalan berlubang dalam",
+             "reporter_contact": PHONE}
+    retried = client.post("/api/v1/reports", json=again, headers={"Authorization": f"Bearer {gateway}"})
+    assert retried.status_code == 200 and retried.get_json()["id"] == complaint["id"]  # the report's own retry
+    assert [e.kind for e in stored(pantau, complaint["id"]).history].count("tanggapan_warga") == 1
     other = sms(client, gateway, "Lampu PJU mati di Jl. Kramat Raya", sender="6281200001111")
     assert other.status_code == 201 and count(pantau, ComplaintRow) == before + 1  # a stranger: a new complaint
 
@@ -141,7 +151,8 @@ def reply_mail(*, sender: str, in_reply_to: str, body: str) -> bytes:
     return (f"From: Sri <{sender}>\r\nTo: pengaduan@jakarta.go.id\r\nSubject: Re: Pengaduan\r\n"
             f"Message-ID: <{uuid.uuid4().hex}@mail.example.co.id>\r\nIn-Reply-To: {in_reply_to}\r\n"
             f"References: <asli@mail.example.co.id> {in_reply_to}\r\n"
-            f"Date: Tue, 08 Dec 2026 09:12:44 +0700\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n").encode()
+            "Date: Tue, 08 Dec 2026 09:12:44 +0700\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+            f"{body}\r\n").encode()
 
 
 def test_email_replies_under_a_notice_rate_or_comment_on_the_same_complaint(pantau, client, gateway, tokens):
@@ -163,5 +174,6 @@ def test_email_replies_under_a_notice_rate_or_comment_on_the_same_complaint(pant
     last = stored(pantau, complaint["id"]).history[-1]
     assert last.kind == "tanggapan_warga" and last.note == "Tanggapan pelapor: Sudah rapi, terima kasih."
     assert count(pantau, ComplaintRow) == before
-    stranger = post(reply_mail(sender="orang.lain@example.com", in_reply_to=thread, body="Saluran mampet di Jl. Salemba"))
+    stranger = post(reply_mail(sender="orang.lain@example.com", in_reply_to=thread,
+                               body="Saluran mampet di Jl. Salemba"))
     assert stranger.status_code == 201 and count(pantau, ComplaintRow) == before + 1
