@@ -25,6 +25,7 @@ from dashboard.context import install_services
 from followup.api import make_follow_up_api
 from followup.auth import install_auth, person_from_request
 from followup.corrections import Corrector
+from followup.verdict import Verdicts
 from geo.boundaries import BoundaryError, load_boundaries
 from geo.gazetteer import Gazetteer
 from geo.locate import Locator
@@ -101,18 +102,20 @@ def create_app(settings: Settings, locator: Locator | None = None, *, migrate: b
     intake = make_intake(locator, sessions, publisher, threshold=settings.classifier_threshold, sla=sla)
     attempts = Attempts(limiter, settings.redis_channel)
     keys = KeyChecker(sessions, attempts=attempts, people=person_from_request)
-    receiver = Receiver(intake, dead_letter_keeper(sessions))
+    verdicts = Verdicts(sessions, publisher, sla, attempts)
+    receiver = Receiver(intake, dead_letter_keeper(sessions), verdicts.take_reply)
     letters = DeadLetterSteps(sessions, publisher, receiver, channel_secrets(settings))
     dash.server.register_blueprint(make_api(intake, sessions, keys))
     dash.server.register_blueprint(make_channel_api(receiver, sessions, keys, channel_secrets(settings), letters))
     dash.server.register_blueprint(make_open311_api(receiver, sessions, keys))
     corrector = Corrector(sessions, publisher, intake, Gazetteer.from_boundaries(locator.boundaries))
-    dash.server.register_blueprint(make_follow_up_api(sessions, publisher, sla, attempts, corrector))
+    dash.server.register_blueprint(make_follow_up_api(sessions, publisher, sla, attempts, corrector, verdicts))
     dash.server.register_blueprint(make_ranking_api(ranking, Names(locator.boundaries)))
     dash.server.register_blueprint(make_export_api(sessions, keys))
     limit_public_reads(limiter, dash.server, rule=settings.public_reads,
                        exempt_when=lambda: keys.presented() is not None or person_from_request() is not None)
-    install_services(dash.server, Services(sessions, publisher, sla, receiver, attempts, letters, corrector))
+    install_services(dash.server, Services(sessions, publisher, sla, receiver, attempts, letters, corrector,
+                                                  verdicts, ranking))
     install_web(dash.server, sessions, settings.redis_url,  # errors, request ids, body limits, /healthz, /readyz
                 signed_in=lambda: person_from_request() is not None, trusted_proxies=settings.trusted_proxies)
     install_security_headers(dash.server, dash.csp_hashes, online_map=settings.map_style != "white-bg")

@@ -26,6 +26,10 @@ TANPA_LOKASI = "tanpa_lokasi"
 PRECISE = "koordinat"  # location_precision of a point the channel sent
 TRIAGE_CATEGORY = "kategori_ragu"  # the classifier was not confident enough to guess
 TRIAGE_LOCATION = "lokasi_tidak_ditemukan"  # no coordinates and no known place in the text
+# A reporter's remarks on a complaint (crm/verdict.py): entries of its history that are no step of the
+# status chain, so "what was the last step" (a closure, a merge) reads past them.
+RATED_PREFIX = "dinilai:"  # "dinilai:4": the reporter rated the follow-up 4 of 5
+COMMENTED = "tanggapan_warga"  # the reporter answered a notice (an SMS or an email reply)
 
 
 class Status(StrEnum):
@@ -104,6 +108,16 @@ class Complaint:
         if self.jurisdiction is not None:
             return self.jurisdiction.flag
         return LUAR_WILAYAH if self.lon is not None else TANPA_LOKASI
+
+
+def is_remark(kind: str) -> bool:
+    """Whether a history entry of this kind is a reporter's remark rather than a step."""
+    return kind.startswith(RATED_PREFIX) or kind == COMMENTED
+
+
+def last_step(complaint: Complaint) -> ComplaintEvent | None:
+    """The newest history entry that moved the complaint (not a reporter's remark), or None."""
+    return next((event for event in reversed(complaint.history) if not is_remark(event.kind)), None)
 
 
 def received_event(at: datetime, note: str = "") -> ComplaintEvent:

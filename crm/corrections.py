@@ -29,7 +29,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from crm.categories import CATEGORIES
-from crm.complaint import Complaint, ComplaintEvent, Status
+from crm.complaint import Complaint, ComplaintEvent, Status, last_step
 from crm.skpd import SKPDS, kelurahan_office
 from geo.jurisdiction import Jurisdiction
 
@@ -121,7 +121,8 @@ def correct(complaint: Complaint, request: Correction, *, intake: Intake, kelura
 
 def set_aside(complaint: Complaint) -> bool:
     """Closed by an operator without any unit's follow-up: no complaint, or merged into another."""
-    return complaint.status is Status.SELESAI and bool(complaint.history) and complaint.history[-1].kind in SET_ASIDE
+    last = last_step(complaint)
+    return complaint.status is Status.SELESAI and last is not None and last.kind in SET_ASIDE
 
 
 def correction_kind(source: str, target: str) -> str:

@@ -26,8 +26,10 @@ RANKING_CHANGED = "ranking_changed"  # payload: {"version", "at"}; screens re-re
 SLA_BREACHED = "sla_breached"  # payload: public_complaint plus "breach" (crm/breaches.py: which deadline)
 SURGE_DETECTED = "surge_detected"  # payload: crm/surge.py surge_payload (kelurahan x category surge)
 COMPLAINT_MODERATED = "complaint_moderated"  # hidden, shown again or its public text edited (crm/moderation.py)
+COMPLAINT_RATED = "complaint_rated"  # its reporter rated the follow-up (crm/verdict.py); payload: plus "rating"
 # payload: a public complaint, or hidden_payload while it is hidden
-COMPLAINT_EVENTS = frozenset({COMPLAINT_ROUTED, STATUS_CHANGED, COMPLAINT_CORRECTED, SLA_BREACHED, COMPLAINT_MODERATED})
+COMPLAINT_EVENTS = frozenset({COMPLAINT_ROUTED, STATUS_CHANGED, COMPLAINT_CORRECTED, SLA_BREACHED, COMPLAINT_MODERATED,
+                              COMPLAINT_RATED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +107,12 @@ def complaint_moderated(complaint: Complaint, action: str) -> Event:
     its text (`moderation`: crm.moderation.UNHIDE or EDIT). Never the reason, never the citizen's
     words behind an edit."""
     return _about(COMPLAINT_MODERATED, complaint, moderation=action)
+
+
+def complaint_rated(complaint: Complaint, rating: int) -> Event:
+    """The reporter's verdict on a Selesai complaint (1..5): to the rooms of the unit that closed it,
+    and the ranking (live/ranking.py), whose `kepuasan_warga` share it moves."""
+    return _about(COMPLAINT_RATED, complaint, rating=rating)
 
 
 def as_now(event: Event, *, hidden: bool, text: str) -> Event:

@@ -63,6 +63,7 @@ class Report:
     media: tuple[str, ...] = ()  # photo or attachment URLs
     desk: str | None = None  # walk-in desks: which desk took it
     officer: str | None = None  # walk-in desks: who entered it
+    replying_to: tuple[str, ...] = ()  # email: the Message-IDs it answers (In-Reply-To, References)
 
 
 Locate = Callable[[float, float], Jurisdiction | None]

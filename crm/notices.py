@@ -3,10 +3,10 @@
 A citizen who complained at 22:00 about a flooded street wants to know at once that the report
 arrived (with its ticket and their private tracking link), then when someone is working on it
 (Proses), when it should be fixed (Estimasi Waktu Selesai), when it is declared done (Selesai,
-so they can reopen it if it is not), and if it was merged into someone else's report of the
-same problem. Internal steps stay internal: Koordinasi and Disposisi (units passing it between
-them), Menunggu Validasi, TL Ditolak (a validator rejecting the follow-up) and the holder's return
-to Proses after it, the SLA watch's escalations, moderation. A complaint an operator closed as
+so they can rate it 1-5, or answer "belum" if it is not: crm/verdict.py), and if it was merged
+into someone else's report of the same problem. Internal steps stay internal: Koordinasi and
+Disposisi (units passing it between them), Menunggu Validasi, TL Ditolak (a validator rejecting
+the follow-up) and the holder's return to Proses after it, the SLA watch's escalations, moderation. A complaint an operator closed as
 "no complaint" (spam, a greeting) gets no answer either.
 
 The unit of work (services/unit_of_work.py) asks `NoticeRule.notices(before, after)` on every
@@ -16,7 +16,8 @@ dispatcher (notify/dispatch.py) sends it later. The texts are data officials can
 complaint's own ticket, links, date and the ticket it was merged into: never a name, never
 anyone else's contact. A reply others can read (a tweet, a Facebook comment, LAPOR!'s and Qlue's
 report pages) is not private (`is_private`): its receipt is `diterima_publik`, which may not carry the
-tracking code, since whoever holds the code may reopen the complaint and see its private page.
+tracking code, since whoever holds the code may reopen the complaint and see its private page; and
+the verdict link `/lacak/<secret>` travels only where it is private, the public tracking link standing in elsewhere.
 """
 from __future__ import annotations
 
@@ -27,11 +28,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Formatter
 from types import MappingProxyType
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from crm.complaint import WIB, Complaint, Status
 from crm.corrections import MERGED as MERGED_KIND
 from crm.corrections import set_aside
+from crm.verdict import secret_of
 
 RECEIPT = "diterima"
 PROSES = "proses"
@@ -39,8 +41,10 @@ ESTIMASI = "estimasi"
 SELESAI = "selesai"
 MERGED = "digabung"
 KINDS = (RECEIPT, PROSES, ESTIMASI, SELESAI, MERGED)
-PUBLIC_RECEIPT = "diterima_publik"  # the receipt of a reply others can read: no tracking code
-TEXTS = (*KINDS, PUBLIC_RECEIPT)
+# The texts of a reply others can read: the receipt without the tracking code, and the closing
+# without asking for an answer that only an SMS or an email reply can carry (crm/verdict.py).
+PUBLIC_TEXTS = {RECEIPT: "diterima_publik", SELESAI: "selesai_publik"}
+TEXTS = (*KINDS, *PUBLIC_TEXTS.values())
 SUBJECT = "subjek"
 SECRET_PLACEHOLDERS = frozenset({"kode", "tautan_pribadi"})
 
@@ -52,7 +56,8 @@ OWN_REPLY = frozenset({"twitter", "facebook", "qlue", "lapor"})
 
 SMS_LENGTH = 160
 DEFAULT_TEMPLATES = Path(__file__).parent / "data" / "notices.toml"
-PLACEHOLDERS = frozenset({"tiket", "tautan", "tautan_pribadi", "kode", "tanggal", "tiket_induk", "tautan_induk"})
+PLACEHOLDERS = frozenset({"tiket", "tautan", "tautan_pribadi", "tautan_nilai", "kode", "tanggal", "tiket_induk",
+                          "tautan_induk"})
 
 _EMAIL = re.compile(r"[^@\s;,<>]+@[^@\s;,<>]+\.[^@\s;,<>]+")
 _PHONE = re.compile(r"^\+?[\d\s\-().]{8,20}$")
@@ -108,7 +113,7 @@ class Templates:
             if used - PLACEHOLDERS:
                 raise BadTemplates(f"{path}: {kind} memakai {{{', '.join(sorted(used - PLACEHOLDERS))}}}, yang tidak "
                                    f"dikenal; yang ada: {', '.join(sorted(PLACEHOLDERS))}")
-            if kind == PUBLIC_RECEIPT and used & SECRET_PLACEHOLDERS:
+            if kind in PUBLIC_TEXTS.values() and used & SECRET_PLACEHOLDERS:
                 raise BadTemplates(f"{path}: {kind} dibaca publik, jadi tidak boleh memuat "
                                    f"{{{', '.join(sorted(used & SECRET_PLACEHOLDERS))}}}")
         return cls(MappingProxyType({kind: data[kind].strip() for kind in TEXTS}), data[SUBJECT].strip())
@@ -135,14 +140,16 @@ class NoticeRule:
         if kind is None or to is None or after.id is None:
             return []
         merged_into = ticket_of(after.duplicate_of) if kind == MERGED and after.duplicate_of else None
-        fields = self._fields(after, merged_into)
-        template = PUBLIC_RECEIPT if kind == RECEIPT and not is_private(to) else kind
+        private = is_private(to)
+        fields = self._fields(after, merged_into, private=private)
+        template = kind if private else PUBLIC_TEXTS.get(kind, kind)
         text = self.templates.texts[template].format_map(fields)
+        secrets = (after.tracking_code, secret_of(after))
         return [Notice(
             complaint_id=after.id, kind=kind, address=to,
             subject=self.templates.subject.format_map(fields), text=text,
             key=f"pantau-{after.id}-{len(after.history)}-{kind}",
-            secret=after.tracking_code if after.tracking_code and after.tracking_code in text else None,
+            secret=next((secret for secret in secrets if secret and secret in text), None),
         )]
 
     def link(self, ticket: str, code: str | None = None) -> str:
@@ -150,12 +157,18 @@ class NoticeRule:
         query = {"tiket": ticket} | ({"kode": code} if code else {})
         return f"{self.public_url}/lacak?{urlencode(query)}"
 
-    def _fields(self, complaint: Complaint, merged_into: str | None) -> dict[str, str]:
+    def verdict_link(self, complaint: Complaint) -> str | None:
+        """The reporter's verdict page `/lacak/<secret>` (crm/verdict.py), or None without a secret."""
+        secret = secret_of(complaint)
+        return None if secret is None else f"{self.public_url}/lacak/{quote(secret)}"
+
+    def _fields(self, complaint: Complaint, merged_into: str | None, *, private: bool) -> dict[str, str]:
         due = complaint.completion_due.astimezone(WIB).strftime("%d-%m-%Y") if complaint.completion_due else "-"
         public = self.link(complaint.ticket)
         return {
             "tiket": complaint.ticket, "tautan": public, "kode": complaint.tracking_code or "-",
-            "tautan_pribadi": self.link(complaint.ticket, complaint.tracking_code), "tanggal": due,
+            "tautan_pribadi": self.link(complaint.ticket, complaint.tracking_code),
+            "tautan_nilai": (self.verdict_link(complaint) if private else None) or public, "tanggal": due,
             "tiket_induk": merged_into or "-", "tautan_induk": self.link(merged_into) if merged_into else public,
         }
 

@@ -5,21 +5,29 @@ What counts (from the unit's stints, crm/stints.py, so time is charged to the un
 - selesai tepat waktu: share of completions by the unit's own completion deadline;
 - lolos validasi: share of requests for validation not rejected (TL Ditolak);
 - tidak dibuka ulang: share of closures the citizen did not reopen;
-- tanpa tunggakan: share of the complaints held now that are not overdue.
+- tanpa tunggakan: share of the complaints held now that are not overdue;
+- kepuasan warga: the reporters' mean rating of the unit's closures (crm/verdict.py: 1..5 scaled
+  to 0..1, so 4 of 5 is 0.75), one rating per closure, the newest of its reporter's.
 An outcome is dated when it became known: a first action at its time, or at the deadline when
 none came (a unit that never acts is late, not absent); a completion at Selesai, or at the
-deadline when the unit still holds it. Requests for validation, rejections and reopenings are
-counted with their stint's completion. A window (crm/windows.py) holds the outcomes dated in its
+deadline when the unit still holds it. Requests for validation, rejections, reopenings and ratings
+are counted with their stint's completion. A window (crm/windows.py) holds the outcomes dated in its
 WIB days; the backlog is the one taken now.
 
 Fair at small volumes: each share is shrunk toward the mean of all units at the same level,
 as if every unit had PRIOR_WEIGHT more outcomes at the city's mean (a beta-binomial prior), and a
-unit needs MIN_VOLUME complaints judged in the window to get a rank. One fast case cannot top the
+unit needs MIN_VOLUME complaints judged in the window to get a rank. Ratings are shrunk the same way:
+a unit with two ratings of 1 keeps most of the level's mean satisfaction, and only many ratings
+move it far (one rating among no others moves a share by at most 1/(1 + PRIOR_WEIGHT)). One fast case cannot top the
 table: FixMyStreet's league table had exactly that bug (issue 1957).
 
-score = 100 * sum(WEIGHTS[c] * shrunk share c). Mean hours to first action and to completion are
-shown beside it, not in it: shares against each unit's own deadlines already reward speed without
-letting one very long case sink a unit.
+score = 100 * sum(WEIGHTS[c] * shrunk share c). The weights sum to 1: speed against the unit's own
+deadlines 0.45 (0.20 first action, 0.25 completion), the quality of the follow-up as officials and
+citizens judge it 0.40 (validation 0.15, not reopened 0.15, the citizens' rating 0.10), the backlog
+0.15. The rating's 0.10 came from the two speed shares (0.25 and 0.30 before): a closure no one
+reopened says little when reporters seldom reopen, and a rating says directly whether it was fixed.
+Mean hours to first action and to completion are shown beside it, not in it: shares against each
+unit's own deadlines already reward speed without letting one very long case sink a unit.
 
 Gaming signals are flags beside the rank and never change it: the reporter closing their own
 report, asking for validation sooner than is plausible, an evidence photo already used on another
@@ -48,11 +56,12 @@ PRIOR_WEIGHT = 10
 MIN_VOLUME = 5
 DEFAULT_WINDOW = "7d"  # the window (crm/windows.py) the table, its API and its page show unless asked
 WEIGHTS = {
-    "respons_tepat_waktu": 0.25,
-    "selesai_tepat_waktu": 0.30,
+    "respons_tepat_waktu": 0.20,
+    "selesai_tepat_waktu": 0.25,
     "lolos_validasi": 0.15,
     "tidak_dibuka_ulang": 0.15,
     "tanpa_tunggakan": 0.15,
+    "kepuasan_warga": 0.10,
 }
 TREND_DAYS = 14
 SPIKE_BASE_DAYS = 29
@@ -65,7 +74,7 @@ FLAGS = ("pelapor_menutup_sendiri", "penutupan_terlalu_cepat", "foto_bukti_dipak
 # What an outcome adds to its day, one column each; a unit's window is the sum of its days.
 FIELDS = ("responses", "responses_on_time", "response_hours", "completions", "completions_on_time",
           "completion_hours", "finished", "validations", "rejections", "closures", "reopens",
-          "fast_closes", "self_closes", "reused_photos")
+          "fast_closes", "self_closes", "reused_photos", "ratings", "rating_points")
 F = {name: i for i, name in enumerate(FIELDS)}
 _WIB_OFFSET = 7 * 3600  # WIB has no daylight saving
 _DAY = 86_400
@@ -89,6 +98,8 @@ class StintColumns:
     fast_close: np.ndarray
     self_closed: np.ndarray
     reused_photos: np.ndarray
+    ratings: np.ndarray
+    rating_points: np.ndarray
 
     @classmethod
     def from_rows(cls, rows: Sequence[Sequence[float | None]]) -> StintColumns:
@@ -130,7 +141,8 @@ def outcomes(stints: StintColumns, now: float) -> tuple[np.ndarray, np.ndarray, 
     for name, column in (("validations", stints.validations), ("rejections", stints.rejections),
                          ("closures", stints.closures), ("reopens", stints.reopens),
                          ("fast_closes", stints.fast_close), ("self_closes", stints.self_closed),
-                         ("reused_photos", stints.reused_photos)):
+                         ("reused_photos", stints.reused_photos), ("ratings", stints.ratings),
+                         ("rating_points", stints.rating_points)):
         c_values[:, F[name]] = column[c_rows]
     return (np.concatenate([r_rows, c_rows]), np.concatenate([r_when, c_when]),
             np.concatenate([r_values, c_values]))
@@ -171,9 +183,9 @@ def scores(sums: np.ndarray, backlog: np.ndarray) -> Scores:
     good = np.stack([sums[:, F["responses_on_time"]], sums[:, F["completions_on_time"]],
                      sums[:, F["validations"]] - sums[:, F["rejections"]],
                      np.maximum(sums[:, F["closures"]] - sums[:, F["reopens"]], 0),
-                     backlog[:, 0] - backlog[:, 1]], axis=1).astype(float)
+                     backlog[:, 0] - backlog[:, 1], sums[:, F["rating_points"]]], axis=1).astype(float)
     n = np.stack([sums[:, F["responses"]], sums[:, F["completions"]], sums[:, F["validations"]],
-                  sums[:, F["closures"]], backlog[:, 0]], axis=1).astype(float)
+                  sums[:, F["closures"]], backlog[:, 0], sums[:, F["ratings"]]], axis=1).astype(float)
     totals = n.sum(axis=0)
     city = np.divide(good.sum(axis=0), totals, out=np.ones(len(WEIGHTS)), where=totals > 0)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -21,6 +21,9 @@ The two flags for gaming are plain facts here; crm/ranking.py decides what they 
 `fast_close` (asked for validation sooner than FAST_CLOSE after getting the complaint: no field
 work is that quick) and `self_closed` (the person who reported it, or the desk officer who filed it, is the person who
 asked for validation or validated it).
+
+The reporter's rating of a closure (crm/verdict.py) belongs to the stint that closed it: the newest
+rating replaces an earlier one, and a reopening clears it with the closure it judged.
 """
 from __future__ import annotations
 
@@ -32,6 +35,7 @@ from crm.corrections import corrected_holders, set_aside
 from crm.lifecycle import REOPENED
 from crm.sla import FIRST_ACTION_HOURS
 from crm.transitions import MOVED_PREFIX, TRANSITION
+from crm.verdict import points, rating_in
 
 FAST_CLOSE = timedelta(minutes=15)
 FIRST_ACTION_SPAN = timedelta(hours=FIRST_ACTION_HOURS)  # for a complaint without its own first-action deadline
@@ -62,6 +66,8 @@ class Stint:
     fast_close: bool = False
     self_closed: bool = False
     reused_photos: int = 0  # filled by the store, which knows other complaints' evidence
+    ratings: int = 0  # 1 when the reporter rated this stint's closure (crm/verdict.py), else 0
+    rating_points: float = 0.0  # that rating as a share, 0.0 (1 of 5) to 1.0 (5 of 5)
 
 
 def stints_of(complaint: Complaint) -> list[Stint]:
@@ -99,7 +105,9 @@ def stints_of(complaint: Complaint) -> list[Stint]:
             done.append(replace(stint, end=event.at, handed_over=True))
             stint = opened(len(done), event.kind.split(":")[2], event.at)
         elif event.kind == REOPENED:
-            stint = replace(stint, end=None, closed_at=None, reopens=stint.reopens + 1)
+            stint = replace(stint, end=None, closed_at=None, reopens=stint.reopens + 1, ratings=0, rating_points=0.0)
+        elif (rating := rating_in(event.kind)) is not None:  # the newest replaces an earlier one
+            stint = replace(stint, ratings=1, rating_points=points(rating))
         elif acted:
             stint = _step(stint, event.status, event.at, event.actor.strip().casefold() in reporters)
     return [*done, stint]

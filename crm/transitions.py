@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from types import MappingProxyType
 
-from crm.complaint import WIB, Complaint, ComplaintEvent, Status
+from crm.complaint import WIB, Complaint, ComplaintEvent, Status, last_step
 from crm.skpd import SKPDS, kelurahan_office, sudin_for
 
 TRANSITION = "transisi"
@@ -137,7 +137,8 @@ def holders(complaint: Complaint) -> list[tuple[str, datetime, datetime | None]]
     for at, (_, target) in moves:
         spans.append((holder, since, at))
         holder, since = target, at
-    finished = complaint.history[-1].at if complaint.status is Status.SELESAI and complaint.history else None
+    last = last_step(complaint)
+    finished = last.at if complaint.status is Status.SELESAI and last is not None else None
     spans.append((holder, since, finished))
     return spans
 

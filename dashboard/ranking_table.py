@@ -45,6 +45,9 @@ COMPONENTS: Mapping[str, tuple[Label, Label]] = MappingProxyType({
     "tanpa_tunggakan": (("Tanpa tunggakan", "Not overdue"),
                         ("pengaduan yang dipegang sekarang dan belum lewat batas",
                          "complaints held now that are not overdue")),
+    "kepuasan_warga": (("Kepuasan warga", "Citizens' rating"),
+                       ("penilaian pelapor 1-5 atas penutupan unit (5 = 100%)",
+                        "reporters' 1-5 rating of the unit's closures (5 = 100%)")),
 })
 FLAGS: Mapping[str, Label] = MappingProxyType({  # crm/ranking.py _flags, crm/ledger.py SPIKE_FLAG
     "pelapor_menutup_sendiri": ("Pelapor menutup sendiri", "Closed by the reporter"),

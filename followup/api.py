@@ -27,6 +27,10 @@
 - `GET /api/v1/skpd`: the SKPD codes and names (public).
 - `GET /api/v1/track/<ticket>`: status and history without personal data (public), and
   `POST /api/v1/track/<ticket>/reopen` with `{"reason"}`: the citizen says it is not fixed.
+- `GET /api/v1/verdict/<secret>/evidence/<n>`: the closure's evidence photo n, for its reporter alone.
+- `POST /api/v1/verdict/<secret>` with `{"rating": 1..5}` or `{"belum": "<reason>"}`: the reporter's
+  verdict by the secret of their Selesai notice (the /lacak/<secret> page's door too); 404 for an
+  unknown secret, 409 unless Selesai, 422 for a bad rating, 429 after REOPEN_ATTEMPTS per ticket.
 """
 from __future__ import annotations
 
@@ -48,6 +52,7 @@ from followup.corrections import Corrector
 from followup.moderation import NotAModerator, moderate_complaint
 from followup.steps import BadField, take_step
 from followup.tracking import MAX_REASON, BadReason, NotClosed, NotTheReporter, TooManyAttempts, UnknownTicket
+from followup.verdict import BadRating, Verdicts
 from live.publish import Publisher
 from store import complaints, evidence, notices
 from store.notices import StoredNotice
@@ -69,7 +74,7 @@ if TYPE_CHECKING:
 
 
 def make_follow_up_api(sessions: sessionmaker[Session], publisher: Publisher, sla: SlaClock,
-                       attempts: Attempts, corrector: Corrector) -> Blueprint:
+                       attempts: Attempts, corrector: Corrector, verdicts: Verdicts) -> Blueprint:
     api = Blueprint("follow_up_v1", __name__, url_prefix="/api/v1")
 
     @api.get("/skpd")
@@ -148,11 +153,7 @@ def make_follow_up_api(sessions: sessionmaker[Session], publisher: Publisher, sl
             photo = evidence.nth(session, complaint_id=complaint_id, index=index)
         if photo is None:
             raise NotFound(f"Pengaduan {complaint_id} tidak punya foto bukti nomor {index}.")
-        content, media_type = photo
-        answer = Response(content, mimetype=media_type)
-        answer.headers["Cache-Control"] = "private, no-store"  # personal evidence: never in a shared cache
-        answer.headers["X-Content-Type-Options"] = "nosniff"
-        return answer
+        return _photo(*photo)
 
     @api.get("/complaints/<int:complaint_id>/notices")
     def sent_notices(complaint_id: int) -> Any:
@@ -193,7 +194,51 @@ def make_follow_up_api(sessions: sessionmaker[Session], publisher: Publisher, sl
         except TooManyAttempts as exc:
             raise TooManyRequests(headers={"Retry-After": str(exc.retry_after)}) from None
 
+    @api.get("/verdict/<secret>/evidence/<int:index>")
+    def verdict_photo(secret: str, index: int) -> Any:
+        """The evidence photo of the closure, for its reporter alone (the secret proves them), so they
+        can judge the fix; never public, never in a shared cache."""
+        try:
+            found = verdicts.by_secret(secret)
+        except UnknownTicket:
+            raise NotFound("Tautan penilaian tidak dikenal.") from None
+        with sessions() as session:
+            photo = evidence.nth(session, complaint_id=found.id, index=index)
+        if photo is None:
+            raise NotFound(f"Tidak ada foto bukti nomor {index}.")
+        return _photo(*photo)
+
+    @api.post("/verdict/<secret>")
+    def verdict(secret: str) -> Any:
+        """The reporter's verdict by the secret of their Selesai notice: `{"rating": 1..5}`, or
+        `{"belum": "<reason>"}` to reopen (followup/verdict.py)."""
+        body = request.get_json(silent=True)
+        body = body if isinstance(body, dict) else {}
+        try:
+            if "belum" in body:
+                if not isinstance(body["belum"], str):
+                    raise BadReason(body["belum"])
+                return jsonify(verdicts.reopen_by_secret(secret, body["belum"].strip() or "Belum selesai"))
+            return jsonify(verdicts.rate_by_secret(secret, body.get("rating")))
+        except BadRating:
+            raise Unprocessable("rating: bilangan bulat 1 sampai 5 (5 = sangat puas).", field="rating") from None
+        except BadReason:
+            raise Unprocessable(f"belum: alasan 1-{MAX_REASON} huruf tanpa karakter kendali.", field="belum") from None
+        except UnknownTicket:
+            raise NotFound("Tautan penilaian tidak dikenal; gunakan tautan dari pemberitahuan Selesai.") from None
+        except NotClosed:
+            raise Conflict("Hanya pengaduan berstatus Selesai yang dapat dinilai atau dibuka ulang.") from None
+        except TooManyAttempts as exc:
+            raise TooManyRequests(headers={"Retry-After": str(exc.retry_after)}) from None
+
     return api
+
+
+def _photo(content: bytes, media_type: str) -> Response:
+    answer = Response(content, mimetype=media_type)
+    answer.headers["Cache-Control"] = "private, no-store"  # personal evidence: never in a shared cache
+    answer.headers["X-Content-Type-Options"] = "nosniff"
+    return answer
 
 
 def _notice_record(notice: StoredNotice, *, with_recipient: bool) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from crm.public_view import public_tracking
 from crm.sla import SlaClock
 from crm.transitions import TransitionError
 from services.unit_of_work import Work, change_complaint
-from store import complaints
+from store import complaints, replies
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -94,18 +94,32 @@ def reopen_ticket(sessions: sessionmaker[Session], publisher: Publisher, sla: Sl
         raise TooManyAttempts(wait)
     if not proves_reporter(found, code):
         raise NotTheReporter(ticket)
+    return reopen_proven(sessions, publisher, sla, found, reason, via="kode")
+
+
+def reopen_proven(sessions: sessionmaker[Session], publisher: Publisher, sla: SlaClock, found: Complaint,
+                  reason: str, *, via: str, reply: tuple[str, str] | None = None) -> dict[str, Any]:
+    """The reopening itself, once the reporter has proven who they are (`via`: their tracking code,
+    their verdict link, or an SMS or email reply from them, followup/verdict.py; `reply` is that
+    message's (channel, id), kept so a retry is taken once). BadReason, NotClosed, UnknownTicket."""
+    reason = reason.strip()[:MAX_REASON]
+    if not reason or not is_clean_text(reason):
+        raise BadReason(reason)
     at = utc_now()
 
     def record(work: Work, before: Complaint, after: Complaint) -> None:
         work.audit(actor=CITIZEN, action="complaint.reopen", target=str(found.id), at=at,
-                   detail={"ticket": found.ticket, "closed_by": before.skpd})
+                   detail={"ticket": found.ticket, "closed_by": before.skpd, "via": via})
+        if reply is not None:
+            replies.add(work.session, complaint_id=found.id, channel=reply[0], external_id=reply[1],
+                        kind=replies.NOT_FIXED, at=at)
         work.announce(status_changed(after))
 
     try:
         after = change_complaint(sessions, publisher, complaint_id=found.id, record=record,
                                  step=lambda c: reopen(c, at=at, reason=reason, sla=sla))
     except TransitionError:
-        raise NotClosed(ticket) from None
+        raise NotClosed(found.ticket) from None
     if after is None:
-        raise UnknownTicket(ticket)
+        raise UnknownTicket(found.ticket)
     return public_tracking(after)

@@ -5,7 +5,9 @@ forms) all end here, as Ushahidi's DataSourceStorage::receive does. A delivery n
 read is kept in the dead-letter store and rejected with the adapter's status and message; so is
 one that fails for a reason nobody foresaw (an adapter's slip, a report the store refuses), so no
 delivery is ever answered a bare 500 and lost. A retried delivery finds its complaint by
-(channel, external_id) and creates nothing new.
+(channel, external_id) and creates nothing new. A report that answers one of Pantau's notices (an
+SMS from a number that was sent one, an email replying to one) is the reporter's verdict or comment
+on that complaint (`replies`), answered as a retry is: 200, that complaint, nothing created.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from crm.channels import CHANNELS
 from crm.complaint import Complaint
-from crm.intake import Intake
+from crm.intake import Intake, Report
 from ingest.channels import adapter
 from ingest.channels.base import ChannelError, Inbound, Rejected
 from store import dead_letters, outage
@@ -55,10 +57,16 @@ class Receipt:
     created: bool
 
 
+# A reporter's answer to a notice (followup/verdict.py Verdicts.take_reply): the complaint it was
+# taken into, or None for a report that answers nothing.
+TakeReply = Callable[[Report], "Complaint | None"]
+
+
 @dataclass(frozen=True)
 class Receiver:
     intake: Intake
     keep_dead_letter: KeepDeadLetter
+    replies: TakeReply | None = None
 
     def __call__(self, inbound: Inbound) -> list[Receipt]:
         """Parse a delivery and take in all its reports in one transaction (a Facebook webhook
@@ -76,7 +84,10 @@ class Receiver:
         if not reports:
             return []
         try:
-            return [Receipt(*taken) for taken in self.intake.many(reports)]
+            answered = [self.replies(report) if self.replies else None for report in reports]
+            fresh = [report for report, reply in zip(reports, answered) if reply is None]
+            taken = iter(self.intake.many(fresh) if fresh else [])
+            return [Receipt(reply, False) if reply is not None else Receipt(*next(taken)) for reply in answered]
         except Exception as error:
             if outage.is_outage(error):  # nothing can be kept now: 503, and the gateway retries
                 raise

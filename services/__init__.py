@@ -14,8 +14,10 @@ if TYPE_CHECKING:
 
     from crm.sla import SlaClock
     from followup.corrections import Corrector
+    from followup.verdict import Verdicts
     from ingest.dead_letter_steps import DeadLetterSteps
     from ingest.receive import Receiver
+    from live.ranking import RankingBoard
     from live.publish import Publisher
     from web.throttle import Attempts
 
@@ -23,8 +25,9 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Services:
     """The store, the live publisher, the SLA clock, the channels' receiver, the attempt counters, the
-    dead-letter steps and the operators' corrector of one app, built once by app.py: pages read with
-    `sessions` and change complaints through followup/ with the rest."""
+    dead-letter steps, the operators' corrector, the reporters' verdicts and the live ranking of one
+    app, built once by app.py: pages read with `sessions` and change complaints through followup/
+    with the rest."""
 
     sessions: sessionmaker[Session]
     publisher: Publisher
@@ -33,3 +36,5 @@ class Services:
     attempts: Attempts
     letters: DeadLetterSteps
     corrector: Corrector
+    verdicts: Verdicts
+    ranking: RankingBoard

@@ -235,7 +235,8 @@ class NoticeRow(Base):
     """
 
     __tablename__ = "notices"
-    __table_args__ = (UniqueConstraint("key"), Index("ix_notices_due", "state", "next_attempt_at"))
+    __table_args__ = (UniqueConstraint("key"), Index("ix_notices_due", "state", "next_attempt_at"),
+                      Index("ix_notices_recipient", "channel", "recipient"))  # an SMS reply finds its thread
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     complaint_id: Mapped[int] = mapped_column(BigId, ForeignKey("complaints.id"), index=True)
@@ -253,6 +254,22 @@ class NoticeRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class CitizenReplyRow(Base):
+    """A reporter's answer to a notice (crm/verdict.py), by the channel's own id of the message, so a
+    gateway's retry is taken once: what it became (`kind`: nilai, belum or tanggapan) and on which
+    complaint. The answer itself is in the complaint's history."""
+
+    __tablename__ = "citizen_replies"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(BigId, ForeignKey("complaints.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(40))
+    external_id: Mapped[str] = mapped_column(String)
+    kind: Mapped[str] = mapped_column(String(20))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class UserRow(Base):
@@ -336,6 +353,8 @@ class StintRow(Base):
     fast_close: Mapped[bool] = mapped_column(Boolean)
     self_closed: Mapped[bool] = mapped_column(Boolean)
     reused_photos: Mapped[int] = mapped_column(Integer)
+    ratings: Mapped[int] = mapped_column(Integer, server_default="0")
+    rating_points: Mapped[float] = mapped_column(Float, server_default="0")
 
 
 class KotaRow(Base):

@@ -145,6 +145,22 @@ def dismiss(session: Session, *, notice_id: int) -> bool:
     return done.rowcount == 1
 
 
+def latest_to(session: Session, *, channel: str, recipients: Collection[str], since: datetime) -> StoredNotice | None:
+    """The newest notice sent on `channel` to any of `recipients` (one reporter's spellings of a
+    number) at or after `since`: the thread an SMS from that number answers; None if there is none."""
+    query = (select(NoticeRow).where(NoticeRow.channel == channel, NoticeRow.recipient.in_(list(recipients)),
+                                     NoticeRow.state == SENT, NoticeRow.created_at >= since)
+             .order_by(NoticeRow.id.desc()).limit(1))
+    row = session.scalars(query).first()
+    return None if row is None else _to_domain(row)
+
+
+def by_key(session: Session, *, channel: str, key: str) -> StoredNotice | None:
+    """The notice of this idempotency key on `channel` (an email's Message-ID is made from it)."""
+    row = session.scalars(select(NoticeRow).where(NoticeRow.key == key, NoticeRow.channel == channel)).first()
+    return None if row is None else _to_domain(row)
+
+
 def of_complaint(session: Session, *, complaint_id: int) -> list[StoredNotice]:
     """Every notice of one complaint, oldest first: what was sent, when, on which channel."""
     query = select(NoticeRow).where(NoticeRow.complaint_id == complaint_id).order_by(NoticeRow.id)

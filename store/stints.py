@@ -32,11 +32,11 @@ _TIMES = frozenset({"start", "end", "first_action_at", "first_action_due", "comp
 _COLUMNS = ("complaint_id", "seq", "skpd", "kode_kota", "kode_kecamatan", "kode_kelurahan", "category",
             "start_at", "end_at", "first_action_at", "first_action_due", "completion_due", "closed_at",
             "handed_over", "validations", "rejections", "closures", "reopens", "fast_close", "self_closed",
-            "reused_photos")
+            "reused_photos", "ratings", "rating_points")
 _FIELDS = ("complaint_id", "seq", "skpd", "kode_kota", "kode_kecamatan", "kode_kelurahan", "category",
            "start", "end", "first_action_at", "first_action_due", "completion_due", "closed_at",
            "handed_over", "validations", "rejections", "closures", "reopens", "fast_close", "self_closed",
-           "reused_photos")
+           "reused_photos", "ratings", "rating_points")
 
 
 def write(session: Session, complaints: Sequence[Complaint], *, new: bool = False) -> list[Stint]:

@@ -2,9 +2,9 @@
 takes and where its complaints are.
 
 The standing row is the ranking table's own (dashboard/ranking_table.py), narrowed to this unit and
-kept live by assets/ranking.js. The rest is read at load from the unit's stints
-(store/unit_stats.py), the rows the ranking counts, so the page agrees with the rank; a reload
-brings it up to date.
+kept live by assets/ranking.js; the reporters' rating card reads the same live ranking (the
+services' board) at load. The rest is read at load from the unit's stints (store/unit_stats.py),
+the rows the ranking counts, so the page agrees with the rank; a reload brings it up to date.
 """
 from __future__ import annotations
 
@@ -21,8 +21,10 @@ from shapely.geometry import shape
 from crm.categories import CATEGORIES
 from crm.complaint import utc_now
 from crm.formats import number
+from crm.ranking import PRIOR_WEIGHT
 from crm.skpd import KELURAHAN_PREFIX, SKPDS, WILAYAH
 from crm.sla import COMPLETION_WORKING_DAYS, FIRST_ACTION_HOURS
+from crm.verdict import mean_rating
 from crm.windows import LABELS, WINDOWS, window_start
 from dashboard.context import services, page_context
 from dashboard.figures import ATTRIBUTION, MAINLAND_BOUNDS
@@ -92,6 +94,7 @@ def layout(kode: str | None = None, window: str | None = None, **_other: str) ->
                  graph("rk-response", durations(response, RESPONSE_EDGES), "220px"), "rk-sla"),
             card(("Waktu sampai selesai", "Time to completion"),
                  graph("rk-completion", durations(completion, COMPLETION_EDGES), "220px"), "rk-sla"),
+            card(("Penilaian warga", "Citizens' rating"), satisfaction(code, query.window), "rk-rating"),
         ]),
         html.P(bi(f"Dihitung sejak unit menerima pengaduan, dalam jangka «{LABELS[query.window][0]}». Batas umum: "
                   f"tindakan pertama {FIRST_ACTION_HOURS} jam, selesai {COMPLETION_WORKING_DAYS} hari kerja; tepat "
@@ -133,6 +136,28 @@ def back(query: Query) -> dcc.Link:
 
 def card(heading: Label, body: Any, class_name: str) -> html.Section:
     return html.Section(className=f"card {class_name}", children=[html.H3(bi(*heading)), body])
+
+
+def satisfaction(code: str, window: str) -> html.Div:
+    """The reporters' ratings of the unit's closures in the window (crm/verdict.py): how many, their
+    mean as rated, and the mean the ranking scores (`kepuasan_warga`, shrunk toward all units')."""
+    row = next((r for r in services().ranking.standings("skpd", window) if r.code == code), None)
+    share = row.components.get("kepuasan_warga") if row else None
+    if share is None or share.n == 0:
+        return html.P(bi("Belum ada penilaian pelapor dalam jangka ini.", "No reporter has rated in this window."),
+                      className="rk-none", id="rk-rating-none")
+    raw = mean_rating(share.rate) if share.rate is not None else None
+    shrunk = mean_rating(share.shrunk)
+    return html.Dl(className="rk-rating-facts", children=[
+        html.Dt(bi("Penilaian", "Ratings")), html.Dd(number(share.n, "id"), id="rk-rating-count"),
+        html.Dt(bi("Rata-rata dinilai", "Mean as rated")), html.Dd(f"{raw:.2f} / 5" if raw else "—"),
+        html.Dt(bi("Rata-rata dalam skor (disesuaikan)", "Mean in the score (adjusted)")),
+        html.Dd(f"{shrunk:.2f} / 5", id="rk-rating-shrunk"),
+        html.Dd(bi(f"Disusutkan ke rata-rata semua unit seolah ada {PRIOR_WEIGHT} penilaian lagi, agar sedikit "
+                   "penilaian tidak mengayunkan peringkat.",
+                   f"Shrunk toward all units' mean as if there were {PRIOR_WEIGHT} more ratings, so a few ratings "
+                   "cannot swing the rank."), className="rk-note"),
+    ])
 
 
 def backlog(held: dict[str, int]) -> html.Div:

@@ -37,6 +37,9 @@ decodes MIME, quoted-printable, base64, charsets and RFC 2047 headers. What is r
   no usable From address is refused (400).
 - `Date` -> reported_at; missing or unreadable, the time the delivery arrived; in the future,
   refused by make_report (422).
+- `In-Reply-To` and `References` -> replying_to: a reply to one of Pantau's notices (their
+  Message-ID is made from the notice's key, notify/smtp.py) from the address it went to is that
+  reporter's comment or verdict on the same complaint (followup/verdict.py), not a new complaint.
 - every attached file -> media as `lampiran:<filename>` (or `lampiran:<content type>` when it has
   no name): only the name is recorded, since Pantau does not store binaries yet; the files stay
   in the message, which the mailbox poller leaves in the Maildir's cur/.
@@ -50,6 +53,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from datetime import datetime, timezone
 from email import policy
 from email.headerregistry import Address
@@ -83,7 +87,7 @@ def parse(inbound: Inbound) -> list[Report]:
         raise MalformedPayload("Surel tanpa alamat pengirim: header From tidak ada atau tidak berisi alamat surel.",
                                errors=[{"field": "From", "message": "tidak ada alamat surel"}])
     body = message.get_body(preferencelist=("plain", "html"))
-    return [make_report(
+    return [replace(make_report(
         channel=CHANNEL,
         external_id=_message_id(message, inbound.body),
         text=_text(message, body),
@@ -91,7 +95,13 @@ def parse(inbound: Inbound) -> list[Report]:
         reporter_name=sender.display_name or None,
         reported_at=_date(message) or inbound.received_at,
         media=tuple(_attachment_names(message, body)),
-    )]
+    ), replying_to=_replying_to(message))]
+
+
+def _replying_to(message: EmailMessage) -> tuple[str, ...]:
+    """The Message-IDs a reply names, In-Reply-To first: a reply to a notice is the reporter's
+    comment or verdict on that complaint (followup/verdict.py), never a new complaint."""
+    return tuple(str(message[name]).strip() for name in ("In-Reply-To", "References") if message.get(name))
 
 
 def _sender(message: EmailMessage) -> Address | None:

@@ -178,3 +178,14 @@ def test_a_public_receipt_template_with_the_code_is_refused(tmp_path: Path):
         'diterima_publik = "Pantau: laporan Anda diterima, tiket {tiket}, kode {kode}.'), encoding="utf-8")
     with pytest.raises(BadTemplates, match="diterima_publik.*kode"):
         Templates.load(edited)
+
+
+def test_a_closing_others_can_read_asks_for_no_answer_only_sms_or_email_can_carry():
+    chain = through_selesai()
+    for channel, external_id, contact, private in [("twitter", "1862000000000000001", "@sriw", False),
+                                                   ("sms", "SMSC-1", "6281234567890", True)]:
+        before, after = (replace(c, channel=channel, external_id=external_id, reporter_contact=contact)
+                         for c in chain[-2:])
+        [closing] = RULE.notices(before, after)
+        assert closing.kind == "selesai" and "JKT-261127-7K2QF" in closing.text
+        assert ("Balas 1-5" in closing.text) is private and "/lacak?tiket=JKT-261127-7K2QF" in closing.text

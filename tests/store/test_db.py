@@ -21,7 +21,7 @@ def test_upgrade_creates_tables_and_a_second_run_changes_nothing(engine: Engine)
     assert TABLES <= set(inspect(engine).get_table_names())
     upgrade(engine)
     with engine.connect() as connection:
-        assert connection.scalars(text("SELECT version_num FROM alembic_version")).all() == ["0016"]
+        assert connection.scalars(text("SELECT version_num FROM alembic_version")).all() == ["0017"]
 
 
 def test_indexes_from_the_brief_exist(engine: Engine) -> None:
