@@ -13,7 +13,8 @@
   const PICK_PX = RADIUS + 5;
   const DUPLICATE_OF = 8;  // customdata column, dashboard/figures.py POINT_FIELDS
   const state = {cfg: null, points: [], clusters: new Map(), mode: 'category', map: null, canvas: null,
-                 onPick: null, poll: null, gd: null, settling: null, settled: null, picked: null};
+                 onPick: null, poll: null, gd: null, trace: null, settling: null, settled: null, picked: null};
+  const bound = new WeakSet();  // plot divs listened to
 
   function graphDiv() {
     return document.querySelector('#jakarta-map .js-plotly-plot');
@@ -185,17 +186,23 @@
     }
   }
 
-  /* Plotly may rebuild its map (a new figure): follow the current map object. Map settings
-   * (fit, colours, language) are applied after plotly's own plot is done, or it undoes them. */
+  /* Plotly may rebuild its map (a new page) or plot new data on it (a new filter, in place): follow
+   * the current map object and snapshot trace, listening to each plot div once. Map settings (fit,
+   * colours, language) are applied after plotly's own plot is done, or it undoes them. */
   function follow() {
     const gd = graphDiv();
     const map = mapOf(gd);
     if (map && map !== state.map) attach(map);
-    if (gd && gd !== state.gd && gd.on) {
-      state.gd = gd;
-      state.clusters = snapshotClusters();
+    if (gd && gd.on && !bound.has(gd)) {
+      bound.add(gd);
       gd.on('plotly_afterplot', afterPlot);
       gd.on('plotly_click', plotlyClick);
+    }
+    state.gd = gd;
+    const trace = snapshotTrace();
+    if (trace !== state.trace) {  // a new figure's: Plotly.restyle (dropSnapshotDot) keeps the trace object
+      state.trace = trace;
+      state.clusters = snapshotClusters();
     }
   }
 
@@ -212,7 +219,7 @@
     state.cfg = cfg;
     state.onPick = onPick;
     state.points = [];
-    state.gd = null;  // a fresh snapshot: its clusters are read again from the new figure
+    state.trace = null;  // a fresh snapshot: its clusters are read again from its figure
     if (state.poll === null) state.poll = setInterval(follow, 500);
     follow();
   }

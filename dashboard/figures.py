@@ -88,13 +88,14 @@ def draws_counts(facts: dict[str, list[Any]]) -> bool:
 
 def jakarta_map(outlines: dict[str, Any], facts: dict[str, list[Any]], map_style: str = "white-bg",
                 colour_by: str = "category", *, places: Places | None = None, dark: bool = False,
-                outlines_url: str | None = None) -> go.Figure:
+                outlines_url: str | None = None, lang: str = "id") -> go.Figure:
     """Kelurahan outlines under the located complaints (the snapshot's facts, dashboard/snapshot.py),
     or, above DOT_LIMIT, kelurahan shaded by their count of complaints (draws_counts; a click narrows the
     page to that kelurahan). white-bg needs no internet. `places`: kota outlines over them (KOTA_TRACE),
     and the names assets/labels.js writes (MapLibre would fetch fonts from the internet for text).
     `dark`: the wall screen's colours. `outlines_url`: where the browser fetches `outlines` itself
-    (dashboard/outlines_file.py), so the figure carries only their codes and names."""
+    (dashboard/outlines_file.py), so the figure carries only their codes and names. `colour_by` and
+    `lang` (the dots' hover text): a figure sent to a page already showing a map comes as that map is set."""
     theme = THEMES["dark" if dark else "light"]
     geojson = outlines_url or outlines
     counts = Counter(k for k in facts["kode_kelurahan"] if k) if draws_counts(facts) else None
@@ -123,7 +124,7 @@ def jakarta_map(outlines: dict[str, Any], facts: dict[str, list[Any]], map_style
     fig.add_trace(go.Scattermap(
         lon=[c["lon"] for c in located], lat=[c["lat"] for c in located],
         customdata=np.array([point_data(c) for c in located], dtype=object),  # an array: 3x faster to validate
-        hovertemplate=HOVER["id"], mode="markers",
+        hovertemplate=HOVER["en" if lang == "en" else "id"], mode="markers",
         marker={"size": 9, "opacity": 0.85, "color": [colour_of(c, colour_by) for c in located]},
         name="Pengaduan",
     ))

@@ -2,8 +2,8 @@
 /wilayah (the same, less what its path and window say).
 
 The URL is the filter's only home: the controls start from it and a change writes it again
-(assets/filters.js on `/`, the page's navigate callback on /wilayah), so the page is re-read narrowed
-and a filtered view can be bookmarked, shared or put on a wall screen. Problems with a hand-written
+(assets/filters.js on `/`, which has the page narrowed in place; the page's navigate callback on
+/wilayah, which re-reads it), so a filtered view can be bookmarked, shared or put on a wall screen. Problems with a hand-written
 URL are shown in words, and the page then shows everything.
 """
 from __future__ import annotations
@@ -75,7 +75,6 @@ def filter_problem(problems: list[dict[str, str]], element_id: str) -> html.P:
 def filter_bar(query: Mapping[str, str], problems: list[dict[str, str]]) -> html.Section:
     """The command centre's bar: its controls, a way back to everything, and the URL's problems if any."""
     return html.Section(className="cc-filters", role="search", children=[
-        dcc.Location(id="cc-url", refresh="callback-nav"),
         html.Div([*filter_controls(query, "cc", CENTRE_FILTERS),
                   html.A(bi("Hapus filter", "Clear filters"), href="/", id="cc-filter-clear", className="cc-filter-clear")],
                  className="cc-filter-controls"),

@@ -87,10 +87,11 @@ def wait_serving(process: subprocess.Popen[bytes], env: dict[str, str], log: Pat
     pytest.fail(f"Pantau did not start: {log.read_text()}")
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
+def stop(process: subprocess.Popen[bytes], wait: float = 10) -> None:
+    """SIGTERM, and SIGKILL if it has not ended `wait` seconds later."""
     process.terminate()
     try:
-        process.wait(10)
+        process.wait(wait)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()

@@ -18,21 +18,28 @@ another `layar` is named in the strip.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
+from urllib.parse import parse_qs
+
+import plotly.graph_objects as go
 
 from dash import (
     ClientsideFunction,
     Input,
     Output,
     State,
+    callback,
     clientside_callback,
     dcc,
     html,
     register_page,
 )
+from dash.exceptions import PreventUpdate
 
 from crm.complaint import utc_now
+from crm.complaint_filter import ComplaintFilter
 from crm.events import SURGE_DETECTED
 from crm.public_view import sees_hidden
 from crm.surge import EPISODE
@@ -47,9 +54,10 @@ from dashboard.components import (
 )
 from dashboard.context import services, page_context
 from dashboard.figures import draws_counts, jakarta_map
-from dashboard.filter_bar import FILTER_INPUTS, filter_bar
+from dashboard.filter_bar import FILTER_INPUTS, filter_bar, filter_problem
 from dashboard.map_places import map_places
 from dashboard.page_filter import read_page_filter
+from dashboard.palette import COLOUR_MODES
 from dashboard.snapshot import read_snapshot
 from dashboard.wall import filter_label, is_wall, screen_notice
 from followup.auth import current_person
@@ -60,34 +68,55 @@ register_page(__name__, path="/", title="Pantau — Pusat Komando", name="Pusat 
 MAP_CONFIG = {"displayModeBar": False, "scrollZoom": True}
 
 
-def layout(**query: str) -> html.Div:
+class Screen(NamedTuple):  # not a dataclass: Dash runs page modules before they are in sys.modules
+    """What the page shows for one filter: the filter, the browser's config and snapshot, the map, the URL's problems."""
+
+    where: ComplaintFilter
+    config: dict[str, Any]
+    snapshot: dict[str, Any]
+    figure: go.Figure
+    problems: list[dict[str, str]]
+
+
+def screen(query: Mapping[str, Any], colour_by: str = "category", lang: str = "id") -> Screen:
+    """The page for the filter in `query`, as the person asking may see it, at load or at a filter change."""
     context = page_context()
     now = utc_now()
     reader = current_person()
     where, problems = read_page_filter(query, now)
     snapshot = read_snapshot(services().sessions, now, reader, where)
+    return Screen(
+        where=where,
+        config=client_config(now, moderator=sees_hidden(reader), where=where, counts=draws_counts(snapshot.facts)),
+        snapshot=client_snapshot(snapshot),
+        figure=jakarta_map(context.outlines, snapshot.facts, context.map_style, colour_by, places=map_places(),
+                           dark=is_wall(query), outlines_url=context.outlines_url, lang=lang),
+        problems=problems)
+
+
+def layout(**query: str) -> html.Div:
+    shown = screen(query)
     wall = is_wall(query)
     return html.Div(className="command-centre wall" if wall else "command-centre", children=[
-        dcc.Store(id="cc-config", data=client_config(now, moderator=sees_hidden(reader), where=where,
-                                                         counts=draws_counts(snapshot.facts))),
-        dcc.Store(id="cc-snapshot", data=client_snapshot(snapshot)),
+        dcc.Store(id="cc-config", data=shown.config),
+        dcc.Store(id="cc-snapshot", data=shown.snapshot),
+        dcc.Store(id="cc-search", data=None),  # a new filter's URL query, written by assets/filters.js
         dcc.Store(id="cc-started", data=False),
         dcc.Store(id="cc-surge-data", data={"event": SURGE_DETECTED, "episode_ms": EPISODE // timedelta(milliseconds=1),
-                                            "active": active_surges(now)}),
+                                            "active": active_surges(utc_now())}),
         dcc.Store(id="cc-surge-started", data=False),
         kpi_bar(),
         html.Div(className="cc-main", children=[
             html.Div(className="cc-map-column", children=[
-                filter_bar(query, problems),  # over the map it narrows; the side column keeps its height for the feed
+                filter_bar(query, shown.problems),  # over the map it narrows; the side column keeps its height for the feed
                 html.Div(className="cc-alerts", children=[
                     screen_notice(query),
-                    filter_label(where, place_name) if wall else None,
+                    filter_label(shown.where, place_name) if wall else None,
                     html.Div(id="cc-surges", className="surge-banner", role="alert"),  # filled by assets/surge.js
                 ]),
                 html.Div(className="cc-map-wrap", children=[
                     dcc.Graph(id="jakarta-map", config=MAP_CONFIG, className="cc-map", responsive=True,
-                              figure=jakarta_map(context.outlines, snapshot.facts, context.map_style, places=map_places(),
-                                                 dark=wall, outlines_url=context.outlines_url),
+                              figure=shown.figure,
                               style={"height": "100%", "width": "100%"}),
                     legend_card(),
                     detail_card(),
@@ -103,6 +132,21 @@ def place_name(code: str) -> str:
     """A kecamatan's or kelurahan's name by its Kemendagri code (the gazetteer's), else the code."""
     place = services().corrector.gazetteer.unit(code)
     return place.name if place else code
+
+
+@callback(Output("cc-config", "data"), Output("cc-snapshot", "data"), Output("jakarta-map", "figure"),
+          Output("cc-filter-problem", "children"), Output("cc-filter-problem", "hidden"),
+          Input("cc-search", "data"), State("cc-colour-by", "value"), State("lang", "data"), prevent_initial_call=True)
+def refilter(search: str | None, colour_by: str | None, lang: str | None) -> tuple[Any, ...]:
+    """A filter chosen on the page: the new snapshot, config and map in place, without re-rendering the
+    page (assets/live.js starts again on the new snapshot, in the narrower room)."""
+    if search is None:  # the layout's own arrival (Dash calls a callback whose outputs come with it): shown already
+        raise PreventUpdate
+    asked = parse_qs(search.removeprefix("?"))
+    query = {name: values[0] if len(values) == 1 else values for name, values in asked.items()}  # as Dash hands them
+    shown = screen(query, colour_by if colour_by in COLOUR_MODES else "category", "en" if lang == "en" else "id")
+    problem = filter_problem(shown.problems, "cc-filter-problem")
+    return shown.config, shown.snapshot, shown.figure, problem.children, problem.hidden
 
 
 def active_surges(now: datetime) -> list[dict[str, Any]]:
@@ -124,7 +168,7 @@ clientside_callback(ClientsideFunction("pantau", "toggle_legend"), Output("cc-le
 _clientside("legend_open", Output("cc-legend-panel", "className"), Output("cc-legend-toggle", "aria-expanded"),
             Input("cc-legend-open", "data"))
 _clientside("map_language", Input("lang", "data"))  # "lang" is the frame's (dashboard/app.py)
-clientside_callback(ClientsideFunction("pantau_filters", "search"), Output("cc-url", "search"),
+clientside_callback(ClientsideFunction("pantau_filters", "search"), Output("cc-search", "data"),
                     *(Input(control, prop) for control, prop in FILTER_INPUTS), prevent_initial_call=True)
 clientside_callback(ClientsideFunction("pantau_surge", "start"), Output("cc-surge-started", "data"),
                     Input("cc-surge-data", "data"), State("cc-config", "data"))

@@ -454,9 +454,11 @@ def test_sigterm_drains_pantau_serve_with_screens_and_requests_in_flight(deploym
         if answers != [201] * len(answers):
             problems.append(f"requests in flight, then on kept-alive connections, answered {answers}")
         try:
-            code = d.web.process.wait(max(started + GRACEFUL_SECONDS / 2 - time.monotonic(), 0.1))
+            # Before the grace ends, when gunicorn would kill its workers: they ended by themselves. A busy
+            # machine (CI runs two test files at once) may take most of it.
+            code = d.web.process.wait(max(started + GRACEFUL_SECONDS - 1 - time.monotonic(), 0.1))
         except subprocess.TimeoutExpired:
-            problems.append(f"still running {GRACEFUL_SECONDS / 2:.0f} s after SIGTERM (grace {GRACEFUL_SECONDS} s)")
+            problems.append(f"still running {GRACEFUL_SECONDS - 1} s after SIGTERM (grace {GRACEFUL_SECONDS} s)")
             os.killpg(d.web.pid, signal.SIGKILL)
             code = d.web.process.wait(10)
         took = time.monotonic() - started

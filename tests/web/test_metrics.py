@@ -25,7 +25,7 @@ from crm.intake import Report
 from live.sla_watch import watch_once
 from tests.processes import ROOT, create_key, free_port, stop
 from tests.web.conftest import MONAS
-from web_server import metrics_directory
+from web_server import GRACEFUL_SECONDS, metrics_directory
 
 REDIS_URL = os.environ.get("PANTAU_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 FORM = "application/x-www-form-urlencoded"
@@ -185,7 +185,7 @@ def running(args: list[str], env: dict[str, str], log: Path, ready_url: str) -> 
             time.sleep(0.3)
         yield process
     finally:
-        stop(process)
+        stop(process, wait=GRACEFUL_SECONDS + 5)  # `serve` drains first; killed, it would leave its metrics files
 
 
 @contextmanager
