@@ -22,6 +22,12 @@ def signed_in_at(browser: Browser, url: str, path: str, name: str) -> tuple[Page
     page = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    sign_in(page, url, path, name)
+    return page, errors
+
+
+def sign_in(page: Page, url: str, path: str, name: str) -> None:
+    """Open a work page signed out, follow its link to /masuk, sign in as `name`, land back on the page."""
     page.goto(f"{url}{path}")
     page.click(".work-sign-in")
     page.wait_for_url(f"**/masuk?next={path}")
@@ -29,7 +35,6 @@ def signed_in_at(browser: Browser, url: str, path: str, name: str) -> tuple[Page
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{url}{path}")
-    return page, errors
 
 
 @contextmanager

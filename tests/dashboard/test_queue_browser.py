@@ -16,8 +16,8 @@ import requests
 from playwright.sync_api import Browser, Page
 
 from dashboard.palette import SLA_COLOURS
-from tests.browser import ARTIFACTS
-from tests.processes import PASSWORD, Server, serving
+from tests.browser import ARTIFACTS, sign_in
+from tests.processes import Server, serving
 
 LIVE_READY = ("() => window.pantau && window.pantau.overlay.inspect().settled"
               " && window.pantau.live.stats().connected")
@@ -51,16 +51,6 @@ def post(desk: Server) -> dict[str, Any]:
     assert answer.status_code == 201, answer.text
     return answer.json()
 
-
-def sign_in(page: Page, desk: Server, path: str, name: str) -> None:
-    """Open a work page signed out, follow its link to /masuk, sign in, land back on the page."""
-    page.goto(f"{desk.url}{path}")
-    page.click(".work-sign-in")
-    page.wait_for_url(f"**/masuk?next={path}")
-    page.fill("#name", name)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{desk.url}{path}")
 
 
 def png(width: int = 96, height: int = 64) -> bytes:
@@ -96,7 +86,7 @@ def test_an_officer_takes_a_complaint_to_validation_and_the_validator_closes_it_
     centre.wait_for_selector(feed_row)
 
     officer, officer_errors = watched(browser, {"width": 1440, "height": 900})
-    sign_in(officer, desk, "/antrian", STAFF)
+    sign_in(officer, desk.url, "/antrian", STAFF)
     row = f"#queue-list tr[data-complaint-id='{complaint['id']}']"
     officer.wait_for_selector(row)
     assert complaint["ticket"] in officer.inner_text(row) and "Gambir" in officer.inner_text(row)
@@ -127,7 +117,7 @@ def test_an_officer_takes_a_complaint_to_validation_and_the_validator_closes_it_
     centre.wait_for_function(f"() => document.querySelector(\"{feed_row}\").innerText.includes('Menunggu Validasi')")
 
     validator, validator_errors = watched(browser, {"width": 1440, "height": 900})
-    sign_in(validator, desk, "/validasi", VALIDATOR)
+    sign_in(validator, desk.url, "/validasi", VALIDATOR)
     card = f"#validation-list [data-complaint-id='{complaint['id']}']"
     validator.wait_for_selector(card)
     assert "Lubang sudah ditambal aspal" in validator.inner_text(f"{card} .work-note")

@@ -16,8 +16,8 @@ import socketio
 from playwright.sync_api import Browser, Page, expect
 
 from crm.events import COMPLAINT_CORRECTED
-from tests.browser import ARTIFACTS, watched_page
-from tests.processes import PASSWORD, Server, next_event, serving
+from tests.browser import ARTIFACTS, sign_in, watched_page
+from tests.processes import Server, next_event, serving
 
 MONAS = (106.8272, -6.1754)  # Gambir, Jakarta Pusat (31.71): Suku Dinas Bina Marga JP holds its roads
 MUARA_ANGKE = (106.7745, -6.1130)  # Pluit, Penjaringan, Jakarta Utara (31.72)
@@ -53,16 +53,6 @@ def post(server: Server, category: str, where: tuple[float, float], text: str, *
     assert answer.status_code == 201, answer.text
     return answer.json()
 
-
-def sign_in(page: Page, server: Server, path: str, name: str) -> None:
-    """Open a work page signed out, follow its link to /masuk, sign in, land back on the page."""
-    page.goto(f"{server.url}{path}")
-    page.click(".work-sign-in")
-    page.wait_for_url(f"**/masuk?next={path}")
-    page.fill("#name", name)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server.url}{path}")
 
 
 def screenshot(page: Page, name: str) -> None:
@@ -161,7 +151,7 @@ def test_a_kota_screen_drops_a_complaint_a_correction_moves_out_of_it(pantau: Se
 
 
 def test_a_walk_in_visitor_without_phone_or_email_gets_a_printable_slip(pantau: Server, page: Page) -> None:
-    sign_in(page, pantau, "/meja", OPERATOR)
+    sign_in(page, pantau.url, "/meja", OPERATOR)
     page.evaluate("() => { window.printed = 0; window.print = () => { window.printed += 1; }; }")
     page.fill("#desk-name", "Kantor Kecamatan Tebet")
     page.fill("#desk-visitor-name", "Ibu Sri")
@@ -204,7 +194,7 @@ def test_a_walk_in_visitor_without_phone_or_email_gets_a_printable_slip(pantau: 
 def test_the_queue_form_lists_what_the_reporter_was_sent(pantau: Server, page: Page) -> None:
     road = post(pantau, "jalan", MONAS, "Jalan berlubang dalam di Medan Merdeka Barat", channel="qlue",
                 reporter_contact="0811-rahasia")
-    sign_in(page, pantau, "/antrian", STAFF)
+    sign_in(page, pantau.url, "/antrian", STAFF)
     row = f"#queue-list tr[data-complaint-id='{road['id']}']"
     page.click(f"{row} button:has-text('Ambil')")
     told = page.locator("#queue-form-notices .sent-notices")
