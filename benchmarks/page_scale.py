@@ -5,7 +5,8 @@ loaded in headless Chromium. A page counts as interactive when its map is drawn 
 loaded, and on `/` the live layer is connected and fitted) and, on `/`, the feed and KPI tiles are
 filled. For every load the largest JSON response the page fetched (its data: layout, callbacks, APIs) is recorded, as sent (after any
 compression) and as decoded. Then, on `/` with 20,000 complaints, a filter change is timed in the
-browser from the change to the redrawn map and feed.
+browser from the change to the redrawn map and feed, in place and, as the baseline, by loading the
+page at the filter's URL.
 
 The 20,000 complaints are benchmarks/generate_history.py's realistic mix, all still open (their
 histories cut to the first step), received over the last four weeks, loaded with `pantau import`.
@@ -90,15 +91,19 @@ def loads(page: Page, url: str, n: int, ready: str, *args: Any) -> dict[str, flo
             "largest_decoded_kb": max(r[2] for r in runs) / 1024}
 
 
-def filter_change(page: Page, base: str) -> float | None:
+def filter_change(page: Page, base: str, in_place: bool = True) -> float | None:
     """Seconds from choosing a kota in the filter bar to the redrawn page (the new snapshot applied,
-    the feed filled, the map loaded and two frames painted), or None without a filter bar."""
+    the feed filled, the map loaded and two frames painted), or None without a filter bar.
+    `in_place` False: the baseline, the same filter by loading the page at its URL."""
     page.goto(base + "/")
     page.wait_for_function(COMMAND_CENTRE_READY, timeout=120_000, polling=50)
     if page.locator("#cc-filter-kota").count() == 0:
         return None
     started = time.perf_counter()
-    page.evaluate(f"() => window.pantau.filters.choose('kota', '{KOTA}')")
+    if in_place:
+        page.evaluate(f"() => window.pantau.filters.choose('kota', '{KOTA}')")
+    else:
+        page.goto(f"{base}/?kota={KOTA}")
     page.wait_for_function(f"() => (window.pantau.live.stats().filter || {{}}).kota === '{KOTA}'", timeout=60_000,
                            polling="raf")
     page.wait_for_function(COMMAND_CENTRE_READY, timeout=60_000, polling="raf")
@@ -125,7 +130,9 @@ def measure_store(browser: Any, folder: Path, database_url: str | None, count: i
         record("seed_s", seed(folder, env, count))
         record(f"{count} /", loads(page, url + "/", n, COMMAND_CENTRE_READY))
         record(f"{count} /wilayah/{KOTA}", loads(page, f"{url}/wilayah/{KOTA}", n, MAP_LOADED, "#areas-map"))
-        record("filter_change_s", filter_change(page, url))
+        for how, in_place in (("in place", True), ("by loading its URL", False)):
+            runs = [filter_change(page, url, in_place) for _ in range(n)]
+            record(f"filter change to kota {KOTA} {how}: median s", None if None in runs else statistics.median(runs))
     finally:
         page.close()
         stop(process)
