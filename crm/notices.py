@@ -42,7 +42,8 @@ SELESAI = "selesai"
 MERGED = "digabung"
 KINDS = (RECEIPT, PROSES, ESTIMASI, SELESAI, MERGED)
 # The texts of a reply others can read: the receipt without the tracking code, and the closing
-# without asking for an answer that only an SMS or an email reply can carry (crm/verdict.py).
+# without asking for an answer, which only an SMS or an email reply can carry (crm/verdict.py):
+# a Messenger reporter, who reads alone, gets the closing without the question too.
 PUBLIC_TEXTS = {RECEIPT: "diterima_publik", SELESAI: "selesai_publik"}
 TEXTS = (*KINDS, *PUBLIC_TEXTS.values())
 SUBJECT = "subjek"
@@ -142,7 +143,8 @@ class NoticeRule:
         merged_into = ticket_of(after.duplicate_of) if kind == MERGED and after.duplicate_of else None
         private = is_private(to)
         fields = self._fields(after, merged_into, private=private)
-        template = kind if private else PUBLIC_TEXTS.get(kind, kind)
+        asks = to.channel in (EMAIL, SMS) if kind == SELESAI else private
+        template = kind if asks else PUBLIC_TEXTS.get(kind, kind)
         text = self.templates.texts[template].format_map(fields)
         secrets = (after.tracking_code, secret_of(after))
         return [Notice(

@@ -180,9 +180,10 @@ def test_a_public_receipt_template_with_the_code_is_refused(tmp_path: Path):
         Templates.load(edited)
 
 
-def test_a_closing_others_can_read_asks_for_no_answer_only_sms_or_email_can_carry():
+def test_a_closing_asks_for_an_answer_only_where_an_sms_or_email_answer_comes_back():
     chain = through_selesai()
     for channel, external_id, contact, private in [("twitter", "1862000000000000001", "@sriw", False),
+                                                   ("facebook", "m_Qk1v7oJc2ZzK3F0aXh0Zl9pZA", "facebook:69", False),
                                                    ("sms", "SMSC-1", "6281234567890", True)]:
         before, after = (replace(c, channel=channel, external_id=external_id, reporter_contact=contact)
                          for c in chain[-2:])
