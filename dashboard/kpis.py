@@ -33,13 +33,13 @@ def kpi_columns(facts: dict[str, list[Any]]) -> dict[str, Any]:
     """The KPI columns of the snapshot's facts (dashboard/snapshot.py)."""
     received = [ms // 1000 for ms in facts["received_ms"]]
     t0 = min(received, default=0)
-    sla = _INDEX["sla"]
+    channel, status, sla = _INDEX["channel"], _INDEX["status"], _INDEX["sla"]
     return {
         "t0": t0, "id": facts["id"], "received": [s - t0 for s in received],
-        "channel": [_INDEX["channel"][c] for c in facts["channel"]],
-        "status": [_INDEX["status"][s] for s in facts["status"]],
+        "channel": [channel.get(c) for c in facts["channel"]],  # None: outside the catalogue, as in assets/kpis.js
+        "status": [status.get(s) for s in facts["status"]],
         "response": [None if ms is None else (at + ms) // 1000 - s
                      for at, ms, s in zip(facts["received_ms"], facts["response_ms"], received)],
         "overdue": [int(late) for late in facts["overdue"]],
-        "sla": [None if colour is None else sla[colour] for colour in facts["sla"]],
+        "sla": [sla.get(colour) for colour in facts["sla"]],
     }
