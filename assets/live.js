@@ -61,7 +61,7 @@
   }
 
   function arrive(payload) {
-    state.rowAt.set(payload.id, state.rows.push(pantau.kpis.row(payload)) - 1);
+    state.rowAt.set(payload.id, state.rows.push(pantau.kpis.row(payload, state.cfg)) - 1);
     state.feed.unshift(payload);
     pantau.overlay.add(payload);
   }
@@ -71,7 +71,7 @@
    * (sla_breached) names the deadline passed, which the feed entry keeps through later changes,
    * as dashboard/client.py last_breach reads it from the history after a reload. */
   function change(payload, breach, moved) {
-    state.rows[state.rowAt.get(payload.id)] = pantau.kpis.row(payload);
+    state.rows[state.rowAt.get(payload.id)] = pantau.kpis.row(payload, state.cfg);
     const i = state.feed.findIndex((p) => p.id === payload.id);
     if (i >= 0) state.feed[i] = Object.assign({}, payload, {breach: breach || state.feed[i].breach || null});
     if (breach) state.escalations.unshift(escalation(payload, breach));
@@ -106,7 +106,7 @@
 
   /* Shown again: back on the page, in the feed by its arrival time. */
   function restore(payload) {
-    state.rowAt.set(payload.id, state.rows.push(pantau.kpis.row(payload)) - 1);
+    state.rowAt.set(payload.id, state.rows.push(pantau.kpis.row(payload, state.cfg)) - 1);
     const received = Date.parse(payload.received_at);
     const i = state.feed.findIndex((p) => Date.parse(p.received_at) < received);
     state.feed.splice(i < 0 ? state.feed.length : i, 0, payload);
@@ -217,7 +217,7 @@
   /* Called when the page's layout (a fresh snapshot) arrives; the socket outlives re-renders of it. */
   function start(snapshot, cfg) {
     state.cfg = cfg;
-    state.rows = snapshot.rows.slice();
+    state.rows = pantau.kpis.rows(snapshot.kpis);
     state.rowAt = new Map(state.rows.map((row, i) => [row[0], i]));
     state.applied = new Map(state.rows.map((row) => [row[0], null]));  // as read, before any event
     state.feed = snapshot.feed.slice();

@@ -19,7 +19,7 @@ from crm.moderation import EDIT, HIDE, MAX_REASON, MAX_TEXT, UNHIDE
 from crm.complaint_filter import ComplaintFilter
 from crm.skpd import SKPDS
 from dashboard.figures import COMPLAINTS_TRACE, HOVER, MAINLAND_BOUNDS, POINT_FIELDS
-from dashboard.kpis import kpi_rows
+from dashboard.kpis import KPI_CODES, kpi_columns
 from dashboard.page_filter import client_filter, is_filtered, room_of
 from dashboard.palette import CATEGORY_COLOURS, COLOUR_MODES, GREY, SLA_COLOURS, SLA_SWATCHES, STATUS_COLOURS, STATUS_SWATCHES
 from dashboard.snapshot import BREACH_KINDS, ESCALATIONS_SIZE, FEED_SIZE, WINDOW, Snapshot
@@ -59,7 +59,7 @@ def client_config(now: datetime, *, moderator: bool = False, where: ComplaintFil
         "sla_states": {s.key: [s.label_id, s.label_en] for s in SLA_SWATCHES[:3]},
         "categories": {code: [c.name, c.name_en] for code, c in CATEGORIES.items()},
         "statuses": {str(s.key): [s.label_id, s.label_en] for s in STATUS_SWATCHES},
-        "channels": dict(CHANNELS),
+        "channels": dict(CHANNELS), "kpi_codes": KPI_CODES,
         "skpd": {code: s.name for code, s in SKPDS.items()},
         "breach_kinds": BREACH_KINDS, "breaches": BREACH_LABELS,
     }
@@ -77,9 +77,9 @@ def last_breach(complaint: dict[str, Any]) -> str | None:
 
 
 def client_snapshot(snapshot: Snapshot) -> dict[str, Any]:
-    """KPI rows for every complaint on the page, the newest few for the feed and the newest breaches."""
+    """KPI columns for every complaint on the page, the newest few for the feed and the newest breaches."""
     return {
-        "rows": kpi_rows(snapshot.facts),
+        "kpis": kpi_columns(snapshot.facts),
         "feed": [{k: c[k] for k in FEED_FIELDS} | {"breach": last_breach(c), "hidden": c.get("hidden", False)}
                  for c in snapshot.feed],
         "escalations": [{k: c[k] for k in ESCALATION_FIELDS} | {"breach": BREACH_KINDS[kind], "at": at.isoformat()}

@@ -86,10 +86,9 @@ def layout(kode: str | None = None, window: str = DEFAULT_WINDOW, measure: str =
     where, problems = read_filter(query, now, AREA_NAMES)
     kept = {} if problems else kept_filter(query)
     with services().sessions() as session:
-        figures = areas.by_area(session, parent=shown_parent, since=since, now=now, where=where)
-        current = areas.totals(session, kode=kode, since=since, now=now, where=where)
-        categories = areas.breakdown(session, kode=kode, since=since, by="category", where=where)
-        channels = areas.breakdown(session, kode=kode, since=since, by="channel", where=where)
+        read = areas.area_page(session, kode=kode, since=since, now=now, where=where)
+    figures, current = read.children, read.current
+    categories, channels = read.breakdowns["category"], read.breakdowns["channel"]
     shown = outlines.children(shown_parent)
     names = {a.kode: a.name for a in shown}
     # Jakarta's view frames the mainland: the Thousand Islands, far out at sea, would shrink it to a dot.

@@ -102,6 +102,18 @@ def test_breakdowns_most_frequent_first(stored):
     assert categories == [("banjir", 5), ("jalan", 1)]
 
 
+@pytest.mark.parametrize("kode", [None, "31.71", "31.71.01", "31.71.01.1001", "31.71.02.1001", "31.74"])
+def test_the_area_page_reads_in_three_queries_what_the_single_reads_say(stored, kode):
+    """`area_page`'s sums and shared durations give what `by_area`, `totals` and `breakdown` give."""
+    parent = areas.parent_of(kode) if kode and areas.level_of(kode) == "kelurahan" else kode
+    with stored() as session:
+        page = areas.area_page(session, kode=kode, since=SINCE, now=NOW)
+        assert page.children == areas.by_area(session, parent=parent, since=SINCE, now=NOW)
+        assert page.current == areas.totals(session, kode=kode, since=SINCE, now=NOW)
+        assert page.breakdowns == {by: areas.breakdown(session, kode=kode, since=SINCE, by=by)
+                                   for by in areas.BREAKDOWNS}
+
+
 @pytest.mark.parametrize(("kode", "level", "parent"), [
     ("31.71", areas.KOTA, None), ("31.71.01", areas.KECAMATAN, "31.71"),
     ("31.71.01.1001", areas.KELURAHAN, "31.71.01"),
