@@ -168,7 +168,7 @@ def _median_response_hours(session: Session, key: ColumnElement[str | None],
     their seconds; read as two columns, not a Python object per complaint."""
     epoch = epoch_seconds(session)
     rows = session.execute(select(key.label("kode"), epoch(ComplaintRow.first_action_at) - epoch(ComplaintRow.received_at))
-                           .where(*where, ComplaintRow.first_action_at.is_not(None))).tuples().all()
+                           .where(*where, ComplaintRow.first_action_at.is_not(None))).all()
     if not rows:
         return {}, np.empty(0)
     kodes, seconds = zip(*rows)
