@@ -335,7 +335,8 @@ class Recorder:
 
     def drain(self) -> list[tuple[str, str]]:
         """(url, body) of the answers received since the last drain; read before the page moves on."""
-        bodies = [(r.url, r.text()) for r in self.responses if r.status < 300 or r.status >= 400]
+        bodies = [(r.url, r.text()) for r in self.responses  # 204 and 304 carry no body; redirects none to read
+                  if r.status not in (204, 304) and (r.status < 300 or r.status >= 400)]
         self.responses.clear()
         return bodies
 
