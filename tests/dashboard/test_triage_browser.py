@@ -14,7 +14,8 @@ import pytest
 import requests
 
 from dashboard.palette import CATEGORY_COLOURS
-from tests.dashboard.test_queue_browser import LIVE_READY, screenshot, sign_in, watched
+from tests.browser import sign_in
+from tests.dashboard.test_queue_browser import LIVE_READY, screenshot, watched
 from tests.processes import Server, serving
 
 OPERATOR = "operator_crm"
@@ -62,7 +63,7 @@ def test_an_operator_fixes_place_and_category_and_the_command_centre_reroutes_it
     assert complaint["id"] not in centre.evaluate("() => window.pantau.overlay.inspect().ids")  # no place, no dot
 
     operator, operator_errors = watched(browser, {"width": 1600, "height": 1000})
-    sign_in(operator, desk, "/triase", OPERATOR)
+    sign_in(operator, desk.url, "/triase", OPERATOR)
     row = f"#triage-list tr[data-complaint-id='{complaint['id']}']"
     operator.wait_for_selector(row)
     listed = operator.inner_text(row)
