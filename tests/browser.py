@@ -49,3 +49,19 @@ def watched_page(browser: Browser, width: int = 1400, height: int = 950) -> Iter
     finally:
         page.close()
     assert errors == []
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@contextmanager
+def phone_page(browser: Browser) -> Iterator[Page]:
+    """A fresh phone-sized page (a citizen's screen) whose script errors fail the test when it closes."""
+    page = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield page
+    finally:
+        page.close()
+    assert errors == []

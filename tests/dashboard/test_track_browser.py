@@ -13,11 +13,10 @@ from playwright.sync_api import Browser, Page
 
 from crm.notices import NoticeRule
 from dashboard.palette import STATUS_COLOURS
-from tests.browser import ARTIFACTS
+from tests.browser import ARTIFACTS, phone_page
 from tests.processes import Server
 
 CONTACT, NAME = "0811-rahasia-77", "Bu Rahasia"
-PHONE = {"width": 390, "height": 844}
 # A 1x1 JPEG: evidence is required to ask for validation.
 PHOTO = ("/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0"
          "Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==")
@@ -27,12 +26,8 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    page = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    page.close()
-    assert errors == []
+    with phone_page(browser) as page:
+        yield page
 
 
 def post(server: Server) -> dict[str, Any]:

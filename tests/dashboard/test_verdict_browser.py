@@ -16,12 +16,11 @@ from playwright.sync_api import Browser, Page
 
 from crm.complaint import code_hash
 from crm.verdict import secret_of
-from tests.browser import ARTIFACTS
+from tests.browser import ARTIFACTS, phone_page
 from tests.followup.helpers import PHOTO
 from tests.processes import Server, serving
 
 UNIT = "BINAMARGA-JP"
-PHONE = {"width": 390, "height": 844}
 
 pytestmark = pytest.mark.slow
 
@@ -35,12 +34,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    page = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    page.close()
-    assert errors == []
+    with phone_page(browser) as page:
+        yield page
 
 
 def closed(server: Server) -> tuple[dict[str, Any], str]:
